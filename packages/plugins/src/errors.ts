@@ -1,0 +1,35 @@
+/** Classified collection failures: every failed job carries one of these codes. */
+export const collectErrorCodes = [
+  'connection_refused',
+  'dns_failed',
+  'host_unreachable',
+  'auth_failed',
+  'host_key_changed',
+  'timeout',
+  'connection_dropped',
+  'prompt_not_found',
+  'output_too_large',
+  'transfer_truncated',
+  'file_not_found',
+  'invalid_options',
+  'aborted',
+  'plugin_error',
+  'worker_died',
+  'storage_failed',
+] as const;
+
+export type CollectErrorCode = (typeof collectErrorCodes)[number];
+
+export class CollectError extends Error {
+  readonly code: CollectErrorCode;
+
+  constructor(code: CollectErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CollectError';
+    this.code = code;
+  }
+}
+
+export function isCollectError(error: unknown): error is CollectError {
+  return error instanceof CollectError;
+}

@@ -1,0 +1,19 @@
+/**
+ * Every plugin, listed explicitly. A contract test fails when a file in vendors/ is missing here,
+ * when two plugins share a key, or when a text plugin has no recorded session.
+ */
+import type { BackupPlugin } from './contract.js';
+import { binaryDummyPlugin } from './vendors/binary-dummy.js';
+import { noopPlugin } from './vendors/noop.js';
+
+export const plugins: readonly BackupPlugin[] = [noopPlugin, binaryDummyPlugin];
+
+const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
+
+export function findPlugin(key: string): BackupPlugin | undefined {
+  return byKey.get(key);
+}
+
+export function pluginKeys(): string[] {
+  return plugins.map((plugin) => plugin.key);
+}
