@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { UrqlProvider } from '../components/urql-provider';
+import { readRuntimeConfig } from '../lib/runtime-config';
+import './globals.css';
+
+// Rendered per request so DEVICEVAULT_GRAPHQL_URL is read when the server runs, not when it was built.
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = {
+  title: 'DeviceVault',
+  description: 'Configuration backups for network devices',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  const { graphqlUrl } = readRuntimeConfig();
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            DeviceVault
+          </Link>
+          <nav>
+            <Link href="/">Devices</Link>
+          </nav>
+        </header>
+        <main className="page">
+          <UrqlProvider graphqlUrl={graphqlUrl}>{children}</UrqlProvider>
+        </main>
+      </body>
+    </html>
+  );
+}
