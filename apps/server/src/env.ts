@@ -1,0 +1,66 @@
+/** The only place that reads process.env (STYLE.md 5): parsed once, every problem reported. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.url().optional(),
+  DEVICEVAULT_DATA_DIR: z.string().default('./data'),
+  DEVICEVAULT_SECRET_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  DEVICEVAULT_DEMO: flag.default(true),
+  DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  DEVICEVAULT_PUBLIC_URL: z.url().optional(),
+  DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
+  DEVICEVAULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string | undefined;
+  demo: boolean;
+  workers: number;
+  jobTimeoutSeconds: number;
+  maxTextBytes: number;
+  publicUrl: string | undefined;
+  webOrigin: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+};
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      console.error(`invalid environment: ${issue.path.join('.')}: ${issue.message}`);
+    process.exit(1);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(env.DEVICEVAULT_DATA_DIR),
+    secretKey: env.DEVICEVAULT_SECRET_KEY,
+    demo: env.DEVICEVAULT_DEMO,
+    workers: env.DEVICEVAULT_WORKERS,
+    jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
+    maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
+    publicUrl: env.DEVICEVAULT_PUBLIC_URL,
+    webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
+    logLevel: env.DEVICEVAULT_LOG_LEVEL,
+  };
+}

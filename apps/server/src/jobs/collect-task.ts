@@ -1,0 +1,36 @@
+/** The plain data that crosses into a worker thread and back (no class instances, no functions). */
+
+import type { MessagePort } from 'node:worker_threads';
+import type { CollectTimeouts, DeviceTarget } from '@devicevault/plugins/contract';
+import type { CollectErrorCode } from '@devicevault/plugins/errors';
+
+export interface CollectTask {
+  jobId: string;
+  pluginKey: string;
+  target: DeviceTarget;
+  timeouts: CollectTimeouts;
+  maxTextBytes: number;
+  scrubSecrets: boolean;
+  /** A directory of this job's own; the runner deletes it whatever happens. */
+  spoolDir: string;
+  progressPort: MessagePort;
+}
+
+export interface CollectProgressMessage {
+  message?: string;
+  bytes?: number;
+  totalBytes?: number;
+}
+
+export type CollectOutcome =
+  | {
+      ok: true;
+      isBinary: boolean;
+      spoolPath: string;
+      sha256: string;
+      size: number;
+      /** sha256 of the plugin's significant-changes view, when it defines one. */
+      significantSha256?: string;
+      hostKeyFingerprint?: string;
+    }
+  | { ok: false; code: CollectErrorCode; message: string };

@@ -1,0 +1,261 @@
+/**
+ * Claims queued jobs and carries each through collect → store → record → publish. The only place
+ * that decrypts credentials, and the only writer of job and backup rows after a job is queued.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CollectErrorCode } from '@devicevault/plugins/errors';
+import type { Database } from '@devicevault/schema/db/client';
+import {
+  backups,
+  credentials,
+  devices,
+  type JobLogLine,
+  type JobRow,
+  type JobStatus,
+  jobs,
+} from '@devicevault/schema/db/tables';
+import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
+import { desc, eq } from 'drizzle-orm';
+import type { Logger } from '../log.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { BackupStore } from '../storage/backup-store.js';
+import { appendJobLog, claimNextJob, nextSeq, releaseJobs, renewLease } from './job-queue.js';
+import type { CollectPool } from './pool.js';
+
+export interface JobRunnerDeps {
+  db: Database;
+  pool: CollectPool;
+  store: BackupStore;
+  secrets: SecretBox;
+  pubsub: DeviceVaultPubSub;
+  log: Logger;
+  spoolRoot: string;
+  concurrency: number;
+  defaultTimeoutSeconds: number;
+  maxTextBytes: number;
+  /** How often to look for work when nobody wakes us (jobs queued by other processes, retries). */
+  pollMs?: number;
+  leaseMs?: number;
+}
+
+export interface JobRunner {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+class JobFailure extends Error {
+  constructor(
+    readonly code: CollectErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createJobRunner(deps: JobRunnerDeps): JobRunner {
+  const owner = `runner-${randomUUID()}`;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const stopping = new AbortController();
+  const active = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let claiming = false;
+
+  async function fill() {
+    if (claiming || stopping.signal.aborted) return;
+    claiming = true;
+    try {
+      while (active.size < deps.concurrency && !stopping.signal.aborted) {
+        const job = await claimNextJob(deps.db, owner, leaseMs);
+        if (!job) break;
+        const running = runJob(job).finally(() => {
+          active.delete(running);
+          void fill();
+        });
+        active.add(running);
+      }
+    } catch (error) {
+      deps.log.error('claiming jobs failed', { error: String(error) });
+    } finally {
+      claiming = false;
+    }
+  }
+
+  async function runJob(job: JobRow) {
+    let seq = nextSeq(job);
+    async function record(
+      status: JobStatus,
+      message: string,
+      patch: Partial<JobRow> = {},
+      extra: Partial<JobLogLine> = {},
+    ) {
+      const line: JobLogLine = { seq: seq++, at: new Date().toISOString(), status, message, ...extra };
+      await appendJobLog(deps.db, job.id, line, patch);
+      publish(line);
+    }
+    function publish(line: JobLogLine) {
+      const event = { ...line, jobId: job.id, deviceId: job.deviceId };
+      deps.pubsub.publish('jobProgress', job.id, event);
+      deps.pubsub.publish('jobEvents', event);
+    }
+
+    const spoolDir = join(deps.spoolRoot, job.id);
+    const heartbeat = setInterval(() => void renewLease(deps.db, job.id, owner, leaseMs).catch(() => {}), leaseMs / 3);
+    try {
+      if (job.attempts > job.maxAttempts) {
+        throw new JobFailure(
+          'worker_died',
+          `gave up after ${job.maxAttempts} attempt(s): the process running it stopped`,
+        );
+      }
+      const [device] = await deps.db.select().from(devices).where(eq(devices.id, job.deviceId));
+      if (!device) throw new JobFailure('invalid_options', 'the device no longer exists');
+      const [credential] = device.credentialId
+        ? await deps.db.select().from(credentials).where(eq(credentials.id, device.credentialId))
+        : [];
+      const timeoutMs = deps.defaultTimeoutSeconds * 1000;
+      await record('running', `Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`);
+      await mkdir(spoolDir, { recursive: true });
+
+      let lastProgress = 0;
+      const outcome = await deps.pool.run(
+        {
+          jobId: job.id,
+          pluginKey: device.pluginKey,
+          target: {
+            host: device.host,
+            port: device.port,
+            username: credential?.username ?? '',
+            password: credential ? deps.secrets.decrypt(credential.secretCiphertext) : '',
+            enablePassword: credential?.enableSecretCiphertext
+              ? deps.secrets.decrypt(credential.enableSecretCiphertext)
+              : undefined,
+            hostKeyFingerprint: device.hostKeyFingerprint,
+            options: device.pluginOptions,
+          },
+          timeouts: {
+            connectMs: Math.min(timeoutMs, 15_000),
+            idleMs: Math.min(timeoutMs, 30_000),
+            overallMs: timeoutMs,
+          },
+          maxTextBytes: deps.maxTextBytes,
+          scrubSecrets: device.scrubSecrets,
+          spoolDir,
+        },
+        {
+          // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
+          signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs + 5_000)]),
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (!progress.message && now - lastProgress < 1_000) return;
+            lastProgress = now;
+            const text =
+              progress.message ??
+              `Received ${formatBytes(progress.bytes ?? 0)}${progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}`;
+            void record('running', text).catch(() => {});
+          },
+        },
+      );
+      if (stopping.signal.aborted) return;
+      if (!outcome.ok) throw new JobFailure(outcome.code, outcome.message);
+
+      if (outcome.hostKeyFingerprint && !device.hostKeyFingerprint) {
+        await deps.db
+          .update(devices)
+          .set({ hostKeyFingerprint: outcome.hostKeyFingerprint })
+          .where(eq(devices.id, device.id));
+      }
+      await record('storing', `Storing ${formatBytes(outcome.size)} (${outcome.isBinary ? 'binary' : 'text'})`);
+      const [previous] = await deps.db
+        .select()
+        .from(backups)
+        .where(eq(backups.deviceId, device.id))
+        .orderBy(desc(backups.createdAt))
+        .limit(1);
+      const changed = !previous || previous.sha256 !== outcome.sha256;
+      let stored = previous && !changed ? { kind: previous.storageKind, ref: previous.storageRef } : null;
+      if (!stored) {
+        try {
+          stored = await deps.store.put({ ...outcome, deviceId: device.id, deviceName: device.name, jobId: job.id });
+        } catch (error) {
+          throw new JobFailure('storage_failed', `could not store the backup: ${(error as Error).message}`);
+        }
+      }
+      const backupId = randomUUID();
+      const line: JobLogLine = {
+        seq: seq++,
+        at: new Date().toISOString(),
+        status: 'succeeded',
+        message: changed ? 'Stored a new version' : 'Unchanged since the previous version',
+        backupId,
+      };
+      await deps.db.transaction(async (tx) => {
+        await tx.insert(backups).values({
+          id: backupId,
+          deviceId: device.id,
+          jobId: job.id,
+          isBinary: outcome.isBinary,
+          sha256: outcome.sha256,
+          size: outcome.size,
+          storageKind: stored.kind,
+          storageRef: stored.ref,
+          changed,
+        });
+        await appendJobLog(tx as unknown as Database, job.id, line, {
+          backupId,
+          finishedAt: new Date(),
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        });
+      });
+      publish(line);
+      deps.log.info('job succeeded', { jobId: job.id, deviceId: device.id, changed, size: outcome.size });
+    } catch (error) {
+      if (stopping.signal.aborted) return;
+      const failure =
+        error instanceof JobFailure ? error : new JobFailure('plugin_error', `unexpected failure: ${String(error)}`);
+      deps.log.warn('job failed', { jobId: job.id, deviceId: job.deviceId, code: failure.code });
+      await record(
+        'failed',
+        failure.message,
+        {
+          errorCode: failure.code,
+          errorMessage: failure.message,
+          finishedAt: new Date(),
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        },
+        { errorCode: failure.code },
+      ).catch((recordError) =>
+        deps.log.error('recording a failure failed', { jobId: job.id, error: String(recordError) }),
+      );
+    } finally {
+      clearInterval(heartbeat);
+      await rm(spoolDir, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    start() {
+      timer = setInterval(() => void fill(), deps.pollMs ?? 1_000);
+      void fill();
+    },
+    wake() {
+      void fill();
+    },
+    async stop() {
+      clearInterval(timer);
+      stopping.abort(new Error('server stopping'));
+      await Promise.allSettled([...active]);
+      await releaseJobs(deps.db, owner).catch(() => {});
+    },
+  };
+}
+
+function formatBytes(bytes: number) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The piscina worker: runs one plugin with plain data in and a spool file plus a result out.
+ * It never opens the database or publishes events; the runner on the main thread owns side effects.
+ */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { isCollectError } from '@devicevault/plugins/errors';
+import { findPlugin } from '@devicevault/plugins/registry';
+import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
+import type { CollectOutcome, CollectTask } from './collect-task.js';
+
+export default async function collect(task: CollectTask): Promise<CollectOutcome> {
+  const plugin = findPlugin(task.pluginKey);
+  if (!plugin) return { ok: false, code: 'invalid_options', message: `unknown plugin key "${task.pluginKey}"` };
+  // Our own deadline fires slightly before the runner's hard stop, so the plugin can fail cleanly with `timeout`.
+  const signal = AbortSignal.timeout(task.timeouts.overallMs);
+  try {
+    const artefact = await plugin.collect({
+      target: task.target,
+      signal,
+      timeouts: task.timeouts,
+      maxTextBytes: task.maxTextBytes,
+      scrubSecrets: task.scrubSecrets,
+      spoolDir: task.spoolDir,
+      progress: (event) => task.progressPort.postMessage(event),
+    });
+    if (artefact.kind === 'binary') {
+      return { ok: true, isBinary: true, ...pick(artefact) };
+    }
+    const bytes = Buffer.from(artefact.text, 'utf8');
+    if (bytes.length > task.maxTextBytes) {
+      return { ok: false, code: 'output_too_large', message: `text output exceeds ${task.maxTextBytes} bytes` };
+    }
+    const spoolPath = newSpoolPath(task.spoolDir, '.txt');
+    await writeFile(spoolPath, bytes, { flag: 'wx' });
+    return {
+      ok: true,
+      isBinary: false,
+      spoolPath,
+      sha256: sha256(bytes),
+      size: bytes.length,
+      significantSha256:
+        artefact.significantText === undefined ? undefined : sha256(Buffer.from(artefact.significantText)),
+      hostKeyFingerprint: artefact.hostKeyFingerprint,
+    };
+  } catch (error) {
+    if (isCollectError(error)) return { ok: false, code: error.code, message: error.message };
+    if (signal.aborted)
+      return { ok: false, code: 'timeout', message: `collection exceeded ${task.timeouts.overallMs} ms` };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, code: 'plugin_error', message: `plugin ${plugin.key} failed: ${message}` };
+  } finally {
+    task.progressPort.close();
+  }
+}
+
+function pick(artefact: { spoolPath: string; sha256: string; size: number; hostKeyFingerprint?: string }) {
+  return {
+    spoolPath: artefact.spoolPath,
+    sha256: artefact.sha256,
+    size: artefact.size,
+    hostKeyFingerprint: artefact.hostKeyFingerprint,
+  };
+}
+
+function sha256(bytes: Buffer) {
+  return createHash('sha256').update(bytes).digest('hex');
+}

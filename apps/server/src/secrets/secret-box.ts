@@ -1,0 +1,49 @@
+/**
+ * AES-256-GCM for credentials at rest. The key comes from DEVICEVAULT_SECRET_KEY or a 0600 key file
+ * created in the data dir on first start. Ciphertext format: `v1:<iv b64>:<tag b64>:<data b64>`.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SecretBox {
+  encrypt(plaintext: string): string;
+  decrypt(ciphertext: string): string;
+}
+
+export function createSecretBox(key: Buffer): SecretBox {
+  if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+    },
+    decrypt(ciphertext) {
+      const [version, iv, tag, data] = ciphertext.split(':');
+      if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('unrecognised ciphertext format');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+export async function loadSecretKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
+  if (configured) return Buffer.from(configured, /^[0-9a-fA-F]{64}$/.test(configured) ? 'hex' : 'base64');
+  const keyFile = join(dataDir, 'secret.key');
+  try {
+    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32);
+  // 'wx' fails if another process created it meanwhile; then read theirs.
+  try {
+    await writeFile(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch {
+    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
+  }
+}

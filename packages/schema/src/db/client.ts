@@ -1,0 +1,80 @@
+/**
+ * Opens the database: PostgreSQL via postgres.js when a URL is given, otherwise PGlite in a directory
+ * (zero setup). Both are migrated on open, under an advisory lock so parallel starters don't race.
+ */
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as tables from './tables.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof tables>;
+
+export interface OpenDatabase {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Subscribe to a PostgreSQL NOTIFY channel; on PGlite it only hears its own instance. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
+const migrationLockId = 727274;
+
+export async function openDatabase(options: { url?: string; pgliteDir?: string }): Promise<OpenDatabase> {
+  if (options.url) return openPostgres(options.url);
+  return openPglite(options.pgliteDir);
+}
+
+async function openPostgres(url: string): Promise<OpenDatabase> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzle(client, { schema: tables }) as unknown as Database;
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${migrationLockId})`;
+    await migrate(db as never, { migrationsFolder });
+  } finally {
+    await lock`select pg_advisory_unlock(${migrationLockId})`;
+    lock.release();
+  }
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onPayload) {
+      const subscription = await client.listen(channel, onPayload);
+      return () => subscription.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const client = new PGlite(dir);
+  const db = drizzle(client, { schema: tables }) as unknown as Database;
+  // A single PGlite instance is one connection, but two processes could still open the same dir.
+  await client.query(`select pg_advisory_lock(${migrationLockId})`);
+  try {
+    await migrate(db as never, { migrationsFolder });
+  } finally {
+    await client.query(`select pg_advisory_unlock(${migrationLockId})`);
+  }
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onPayload) {
+      const unsubscribe = await client.listen(channel, onPayload);
+      return unsubscribe;
+    },
+    close: () => client.close(),
+  };
+}
+
+/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
+export function rowsOf<T>(result: unknown): T[] {
+  const withRows = result as { rows?: T[] };
+  return withRows.rows ?? Array.from(result as Iterable<T>);
+}

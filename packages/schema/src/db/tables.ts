@@ -1,0 +1,160 @@
+/**
+ * The core domain tables. One schema for PGlite and PostgreSQL; blobs never live here (only their
+ * location and hash), because PGlite's bytea costs ~0.5 s/MB.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+// Millisecond precision: keyset cursors carry a JS Date, which cannot hold PostgreSQL's microseconds.
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Who may see and touch which devices (access control scopes grants by these). */
+export const deviceGroups = pgTable('device_groups', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+/** When and how devices are collected: schedule, timeout, parallelism. */
+export const collectionGroups = pgTable('collection_groups', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  /** A cron expression (croner syntax); null means manual only. */
+  schedule: text('schedule'),
+  timeoutSeconds: integer('timeout_seconds').notNull().default(120),
+  createdAt: createdAt(),
+});
+
+/** Device login secrets, AES-256-GCM encrypted; the API can write them but never read them back. */
+export const credentials = pgTable('credentials', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  username: text('username').notNull(),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  enableSecretCiphertext: text('enable_secret_ciphertext'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: id(),
+    name: text('name').notNull().unique(),
+    /** IPv4, IPv6 or a DNS name; validated on input. */
+    host: text('host').notNull(),
+    port: integer('port').notNull().default(22),
+    pluginKey: text('plugin_key').notNull(),
+    pluginOptions: jsonb('plugin_options').$type<Record<string, string>>().notNull().default({}),
+    credentialId: uuid('credential_id').references(() => credentials.id, { onDelete: 'restrict' }),
+    deviceGroupId: uuid('device_group_id').references(() => deviceGroups.id, { onDelete: 'set null' }),
+    collectionGroupId: uuid('collection_group_id').references(() => collectionGroups.id, { onDelete: 'set null' }),
+    enabled: boolean('enabled').notNull().default(true),
+    scrubSecrets: boolean('scrub_secrets').notNull().default(false),
+    /** Pinned on first use (`SHA256:…`); a different key later fails the job with host_key_changed. */
+    hostKeyFingerprint: text('host_key_fingerprint'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('devices_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('devices_device_group_idx').on(t.deviceGroupId),
+    index('devices_collection_group_idx').on(t.collectionGroupId),
+  ],
+);
+
+export const jobStatuses = ['queued', 'running', 'storing', 'succeeded', 'failed'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/** One line of a job's history; status changes are lines too, so a late subscriber can replay them in order. */
+export interface JobLogLine {
+  seq: number;
+  at: string;
+  status: JobStatus;
+  message: string;
+  errorCode?: string;
+  backupId?: string;
+}
+
+/** The queue and the history in one table: claimed with SKIP LOCKED plus a lease. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: id(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    trigger: text('trigger').notNull().default('manual'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(1),
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    log: jsonb('log').$type<JobLogLine[]>().notNull().default([]),
+    backupId: uuid('backup_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('jobs_claim_idx').on(t.status, t.runAfter),
+    index('jobs_device_created_idx').on(t.deviceId, t.createdAt.desc()),
+    index('jobs_lease_idx').on(t.leaseExpiresAt),
+  ],
+);
+
+/** One collected version: where its bytes are stored and whether it differs from the previous one. */
+export const backups = pgTable(
+  'backups',
+  {
+    id: id(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    isBinary: boolean('is_binary').notNull(),
+    sha256: text('sha256').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** Which backend wrote it ('fs' | 'git') and its reference there; reads use these, never device settings. */
+    storageKind: text('storage_kind').notNull(),
+    storageRef: text('storage_ref').notNull(),
+    changed: boolean('changed').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('backups_device_created_idx').on(t.deviceId, t.createdAt.desc(), t.id.desc()),
+    uniqueIndex('backups_job_idx').on(t.jobId),
+    index('backups_sha256_idx').on(t.sha256),
+  ],
+);
+
+/** Demo fleet bookkeeping: seeded once per data dir. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+export type DeviceRow = typeof devices.$inferSelect;
+export type CredentialRow = typeof credentials.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type BackupRow = typeof backups.$inferSelect;
+export type DeviceGroupRow = typeof deviceGroups.$inferSelect;
+export type CollectionGroupRow = typeof collectionGroups.$inferSelect;

@@ -1,0 +1,84 @@
+import { and, eq } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import { builder } from '../builder.js';
+import { type BackupRow, backups, type DeviceRow, devices } from '../db/tables.js';
+import { isUuid } from '../errors.js';
+import { newestFirstConnection } from '../pagination.js';
+import { DeviceType, loadLatestPerDevice } from './devices.js';
+
+export const BackupType = builder.objectRef<BackupRow>('Backup');
+
+BackupType.implement({
+  description: 'One collected version of a device configuration or binary artefact.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    isBinary: t.exposeBoolean('isBinary'),
+    sha256: t.exposeString('sha256'),
+    size: t.exposeFloat('size', { description: 'Bytes.' }),
+    changed: t.exposeBoolean('changed', { description: 'True when the content differs from the previous version.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    storageKind: t.exposeString('storageKind'),
+    content: t.string({
+      nullable: true,
+      description: 'The text of a text backup. Binary backups have no content here: download them instead.',
+      resolve: async (backup, _args, ctx) => {
+        if (backup.isBinary) {
+          throw new GraphQLError('This backup is binary; use downloadUrl to fetch it.', {
+            extensions: { code: 'BINARY_CONTENT' },
+          });
+        }
+        return ctx.backupContent.readText(backup);
+      },
+    }),
+    downloadUrl: t.string({
+      nullable: true,
+      description: 'A short-lived signed URL that streams the stored bytes.',
+      resolve: (backup, _args, ctx) => ctx.downloads.urlFor(backup),
+    }),
+    device: t.field({
+      type: DeviceType,
+      resolve: async (backup, _args, ctx) => {
+        const [device] = await ctx.db.select().from(devices).where(eq(devices.id, backup.deviceId));
+        return device!;
+      },
+    }),
+  }),
+});
+
+builder.objectField(DeviceType, 'lastBackup', (t) =>
+  t.loadable({
+    type: BackupType,
+    nullable: true,
+    load: loadLatestPerDevice<BackupRow>(backups),
+    resolve: (device: DeviceRow) => device.id,
+  }),
+);
+
+builder.objectField(DeviceType, 'backups', (t) =>
+  t.connection({
+    type: BackupType,
+    description: "This device's versions, newest first.",
+    resolve: (device, args, ctx) =>
+      newestFirstConnection(args, backups, (page) =>
+        ctx.db
+          .select()
+          .from(backups)
+          .where(and(eq(backups.deviceId, device.id), page.where))
+          .orderBy(...page.orderBy)
+          .limit(page.limit),
+      ),
+  }),
+);
+
+builder.queryField('backup', (t) =>
+  t.field({
+    type: BackupType,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      if (!isUuid(id)) return null;
+      const [backup] = await ctx.db.select().from(backups).where(eq(backups.id, id));
+      return backup ?? null;
+    },
+  }),
+);

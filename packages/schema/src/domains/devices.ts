@@ -1,0 +1,171 @@
+import { findPlugin } from '@devicevault/plugins/registry';
+import { desc, eq, inArray } from 'drizzle-orm';
+import { builder } from '../builder.js';
+import type { Database } from '../db/client.js';
+import {
+  type BackupRow,
+  type backups,
+  credentials,
+  type DeviceRow,
+  devices,
+  type JobRow,
+  type jobs,
+} from '../db/tables.js';
+import { isUuid, NotFound, ValidationFailure } from '../errors.js';
+import { newestFirstConnection } from '../pagination.js';
+import { type Failure, resultUnion } from '../results.js';
+import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
+import { CredentialType } from './credentials.js';
+
+export const DeviceType = builder.objectRef<DeviceRow>('Device');
+
+DeviceType.implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    host: t.exposeString('host'),
+    port: t.exposeInt('port'),
+    pluginKey: t.exposeString('pluginKey'),
+    enabled: t.exposeBoolean('enabled'),
+    scrubSecrets: t.exposeBoolean('scrubSecrets'),
+    hostKeyFingerprint: t.exposeString('hostKeyFingerprint', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    credential: t.loadable({
+      type: CredentialType,
+      nullable: true,
+      load: async (ids: string[], ctx) => {
+        const rows = await ctx.db.select().from(credentials).where(inArray(credentials.id, ids));
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      resolve: (device) => device.credentialId,
+    }),
+  }),
+});
+
+/** The newest row per device, one query per batch: DISTINCT ON uses the (device_id, created_at desc) index. */
+export function loadLatestPerDevice<T extends BackupRow | JobRow>(table: typeof backups | typeof jobs) {
+  return async (deviceIds: string[], ctx: { db: Database }) => {
+    const rows = (await ctx.db
+      .selectDistinctOn([table.deviceId])
+      .from(table)
+      .where(inArray(table.deviceId, deviceIds))
+      .orderBy(table.deviceId, desc(table.createdAt))) as T[];
+    const byDevice = new Map(rows.map((row) => [row.deviceId, row]));
+    return deviceIds.map((id) => byDevice.get(id) ?? null);
+  };
+}
+
+builder.queryField('devices', (t) =>
+  t.connection({
+    type: DeviceType,
+    description: 'All devices, newest first.',
+    resolve: (_root, args, ctx) =>
+      newestFirstConnection(args, devices, (page) =>
+        ctx.db
+          .select()
+          .from(devices)
+          .where(page.where)
+          .orderBy(...page.orderBy)
+          .limit(page.limit),
+      ),
+  }),
+);
+
+builder.queryField('device', (t) =>
+  t.field({
+    type: DeviceType,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      if (!isUuid(id)) return null;
+      const [device] = await ctx.db.select().from(devices).where(eq(devices.id, id));
+      return device ?? null;
+    },
+  }),
+);
+
+const CreateDeviceInput = builder.inputType('CreateDeviceInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    host: t.string({ required: true }),
+    port: t.int({ required: false, description: 'Defaults to 22 (SSH) or 69 for tftp_file.' }),
+    pluginKey: t.string({ required: true }),
+    credentialId: t.id({ required: false }),
+    options: t.field({ type: 'JSONObject', required: false, description: 'Plugin options, e.g. { "path": "…" }.' }),
+    scrubSecrets: t.boolean({ required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+const CreateDeviceSuccess = builder.objectRef<{ device: DeviceRow }>('CreateDeviceSuccess').implement({
+  fields: (t) => ({ device: t.field({ type: DeviceType, resolve: (result) => result.device }) }),
+});
+
+builder.mutationField('createDevice', (t) =>
+  t.field({
+    type: resultUnion('CreateDeviceResult', CreateDeviceSuccess),
+    args: { input: t.arg({ type: CreateDeviceInput, required: true }) },
+    resolve: async (_root, { input }, ctx): Promise<{ device: DeviceRow } | Failure> => {
+      const plugin = findPlugin(input.pluginKey);
+      const port = input.port ?? (plugin?.transport === 'tftp' ? 69 : 22);
+      const options = normalizeOptions(input.options);
+      const failure = firstFailure(
+        checkName('name', input.name),
+        checkHost('host', input.host),
+        checkPort('port', port),
+        plugin ? null : new ValidationFailure('pluginKey', `unknown plugin key "${input.pluginKey}"`),
+        options ? null : new ValidationFailure('options', 'options must be an object of string values'),
+        missingOption(plugin, options ?? {}),
+        plugin && plugin.transport !== 'none' && !input.credentialId
+          ? new ValidationFailure('credentialId', `plugin "${plugin.key}" needs a credential`)
+          : null,
+        input.credentialId && !isUuid(input.credentialId)
+          ? new ValidationFailure('credentialId', 'credentialId is not a valid id')
+          : null,
+      );
+      if (failure) return failure;
+      const name = input.name.trim();
+      if (input.credentialId) {
+        const [credential] = await ctx.db
+          .select({ id: credentials.id })
+          .from(credentials)
+          .where(eq(credentials.id, input.credentialId));
+        if (!credential) return new NotFound(`credential ${input.credentialId} does not exist`);
+      }
+      const [duplicate] = await ctx.db.select({ id: devices.id }).from(devices).where(eq(devices.name, name));
+      if (duplicate) return new ValidationFailure('name', `a device named "${name}" already exists`);
+      const [device] = await ctx.db
+        .insert(devices)
+        .values({
+          name,
+          host: input.host.trim(),
+          port,
+          pluginKey: input.pluginKey,
+          pluginOptions: options ?? {},
+          credentialId: input.credentialId ?? null,
+          scrubSecrets: input.scrubSecrets ?? false,
+          enabled: input.enabled ?? true,
+        })
+        .returning();
+      return { device: device! };
+    },
+  }),
+);
+
+function normalizeOptions(value: unknown): Record<string, string> | null {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.some(([, v]) => typeof v !== 'string')) return null;
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function missingOption(
+  plugin: ReturnType<typeof findPlugin>,
+  options: Record<string, string>,
+): ValidationFailure | null {
+  const missing = plugin?.options.find((option) => option.required && !options[option.key]);
+  return missing ? new ValidationFailure('options', `plugin "${plugin!.key}" needs option "${missing.key}"`) : null;
+}

@@ -1,0 +1,46 @@
+/** Expected failures are schema types (STYLE.md 10): every one implements `Error { message }`. */
+import { builder } from './builder.js';
+
+export class ValidationFailure {
+  constructor(
+    readonly field: string,
+    readonly message: string,
+  ) {}
+}
+
+export class NotFound {
+  constructor(readonly message: string) {}
+}
+
+export const ErrorInterface = builder.interfaceRef<{ message: string }>('Error').implement({
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+export const ValidationErrorType = builder.objectType(ValidationFailure, {
+  name: 'ValidationError',
+  interfaces: [ErrorInterface],
+  description: 'The input was rejected; `field` names the offending input field.',
+  fields: (t) => ({ field: t.exposeString('field') }),
+});
+
+export const NotFoundErrorType = builder.objectType(NotFound, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+/** Keyset cursors for newest-first lists: `<createdAt ISO>|<uuid>` in base64url. */
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) return null;
+  return { createdAt, id };
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
