@@ -4,9 +4,10 @@
  */
 import type { BackupPlugin } from './contract.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
+import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { noopPlugin } from './vendors/noop.js';
 
-export const plugins: readonly BackupPlugin[] = [noopPlugin, binaryDummyPlugin];
+export const plugins: readonly BackupPlugin[] = [noopPlugin, binaryDummyPlugin, ciscoIosPlugin];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
 

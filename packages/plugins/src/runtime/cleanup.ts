@@ -1,0 +1,56 @@
+/**
+ * Text helpers shared by vendor files, with the exact line semantics of Oxidized's Ruby so that our stored
+ * configs are byte-identical to its recorded expectations (see fixtures/device-sessions/README.md).
+ */
+
+/** Lines with their `\n` kept (Ruby `each_line`); a last line without `\n` is kept too. */
+export function linesOf(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/** Drops `head` lines at the start and `tail` at the end: the command echo and the trailing prompt. */
+export function cutBoth(text: string, head = 1, tail = 1): string {
+  const lines = linesOf(text);
+  return lines.slice(head, Math.max(head, lines.length - tail)).join('');
+}
+
+export function cutHead(text: string, count = 1): string {
+  return linesOf(text).slice(count).join('');
+}
+
+export function cutTail(text: string, count = 1): string {
+  const lines = linesOf(text);
+  return lines.slice(0, Math.max(0, lines.length - count)).join('');
+}
+
+/** Prefixes every line, empty ones included (Ruby `comment`: `"! "` lines keep their trailing space). */
+export function commentLines(text: string, prefix: string): string {
+  return linesOf(text)
+    .map((line) => prefix + line)
+    .join('');
+}
+
+/**
+ * Inserts `prefix` at the start of every line, as Ruby's `gsub(/^/, prefix)`: unlike JavaScript's `/^/gm`,
+ * Ruby does not match at the empty position after a final `\n`.
+ */
+export function prefixEachLine(text: string, prefix: string): string {
+  return text.replace(/^(?=[\s\S])/gm, prefix);
+}
+
+/** Ruby `split("\n")`: trailing empty fields are dropped. */
+export function splitLines(text: string): string[] {
+  const fields = text.split('\n');
+  while (fields.length > 0 && fields[fields.length - 1] === '') fields.pop();
+  return fields;
+}
+
+/** Removes ANSI/VT100 escape sequences (colours, cursor moves) that some CLIs draw around prompts. */
+export function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]/g, '');
+}
+
+export function removeCarriageReturns(text: string): string {
+  return text.replace(/\r/g, '');
+}

@@ -1,0 +1,157 @@
+/**
+ * Turns a declarative vendor definition (prompt, commands, filters, masks) into a BackupPlugin that logs in
+ * over SSH, runs the commands and assembles the config the way Oxidized does: for each command the raw
+ * output goes through the global cleanup, then the secret masks (when scrubbing), then the command's own
+ * cleanup, and the results are concatenated with no separator.
+ */
+import type { Algorithms } from 'ssh2';
+import type { BackupPlugin, CollectContext, DeviceTarget, TextArtefact } from '../contract.js';
+import { CollectError, isCollectError } from '../errors.js';
+import { connectSsh } from '../transports/ssh-connection.js';
+import { execCommand } from '../transports/ssh-exec.js';
+import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
+import { commentLines } from './cleanup.js';
+
+export interface CleanTools {
+  /** Prefixes every line with the OS's comment marker. */
+  comment(text: string): string;
+  /** The command that produced the output. */
+  command: string;
+}
+
+export interface ShellCommand {
+  command: string;
+  /** The command's own cleanup, run last. */
+  clean?: (output: string, tools: CleanTools) => string;
+  /** Skips the command for targets where it makes no sense. */
+  when?: (target: DeviceTarget) => boolean;
+}
+
+export interface ShellPluginDefinition {
+  key: string;
+  friendlyName: string;
+  description: string;
+  /** `ssh-exec` runs each command on its own exec channel: no prompt, echo or post-login commands. */
+  transport?: 'ssh-shell' | 'ssh-exec';
+  prompt: RegExp;
+  commentPrefix: string;
+  /** Rules run on the whole buffer after every chunk: pagers, escape codes. */
+  expects?: readonly ShellExpect[];
+  /** Run after login with their output thrown away (disable paging, widen the terminal). */
+  postLogin?: readonly string[];
+  /** How to reach privileged mode when the target has an enable password. */
+  enable?: { command: string; passwordPrompt: RegExp };
+  commands: readonly ShellCommand[];
+  /** Runs on every command's output first (Oxidized `cmd :all`). */
+  cleanAll?: (output: string, tools: CleanTools) => string;
+  /** Masks secrets when scrubbing is on (Oxidized `cmd :secret`). */
+  maskSecrets?: (output: string, tools: CleanTools) => string;
+  /** The config with volatile lines dropped, for deciding whether a change matters. */
+  significantChanges?: (config: string) => string;
+  /** Typed without waiting before disconnecting. */
+  logout?: readonly string[];
+  /** Algorithm lists for old devices (legacy kex, ciphers, host key types). */
+  algorithms?: Algorithms;
+}
+
+export type ShellPlugin = BackupPlugin & { definition: ShellPluginDefinition };
+
+export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugin {
+  return {
+    key: definition.key,
+    friendlyName: definition.friendlyName,
+    description: definition.description,
+    isBinary: false,
+    transport: definition.transport ?? 'ssh-shell',
+    options: [],
+    definition,
+    collect: (ctx) => collectText(definition, ctx),
+  } satisfies ShellPlugin;
+}
+
+/** Applies the cleanup chain to one command's raw output (exported for tests of single commands). */
+export function processCommandOutput(
+  definition: ShellPluginDefinition,
+  spec: ShellCommand,
+  raw: string,
+  scrubSecrets: boolean,
+): string {
+  const tools: CleanTools = {
+    command: spec.command,
+    comment: (text) => commentLines(text, definition.commentPrefix),
+  };
+  let output = definition.cleanAll ? definition.cleanAll(raw, tools) : raw;
+  if (scrubSecrets && definition.maskSecrets) output = definition.maskSecrets(output, tools);
+  return spec.clean ? spec.clean(output, tools) : output;
+}
+
+async function collectText(definition: ShellPluginDefinition, outer: CollectContext): Promise<TextArtefact> {
+  // The overall deadline covers a device that keeps talking slowly enough never to trip the idle timer.
+  const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
+  const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
+  try {
+    const commands = definition.commands.filter((spec) => spec.when?.(ctx.target) ?? true);
+    const raws =
+      definition.transport === 'ssh-exec'
+        ? await runExec(connection.client, commands, ctx)
+        : await runShell(definition, connection.client, commands, ctx);
+    const text = commands
+      .map((spec, i) => processCommandOutput(definition, spec, raws[i] ?? '', ctx.scrubSecrets))
+      .join('');
+    return {
+      kind: 'text',
+      text,
+      significantText: definition.significantChanges?.(text),
+      hostKeyFingerprint: connection.hostKeyFingerprint,
+    };
+  } catch (error) {
+    if (isCollectError(error)) throw error;
+    throw new CollectError('plugin_error', `${definition.key}: ${String(error)}`, { cause: error });
+  } finally {
+    connection.close();
+  }
+}
+
+type Client = Awaited<ReturnType<typeof connectSsh>>['client'];
+
+async function runExec(client: Client, commands: readonly ShellCommand[], ctx: CollectContext): Promise<string[]> {
+  const raws: string[] = [];
+  for (const spec of commands) {
+    ctx.progress({ message: `running ${spec.command}` });
+    raws.push(await execCommand(client, spec.command, ctx));
+  }
+  return raws;
+}
+
+async function runShell(
+  definition: ShellPluginDefinition,
+  client: Client,
+  commands: readonly ShellCommand[],
+  ctx: CollectContext,
+): Promise<string[]> {
+  const shell = await openShell(client, ctx, { prompt: definition.prompt, expects: definition.expects });
+  try {
+    await shell.waitForPrompt();
+    await enterPrivilegedMode(definition, shell, ctx.target);
+    for (const command of definition.postLogin ?? []) await shell.run(command);
+    const raws: string[] = [];
+    for (const spec of commands) {
+      ctx.progress({ message: `running ${spec.command}` });
+      raws.push(await shell.run(spec.command));
+    }
+    for (const command of definition.logout ?? []) shell.send(command);
+    return raws;
+  } finally {
+    shell.close();
+  }
+}
+
+async function enterPrivilegedMode(
+  definition: ShellPluginDefinition,
+  shell: ShellSession,
+  target: DeviceTarget,
+): Promise<void> {
+  if (!definition.enable || !target.enablePassword) return;
+  await shell.run(definition.enable.command, definition.enable.passwordPrompt);
+  await shell.run(target.enablePassword);
+}

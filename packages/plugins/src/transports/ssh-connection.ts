@@ -1,0 +1,142 @@
+/**
+ * Opens one authenticated SSH connection to a device, pins its host key and turns every way that can fail
+ * into a classified CollectError. Shell, exec and SFTP transports all start here.
+ */
+import { createHash } from 'node:crypto';
+import type { Algorithms, Client as SshClient } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { CollectContext, DeviceTarget } from '../contract.js';
+import { CollectError } from '../errors.js';
+import { abortErrorFrom } from '../runtime/abort.js';
+
+const { Client } = ssh2;
+
+export interface SshConnection {
+  client: SshClient;
+  /** The host key the device presented, `SHA256:<base64 without padding>` (OpenSSH's format). */
+  hostKeyFingerprint: string;
+  close(): void;
+}
+
+export interface ConnectSshOptions {
+  /** Per-device algorithm lists, e.g. legacy `diffie-hellman-group1-sha1` or `aes128-cbc` for old gear. */
+  algorithms?: Algorithms;
+  /** Offer keyboard-interactive auth (answered with the password) for devices that refuse plain password. */
+  tryKeyboard?: boolean;
+}
+
+/** OpenSSH-style fingerprint of a raw public key blob. */
+export function hostKeyFingerprintOf(rawKey: Buffer): string {
+  return `SHA256:${createHash('sha256').update(rawKey).digest('base64').replace(/=+$/, '')}`;
+}
+
+export async function connectSsh(
+  target: DeviceTarget,
+  ctx: Pick<CollectContext, 'signal' | 'timeouts'>,
+  options: ConnectSshOptions = {},
+): Promise<SshConnection> {
+  if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
+
+  const client = new Client();
+  let seenFingerprint = '';
+  let hostKeyRejected = false;
+
+  return new Promise<SshConnection>((resolve, reject) => {
+    let settled = false;
+
+    function settle(error: CollectError | null): void {
+      if (settled) return;
+      settled = true;
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (error) {
+        client.destroy();
+        reject(error);
+        return;
+      }
+      resolve({
+        client,
+        hostKeyFingerprint: seenFingerprint,
+        close() {
+          client.end();
+        },
+      });
+    }
+
+    function onAbort(): void {
+      settle(abortErrorFrom(ctx.signal));
+    }
+
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // ssh2 emits 'error' after 'ready' too (socket resets); without a listener that would crash the worker.
+    client.on('error', (error) => settle(classifyConnectError(error, target, hostKeyRejected)));
+    client.on('close', () =>
+      settle(
+        new CollectError('connection_dropped', `${target.host}:${target.port} closed the connection during login`),
+      ),
+    );
+    client.on('ready', () => settle(null));
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      finish(prompts.map(() => target.password));
+    });
+
+    try {
+      client.connect({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        password: target.password,
+        tryKeyboard: options.tryKeyboard ?? true,
+        readyTimeout: ctx.timeouts.connectMs,
+        algorithms: options.algorithms,
+        hostVerifier(rawKey: Buffer): boolean {
+          seenFingerprint = hostKeyFingerprintOf(rawKey);
+          if (target.hostKeyFingerprint && target.hostKeyFingerprint !== seenFingerprint) {
+            hostKeyRejected = true;
+            return false;
+          }
+          return true;
+        },
+      });
+    } catch (error) {
+      settle(new CollectError('plugin_error', `invalid SSH settings: ${String(error)}`, { cause: error }));
+    }
+  });
+}
+
+type Ssh2Error = Error & { code?: string; level?: string };
+
+function classifyConnectError(error: Ssh2Error, target: DeviceTarget, hostKeyRejected: boolean): CollectError {
+  const where = `${target.host}:${target.port}`;
+  if (hostKeyRejected) {
+    return new CollectError(
+      'host_key_changed',
+      `${where} presented a host key that differs from the pinned ${target.hostKeyFingerprint}`,
+      { cause: error },
+    );
+  }
+  if (error.level === 'client-authentication') {
+    return new CollectError('auth_failed', `${where} rejected the credentials for ${target.username}`, {
+      cause: error,
+    });
+  }
+  if (error.level === 'client-timeout') {
+    return new CollectError('timeout', `${where} did not finish the SSH handshake in time`, { cause: error });
+  }
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new CollectError('dns_failed', `cannot resolve ${target.host}`, { cause: error });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new CollectError('host_unreachable', `${where} is unreachable`, { cause: error });
+    case 'ETIMEDOUT':
+      return new CollectError('timeout', `${where} did not answer in time`, { cause: error });
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new CollectError('connection_dropped', `${where} dropped the connection during login`, { cause: error });
+    default:
+      return new CollectError('plugin_error', `SSH to ${where} failed: ${error.message}`, { cause: error });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs one command on an exec channel (no shell, no prompt, no echo) and returns what it printed, for
+ * operating systems whose CLI is scriptable (RouterOS, Junos in exec mode).
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { Client as SshClient } from 'ssh2';
+import type { CollectContext } from '../contract.js';
+import { CollectError } from '../errors.js';
+import { abortErrorFrom } from '../runtime/abort.js';
+
+type ExecContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes'>;
+
+/** stdout and stderr in arrival order, as Oxidized's `exec!` returns them. */
+export function execCommand(client: SshClient, command: string, ctx: ExecContext): Promise<string> {
+  if (ctx.signal.aborted) return Promise.reject(abortErrorFrom(ctx.signal));
+  return new Promise<string>((resolve, reject) => {
+    const decoder = new StringDecoder('utf8');
+    let output = '';
+    let receivedBytes = 0;
+    let settled = false;
+    let destroyChannel: () => void = () => {};
+    let idleTimer = setTimeout(onSilence, ctx.timeouts.idleMs);
+
+    function onSilence(): void {
+      finish(new CollectError('timeout', `\`${command}\` went silent for ${ctx.timeouts.idleMs} ms`));
+    }
+
+    function onAbort(): void {
+      finish(abortErrorFrom(ctx.signal));
+    }
+
+    function finish(error: CollectError | null): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idleTimer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (error) {
+        destroyChannel();
+        reject(error);
+        return;
+      }
+      resolve(output + decoder.end());
+    }
+
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    client.exec(command, (error, channel) => {
+      if (error) {
+        finish(new CollectError('plugin_error', `the device refused to run \`${command}\`: ${error.message}`));
+        return;
+      }
+      if (settled) {
+        channel.destroy();
+        return;
+      }
+      destroyChannel = () => channel.destroy();
+      function onData(chunk: Buffer): void {
+        receivedBytes += chunk.length;
+        if (receivedBytes > ctx.maxTextBytes) {
+          finish(new CollectError('output_too_large', `\`${command}\` printed more than ${ctx.maxTextBytes} bytes`));
+          return;
+        }
+        output += decoder.write(chunk);
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(onSilence, ctx.timeouts.idleMs);
+      }
+      channel.on('data', onData);
+      channel.stderr.on('data', onData);
+      // A channel that closes without an exit status was cut off, not finished.
+      let exited = false;
+      channel.on('exit', () => {
+        exited = true;
+      });
+      channel.on('close', () =>
+        finish(exited ? null : new CollectError('connection_dropped', `\`${command}\` was cut off mid-output`)),
+      );
+    });
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * An interactive shell on an SSH connection, driven the way a person would: wait for the prompt, type a
+ * command, read until the prompt comes back, press a key when a pager asks. Every way this can hang or
+ * overflow ends in a classified CollectError.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { ClientChannel, Client as SshClient } from 'ssh2';
+import type { CollectContext } from '../contract.js';
+import { CollectError } from '../errors.js';
+import { abortErrorFrom } from '../runtime/abort.js';
+
+/** Runs on the whole buffer after every chunk, like Oxidized's `expect` blocks (pagers, escape codes). */
+export interface ShellExpect {
+  pattern: RegExp;
+  /** Keys sent when the pattern matches, e.g. a space for `--More--`. */
+  send?: string;
+  /** Replacement for the match (default: removed). Only the first match unless the pattern is global. */
+  replaceWith?: string;
+}
+
+export interface ShellOptions {
+  /** The device prompt, tested against the last line of the buffer. */
+  prompt: RegExp;
+  expects?: readonly ShellExpect[];
+  /** What ends a typed line. */
+  newline?: string;
+}
+
+export interface ShellSession {
+  /** Waits for the first prompt after login; `prompt_not_found` if it never comes. Returns banner and prompt. */
+  waitForPrompt(): Promise<string>;
+  /** Types `command`, returns the echo, the output and the next prompt, with `\r\n` turned into `\n`. */
+  run(command: string, prompt?: RegExp): Promise<string>;
+  /** Types without waiting for anything (logout commands). */
+  send(command: string): void;
+  close(): void;
+}
+
+/** Runs every expect rule on `buffer` in order; returns the rewritten buffer. */
+export function applyExpects(
+  buffer: string,
+  expects: readonly ShellExpect[],
+  sendKeys: (keys: string) => void = () => {},
+): string {
+  let result = buffer;
+  for (const expect of expects) {
+    if (result.search(expect.pattern) === -1) continue;
+    result = result.replace(expect.pattern, expect.replaceWith ?? '');
+    if (expect.send !== undefined) sendKeys(expect.send);
+  }
+  return result;
+}
+
+type ShellContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes'>;
+
+interface Waiter {
+  prompt: RegExp;
+  /** The error code when the device goes quiet before the prompt. */
+  silenceCode: 'timeout' | 'prompt_not_found';
+  resolve(output: string): void;
+  reject(error: CollectError): void;
+}
+
+export async function openShell(client: SshClient, ctx: ShellContext, options: ShellOptions): Promise<ShellSession> {
+  const channel = await openChannel(client, ctx);
+  const newline = options.newline ?? '\n';
+  const expects = options.expects ?? [];
+  const decoder = new StringDecoder('utf8');
+  let buffer = '';
+  let receivedBytes = 0;
+  let failure: CollectError | null = null;
+  let waiter: Waiter | null = null;
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  function fail(error: CollectError): void {
+    if (failure) return;
+    failure = error;
+    clearTimeout(idleTimer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    channel.destroy();
+    waiter?.reject(error);
+    waiter = null;
+  }
+
+  function onAbort(): void {
+    fail(abortErrorFrom(ctx.signal));
+  }
+
+  function armIdleTimer(): void {
+    clearTimeout(idleTimer);
+    if (!waiter) return;
+    const code = waiter.silenceCode;
+    idleTimer = setTimeout(() => {
+      const tail = JSON.stringify(buffer.slice(-80));
+      fail(
+        code === 'prompt_not_found'
+          ? new CollectError(
+              'prompt_not_found',
+              `no prompt matching ${options.prompt} after login; last output ${tail}`,
+            )
+          : new CollectError('timeout', `the device went silent for ${ctx.timeouts.idleMs} ms; last output ${tail}`),
+      );
+    }, ctx.timeouts.idleMs);
+  }
+
+  function checkPrompt(): void {
+    if (!waiter) return;
+    const lastLine = buffer.slice(buffer.lastIndexOf('\n') + 1);
+    waiter.prompt.lastIndex = 0;
+    if (!waiter.prompt.test(lastLine)) return;
+    const done = waiter;
+    waiter = null;
+    clearTimeout(idleTimer);
+    done.resolve(buffer);
+  }
+
+  function onData(chunk: Buffer): void {
+    if (failure) return;
+    receivedBytes += chunk.length;
+    if (receivedBytes > ctx.maxTextBytes) {
+      fail(new CollectError('output_too_large', `the device sent more than ${ctx.maxTextBytes} bytes`));
+      return;
+    }
+    buffer += decoder.write(chunk);
+    buffer = applyExpects(buffer, expects, (keys) => channel.write(keys));
+    armIdleTimer();
+    checkPrompt();
+  }
+
+  function wait(prompt: RegExp, silenceCode: Waiter['silenceCode']): Promise<string> {
+    if (failure) return Promise.reject(failure);
+    return new Promise<string>((resolve, reject) => {
+      waiter = { prompt, silenceCode, resolve, reject };
+      armIdleTimer();
+      checkPrompt();
+    });
+  }
+
+  channel.on('data', onData);
+  channel.stderr.on('data', onData);
+  channel.on('close', () => fail(new CollectError('connection_dropped', 'the device closed the shell mid-output')));
+  client.on('close', () => fail(new CollectError('connection_dropped', 'the SSH connection closed mid-output')));
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+  return {
+    waitForPrompt() {
+      return wait(options.prompt, 'prompt_not_found');
+    },
+    async run(command, prompt = options.prompt) {
+      buffer = '';
+      const pending = wait(prompt, 'timeout');
+      if (!failure) channel.write(command + newline);
+      const output = await pending;
+      return output.replace(/\r\n/g, '\n');
+    },
+    send(command) {
+      if (!failure) channel.write(command + newline);
+    },
+    close() {
+      clearTimeout(idleTimer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      // Mark as finished first so the close event that follows is not reported as a drop.
+      failure ??= new CollectError('connection_dropped', 'the shell was closed');
+      channel.end();
+    },
+  };
+}
+
+function openChannel(client: SshClient, ctx: ShellContext): Promise<ClientChannel> {
+  if (ctx.signal.aborted) return Promise.reject(abortErrorFrom(ctx.signal));
+  return new Promise<ClientChannel>((resolve, reject) => {
+    // A device that accepts the login but never grants a shell would otherwise hang until the job deadline.
+    const timer = setTimeout(() => {
+      finish(new CollectError('timeout', `the device did not open a shell within ${ctx.timeouts.idleMs} ms`));
+    }, ctx.timeouts.idleMs);
+
+    function onAbort(): void {
+      finish(abortErrorFrom(ctx.signal));
+    }
+
+    let settled = false;
+
+    function finish(error: CollectError | null, channel?: ClientChannel): void {
+      if (settled) {
+        // A shell granted after we gave up: nobody will read it.
+        channel?.destroy();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (channel && !error) {
+        resolve(channel);
+        return;
+      }
+      channel?.destroy();
+      if (error) reject(error);
+    }
+
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    client.shell({ term: 'vt100', rows: 24, cols: 200 }, (error, channel) => {
+      if (error) {
+        finish(new CollectError('plugin_error', `the device refused a shell: ${error.message}`, { cause: error }));
+        return;
+      }
+      finish(null, channel);
+    });
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * One generic runner for every recorded device session: adding a device test means adding files under
+ * fixtures/device-sessions, never code here (STYLE.md 9). Each session is replayed by a real SSH server
+ * and collected over SSH through the plugin registered for that folder's Oxidized model.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { findPlugin } from '../src/registry.js';
+import { findSimulations, loadPromptCases, loadRecording } from '../src/replay/load-recording.js';
+import { pluginKeyByOxidizedModel } from '../src/replay/oxidized-models.js';
+import type { ShellPlugin } from '../src/runtime/shell-plugin.js';
+import { applyExpects } from '../src/transports/ssh-shell.js';
+import { collectFromRecording, fixturesRoot, rubyRegExp } from './support/replay-collect.js';
+
+function textOf(artefact: Awaited<ReturnType<typeof collectFromRecording>>, view: 'text' | 'significantText' = 'text') {
+  assert.equal(artefact.kind, 'text');
+  const text = artefact[view];
+  assert.equal(typeof text, 'string', `the plugin returned no ${view}`);
+  return text ?? '';
+}
+
+function assertChecks(text: string, checks: { pass: string[]; fail: string[] }): void {
+  for (const pattern of checks.pass) assert.match(text, rubyRegExp(pattern), `expected to find /${pattern}/`);
+  for (const pattern of checks.fail) assert.doesNotMatch(text, rubyRegExp(pattern), `expected /${pattern}/ to be gone`);
+}
+
+for (const simulation of await findSimulations(fixturesRoot)) {
+  const recording = await loadRecording(simulation);
+  const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os as keyof typeof pluginKeyByOxidizedModel] ?? '');
+  if (!plugin) continue;
+
+  describe(`${recording.name} through ${plugin.key}`, () => {
+    if (recording.expectedOutput !== null) {
+      const expected = recording.expectedOutput;
+      it('stores exactly the expected config when secrets are kept', async () => {
+        const artefact = await collectFromRecording(plugin, recording);
+
+        assert.equal(textOf(artefact), expected);
+      });
+    }
+    if (recording.secret) {
+      const checks = recording.secret;
+      it('hides every secret when scrubbing is on', async () => {
+        const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true });
+
+        assertChecks(textOf(artefact), checks);
+      });
+    }
+    if (recording.significantChanges) {
+      const checks = recording.significantChanges;
+      it('keeps only significant lines in the significant-changes view', async () => {
+        const artefact = await collectFromRecording(plugin, recording);
+
+        assertChecks(textOf(artefact, 'significantText'), checks);
+      });
+    }
+  });
+}
+
+for (const [model, key] of Object.entries(pluginKeyByOxidizedModel)) {
+  const folder = join(fixturesRoot, model);
+  const plugin = findPlugin(key) as ShellPlugin | undefined;
+  if (!plugin?.definition || !existsSync(join(folder, 'prompt.yaml'))) continue;
+  const cases = await loadPromptCases(folder);
+  if (!cases) continue;
+  const { prompt, expects = [] } = plugin.definition;
+
+  describe(`${key} prompt`, () => {
+    it('matches every recorded prompt of the OS and nothing else', () => {
+      for (const text of cases.pass) assert.match(text, prompt, `prompt should match ${JSON.stringify(text)}`);
+      for (const text of cases.fail)
+        assert.doesNotMatch(text, prompt, `prompt should not match ${JSON.stringify(text)}`);
+    });
+
+    it('matches prompts drawn with escape codes once the expect rules have run', () => {
+      for (const text of cases.passWithExpect) {
+        assert.match(applyExpects(text, expects), prompt, `prompt should match ${JSON.stringify(text)}`);
+      }
+    });
+  });
+}
