@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { findPlugin } from '../src/registry.js';
 import { findSimulations, loadPromptCases, loadRecording } from '../src/replay/load-recording.js';
 import { pluginKeyByOxidizedModel } from '../src/replay/oxidized-models.js';
-import type { ShellPlugin } from '../src/runtime/shell-plugin.js';
+import { isShellPlugin } from '../src/runtime/shell-plugin.js';
 import { applyExpects } from '../src/transports/ssh-shell.js';
 import { collectFromRecording, fixturesRoot, rubyRegExp } from './support/replay-collect.js';
 
@@ -61,8 +61,8 @@ for (const simulation of await findSimulations(fixturesRoot)) {
 
 for (const [model, key] of Object.entries(pluginKeyByOxidizedModel)) {
   const folder = join(fixturesRoot, model);
-  const plugin = findPlugin(key) as ShellPlugin | undefined;
-  if (!plugin?.definition || !existsSync(join(folder, 'prompt.yaml'))) continue;
+  const plugin = findPlugin(key);
+  if (!plugin || !isShellPlugin(plugin) || !existsSync(join(folder, 'prompt.yaml'))) continue;
   const cases = await loadPromptCases(folder);
   if (!cases) continue;
   const { prompt, expects = [] } = plugin.definition;

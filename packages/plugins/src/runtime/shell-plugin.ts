@@ -56,6 +56,11 @@ export interface ShellPluginDefinition {
 
 export type ShellPlugin = BackupPlugin & { definition: ShellPluginDefinition };
 
+/** Shell plugins carry their definition, so tests can check the prompt regex against recorded prompts. */
+export function isShellPlugin(plugin: BackupPlugin): plugin is ShellPlugin {
+  return 'definition' in plugin;
+}
+
 export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugin {
   return {
     key: definition.key,

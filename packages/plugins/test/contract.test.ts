@@ -1,0 +1,79 @@
+/**
+ * The registry is the single list of plugins: this fails on a vendor file that is not registered, a
+ * duplicate key, a definition that breaks the contract, or a text plugin with nothing to test it against.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { plugins } from '../src/registry.js';
+import { pluginKeyByOxidizedModel } from '../src/replay/oxidized-models.js';
+import { fixturesRoot } from './support/replay-collect.js';
+
+const vendorsDir = fileURLToPath(new URL('../src/vendors', import.meta.url));
+const transports = ['ssh-shell', 'ssh-exec', 'sftp', 'tftp', 'none'];
+
+/**
+ * OSes whose recordings hold only a prompt test (Oxidized has no full session for them yet); their plugins
+ * are checked by the prompt test alone until someone records a session.
+ */
+const promptOnly = new Set(['cisco_asa', 'vyos']);
+
+function modelFolderOf(key: string): string | undefined {
+  return Object.entries(pluginKeyByOxidizedModel).find(([, pluginKey]) => pluginKey === key)?.[0];
+}
+
+describe('plugin registry', () => {
+  it('registers every plugin exported from src/vendors', async () => {
+    const files = readdirSync(vendorsDir).filter((file) => file.endsWith('.ts'));
+
+    for (const file of files) {
+      const module: Record<string, unknown> = await import(join(vendorsDir, file));
+      const exported = Object.values(module).filter(
+        (value) => typeof value === 'object' && value && 'collect' in value,
+      );
+      assert.ok(exported.length > 0, `${file} exports no plugin`);
+      for (const plugin of exported) {
+        assert.ok(
+          plugins.some((registered) => registered === plugin),
+          `${file} is not in registry.ts`,
+        );
+      }
+    }
+  });
+
+  it('gives every plugin a unique key', () => {
+    const keys = plugins.map((plugin) => plugin.key);
+
+    assert.deepEqual([...new Set(keys)], keys);
+  });
+
+  it('fills in every field of the contract', () => {
+    for (const plugin of plugins) {
+      assert.match(plugin.key, /^[a-z][a-z0-9_]*$/, `${plugin.key}: keys are snake_case`);
+      assert.ok(plugin.friendlyName.length > 0, `${plugin.key}: friendlyName`);
+      assert.ok(plugin.description.length > 0, `${plugin.key}: description`);
+      assert.ok(transports.includes(plugin.transport), `${plugin.key}: transport ${plugin.transport}`);
+      assert.equal(typeof plugin.collect, 'function', `${plugin.key}: collect`);
+    }
+  });
+
+  it('has at least one recorded session for every text plugin that talks to a device', () => {
+    const devicePlugins = plugins.filter((plugin) => !plugin.isBinary && plugin.transport.startsWith('ssh'));
+
+    for (const plugin of devicePlugins) {
+      const folder = modelFolderOf(plugin.key);
+      assert.ok(folder, `${plugin.key} has no Oxidized model folder in oxidized-models.ts`);
+      const files = existsSync(join(fixturesRoot, folder)) ? readdirSync(join(fixturesRoot, folder)) : [];
+      if (promptOnly.has(plugin.key)) {
+        assert.ok(files.includes('prompt.yaml'), `${plugin.key} needs at least its prompt.yaml`);
+        continue;
+      }
+      assert.ok(
+        files.some((file) => file.endsWith('.simulation.yaml')),
+        `${plugin.key} has no recorded session under fixtures/device-sessions/${folder}`,
+      );
+    }
+  });
+});
