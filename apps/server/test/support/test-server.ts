@@ -1,0 +1,119 @@
+/**
+ * Starts the real server on a free port with its own data dir and database, capturing every log line,
+ * and gives tests the clients real callers use: GraphQL over HTTP and graphql-ws over WebSocket.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { type App, buildApp } from '../../src/app.js';
+import type { Env } from '../../src/env.js';
+import { createLogger } from '../../src/log.js';
+import { freshDatabaseUrl } from './test-database.js';
+
+export interface TestServer {
+  app: App;
+  url: string;
+  dataDir: string;
+  logLines: string[];
+  /** Every raw HTTP response body seen by `gql`, for secret-leak checks. */
+  responses: string[];
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T; errors?: { message: string }[] }>;
+  ws(): Client;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Env> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dv-test-'));
+  const database = await freshDatabaseUrl();
+  const logLines: string[] = [];
+  const responses: string[] = [];
+  const env: Env = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database.url,
+    dataDir,
+    secretKey: undefined,
+    demo: false,
+    workers: 2,
+    jobTimeoutSeconds: 20,
+    maxTextBytes: 64 * 1024 * 1024,
+    publicUrl: undefined,
+    webOrigin: 'http://localhost:3000',
+    logLevel: 'debug',
+    ...overrides,
+  };
+  const app = await buildApp(env, { log: createLogger('debug', (line) => logLines.push(line)) });
+  const { url } = await app.start(0);
+  const clients: Client[] = [];
+
+  return {
+    app,
+    url,
+    dataDir,
+    logLines,
+    responses,
+    async gql(query, variables) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      responses.push(text);
+      return JSON.parse(text);
+    },
+    ws() {
+      const client = createClient({
+        url: `${url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects a subscription's events until it completes (or the timeout passes). */
+export function collectSubscription<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  timeoutMs = 30_000,
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const events: T[] = [];
+    const timer = setTimeout(
+      () => reject(new Error(`subscription did not complete; got ${JSON.stringify(events)}`)),
+      timeoutMs,
+    );
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (result) => {
+          if (result.errors) reject(new Error(JSON.stringify(result.errors)));
+          else events.push(result.data as T);
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+        },
+        complete: () => {
+          clearTimeout(timer);
+          resolve(events);
+        },
+      },
+    );
+  });
+}
