@@ -5,9 +5,17 @@
 import type { BackupPlugin } from './contract.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
+import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { noopPlugin } from './vendors/noop.js';
 
-export const plugins: readonly BackupPlugin[] = [noopPlugin, binaryDummyPlugin, ciscoIosPlugin];
+export const plugins: readonly BackupPlugin[] = [
+  noopPlugin,
+  binaryDummyPlugin,
+  ciscoIosPlugin,
+  ciscoNxosPlugin,
+  juniperJunosPlugin,
+];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
 

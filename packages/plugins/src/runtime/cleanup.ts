@@ -54,3 +54,9 @@ export function stripAnsi(text: string): string {
 export function removeCarriageReturns(text: string): string {
   return text.replace(/\r/g, '');
 }
+
+/** The leading items for which `keep` holds (Ruby `take_while`). */
+export function takeWhile<T>(items: readonly T[], keep: (item: T) => boolean): T[] {
+  const stop = items.findIndex((item) => !keep(item));
+  return stop === -1 ? [...items] : items.slice(0, stop);
+}

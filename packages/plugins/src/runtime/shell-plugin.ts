@@ -25,6 +25,8 @@ export interface ShellCommand {
   clean?: (output: string, tools: CleanTools) => string;
   /** Skips the command for targets where it makes no sense. */
   when?: (target: DeviceTarget) => boolean;
+  /** Another command to run instead when the raw output matches `ifOutputMatches` (older OS releases). */
+  fallback?: { ifOutputMatches: RegExp; command: string };
 }
 
 export interface ShellPluginDefinition {
@@ -123,7 +125,8 @@ async function runExec(client: Client, commands: readonly ShellCommand[], ctx: C
   const raws: string[] = [];
   for (const spec of commands) {
     ctx.progress({ message: `running ${spec.command}` });
-    raws.push(await execCommand(client, spec.command, ctx));
+    const raw = await execCommand(client, spec.command, ctx);
+    raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
   }
   return raws;
 }
@@ -142,7 +145,8 @@ async function runShell(
     const raws: string[] = [];
     for (const spec of commands) {
       ctx.progress({ message: `running ${spec.command}` });
-      raws.push(await shell.run(spec.command));
+      const raw = await shell.run(spec.command);
+      raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
     }
     for (const command of definition.logout ?? []) shell.send(command);
     return raws;
