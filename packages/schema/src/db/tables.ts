@@ -21,11 +21,35 @@ const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
+/** Where backups are written: a content-addressed directory ('fs') or a git repository ('git'). */
+export const storageLocations = pgTable('storage_locations', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<'fs' | 'git'>().notNull(),
+  /** Absolute, or relative to the data dir. */
+  path: text('path').notNull(),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** How many versions to keep; null limits are unlimited, set ones combine (a version must satisfy all). */
+export const retentionPolicies = pgTable('retention_policies', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  keepLast: integer('keep_last'),
+  keepDays: integer('keep_days'),
+  maxBytes: bigint('max_bytes', { mode: 'number' }),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: createdAt(),
+});
+
 /** Who may see and touch which devices (access control scopes grants by these). */
 export const deviceGroups = pgTable('device_groups', {
   id: id(),
   name: text('name').notNull().unique(),
   description: text('description').notNull().default(''),
+  storageLocationId: uuid('storage_location_id').references(() => storageLocations.id, { onDelete: 'set null' }),
+  retentionPolicyId: uuid('retention_policy_id').references(() => retentionPolicies.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
 
@@ -65,6 +89,9 @@ export const devices = pgTable(
     collectionGroupId: uuid('collection_group_id').references(() => collectionGroups.id, { onDelete: 'set null' }),
     enabled: boolean('enabled').notNull().default(true),
     scrubSecrets: boolean('scrub_secrets').notNull().default(false),
+    /** Overrides the device group's storage location / retention policy when set. */
+    storageLocationId: uuid('storage_location_id').references(() => storageLocations.id, { onDelete: 'set null' }),
+    retentionPolicyId: uuid('retention_policy_id').references(() => retentionPolicies.id, { onDelete: 'set null' }),
     /** Pinned on first use (`SHA256:…`); a different key later fails the job with host_key_changed. */
     hostKeyFingerprint: text('host_key_fingerprint'),
     createdAt: createdAt(),
@@ -135,6 +162,9 @@ export const backups = pgTable(
     /** Which backend wrote it ('fs' | 'git') and its reference there; reads use these, never device settings. */
     storageKind: text('storage_kind').notNull(),
     storageRef: text('storage_ref').notNull(),
+    storageLocationId: uuid('storage_location_id').references(() => storageLocations.id, { onDelete: 'restrict' }),
+    /** sha256 of the plugin's significant-changes view, when it defines one (used for change detection). */
+    significantSha256: text('significant_sha256'),
     changed: boolean('changed').notNull(),
     createdAt: createdAt(),
   },
@@ -142,6 +172,90 @@ export const backups = pgTable(
     index('backups_device_created_idx').on(t.deviceId, t.createdAt.desc(), t.id.desc()),
     uniqueIndex('backups_job_idx').on(t.jobId),
     index('backups_sha256_idx').on(t.sha256),
+  ],
+);
+
+/**
+ * Text of stored text versions, keyed by content hash (configs are KBs, and deduplicated): lets search and
+ * diff run in the database without reading files. Binaries never go here.
+ */
+export const textContents = pgTable('text_contents', {
+  sha256: text('sha256').primaryKey(),
+  content: text('content').notNull(),
+  createdAt: createdAt(),
+});
+
+export const userRoles = ['admin', 'operator', 'viewer'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+/** Local users; passwords are argon2id hashes. */
+export const users = pgTable('users', {
+  id: id(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').$type<UserRole>().notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Which device groups a non-admin user's role applies to. */
+export const userGrants = pgTable(
+  'user_grants',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    deviceGroupId: uuid('device_group_id')
+      .notNull()
+      .references(() => deviceGroups.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('user_grants_user_group_idx').on(t.userId, t.deviceGroupId)],
+);
+
+/** Dashboard sessions and API tokens: only a sha256 of the token is stored. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'session' | 'api'>().notNull(),
+    name: text('name').notNull().default(''),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the token, shown so people can tell their tokens apart. */
+    prefix: text('prefix').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('auth_tokens_user_idx').on(t.userId, t.kind)],
+);
+
+/** Who did what to which target, from where, and how it ended. Written for every mutation, login and read of content. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    sourceAddress: text('source_address'),
+    outcome: text('outcome').$type<'success' | 'failure' | 'denied'>().notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_log_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('audit_log_actor_idx').on(t.actorUserId, t.createdAt.desc()),
+    index('audit_log_action_idx').on(t.action, t.createdAt.desc()),
   ],
 );
 
@@ -158,3 +272,8 @@ export type JobRow = typeof jobs.$inferSelect;
 export type BackupRow = typeof backups.$inferSelect;
 export type DeviceGroupRow = typeof deviceGroups.$inferSelect;
 export type CollectionGroupRow = typeof collectionGroups.$inferSelect;
+export type StorageLocationRow = typeof storageLocations.$inferSelect;
+export type RetentionPolicyRow = typeof retentionPolicies.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type AuthTokenRow = typeof authTokens.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;
