@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { gql, useClient, useMutation } from 'urql';
+import { gql, useMutation } from 'urql';
 import { isTerminal, type JobProgressEvent, type LiveJob, liveJobFromEvent, liveJobFromJob } from '../lib/job-status';
 import { useSubscriptionEvents } from '../lib/use-subscription-events';
 
@@ -38,13 +38,6 @@ const BackupNowButton_JobProgressSubscription = gql<{ jobProgress: JobProgressEv
   }
 `;
 
-// Read once after subscribing: a fast job can finish before the subscription is registered.
-const BackupNowButton_JobQuery = gql<{ job: JobFields | null }, { id: string }>`
-  query BackupNowButton_JobQuery($id: ID!) {
-    job(id: $id) { id status errorCode createdAt finishedAt }
-  }
-`;
-
 /**
  * Starts a backup of one device and follows that job live, reporting every state to `onProgress`
  * (the row or page owning the status shows it).
@@ -59,7 +52,6 @@ export function BackupNowButton({
   /** True while another job for this device is already in flight (e.g. started by the scheduler). */
   busy?: boolean;
 }) {
-  const client = useClient();
   const [{ fetching }, triggerBackup] = useMutation(BackupNowButton_TriggerBackupMutation);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -90,13 +82,8 @@ export function BackupNowButton({
     const queued = liveJobFromJob(job);
     if (queued) onProgress(queued, null);
     if (isTerminal(job.status)) return;
+    // jobProgress replays the job's events from the first one, so nothing is missed by subscribing now.
     setJobId(job.id);
-
-    const current = await client.query(BackupNowButton_JobQuery, { id: job.id }, { requestPolicy: 'network-only' });
-    const caughtUp = liveJobFromJob(current.data?.job ?? null);
-    if (!caughtUp) return;
-    onProgress(caughtUp, null);
-    if (isTerminal(caughtUp.status)) setJobId((id) => (id === job.id ? null : id));
   }
 
   const running = fetching || jobId !== null;
