@@ -7,7 +7,10 @@ import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
+import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { noopPlugin } from './vendors/noop.js';
+import { sftpFilePlugin } from './vendors/sftp-file.js';
+import { tftpFilePlugin } from './vendors/tftp-file.js';
 
 export const plugins: readonly BackupPlugin[] = [
   noopPlugin,
@@ -15,6 +18,9 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoIosPlugin,
   ciscoNxosPlugin,
   juniperJunosPlugin,
+  mikrotikRouterOsBinaryPlugin,
+  sftpFilePlugin,
+  tftpFilePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -5,8 +5,8 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CollectContext, CollectProgress } from '../src/contract.js';
-import { CollectError } from '../src/errors.js';
 import { type TftpReadOptions, tftpDownload } from '../src/transports/tftp-client.js';
+import { rejectsWithCode } from './support/collect-context.js';
 import { writeRandomFile } from './support/random-file.js';
 import { skipUnlessInstalled } from './support/require-binary.js';
 import { listFiles, makeTempDir } from './support/temp-dir.js';
@@ -34,16 +34,6 @@ async function sha256OfFile(path: string): Promise<string> {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CollectError> {
-  const error = await promise.then(
-    () => assert.fail(`expected a CollectError with code ${code}`),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof CollectError, `expected a CollectError, got ${String(error)}`);
-  assert.equal(error.code, code, error.message);
-  return error;
 }
 
 const bigSize = 33 * 1024 * 1024;

@@ -3,10 +3,10 @@
  * from a directory with real fs reads, an exec handler supplied by the test, and hooks for the faults a
  * device can produce mid-transfer (a size it never delivers, a connection cut halfway).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { DeviceTarget } from '../../src/contract.js';
 
 const { Server, utils } = ssh2;

@@ -8,6 +8,7 @@ import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import ssh2 from 'ssh2';
 
 export const sshdPath = '/usr/sbin/sshd';
 export const sshKeygenPath = '/usr/bin/ssh-keygen';
@@ -103,4 +104,21 @@ export async function startSshd(dir: string): Promise<RunningSshd> {
       await exited;
     },
   };
+}
+
+/** An ssh2 client logged in to the test sshd with the generated key (connectSsh only does passwords). */
+export function connectToSshd(sshd: RunningSshd): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    client.once('ready', () => resolve(client));
+    client.once('error', reject);
+    client.connect({
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.privateKey,
+      // The key was generated a moment ago by startSshd; there is nothing to pin against.
+      hostVerifier: () => true,
+    });
+  });
 }
