@@ -6,7 +6,9 @@ import type { BackupPlugin } from './contract.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
+import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { noopPlugin } from './vendors/noop.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
@@ -18,6 +20,8 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoIosPlugin,
   ciscoNxosPlugin,
   juniperJunosPlugin,
+  mikrotikRouterosPlugin,
+  fortinetFortigatePlugin,
   mikrotikRouterOsBinaryPlugin,
   sftpFilePlugin,
   tftpFilePlugin,

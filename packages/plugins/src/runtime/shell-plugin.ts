@@ -25,6 +25,10 @@ export interface ShellCommand {
   clean?: (output: string, tools: CleanTools) => string;
   /** Skips the command for targets where it makes no sense. */
   when?: (target: DeviceTarget) => boolean;
+  /** The command to run instead when secrets are scrubbed, for devices that can hide secrets themselves. */
+  scrubbedCommand?: string;
+  /** Output that changes without any config change (logs, history): left out of the significant-changes view. */
+  volatile?: boolean;
   /** Another command to run instead when the raw output matches `ifOutputMatches` (older OS releases). */
   fallback?: { ifOutputMatches: RegExp; command: string };
 }
@@ -102,13 +106,11 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
       definition.transport === 'ssh-exec'
         ? await runExec(connection.client, commands, ctx)
         : await runShell(definition, connection.client, commands, ctx);
-    const text = commands
-      .map((spec, i) => processCommandOutput(definition, spec, raws[i] ?? '', ctx.scrubSecrets))
-      .join('');
+    const outputs = commands.map((spec, i) => processCommandOutput(definition, spec, raws[i] ?? '', ctx.scrubSecrets));
     return {
       kind: 'text',
-      text,
-      significantText: definition.significantChanges?.(text),
+      text: outputs.join(''),
+      significantText: significantView(definition, commands, outputs),
       hostKeyFingerprint: connection.hostKeyFingerprint,
     };
   } catch (error) {
@@ -119,13 +121,28 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
   }
 }
 
+/** The config without volatile command outputs, then through the plugin's own filter; undefined if neither. */
+function significantView(
+  definition: ShellPluginDefinition,
+  commands: readonly ShellCommand[],
+  outputs: readonly string[],
+): string | undefined {
+  if (!definition.significantChanges && !commands.some((spec) => spec.volatile)) return undefined;
+  const kept = outputs.filter((_, i) => !commands[i]?.volatile).join('');
+  return definition.significantChanges ? definition.significantChanges(kept) : kept;
+}
+
+function commandFor(spec: ShellCommand, ctx: CollectContext): string {
+  return ctx.scrubSecrets && spec.scrubbedCommand ? spec.scrubbedCommand : spec.command;
+}
+
 type Client = Awaited<ReturnType<typeof connectSsh>>['client'];
 
 async function runExec(client: Client, commands: readonly ShellCommand[], ctx: CollectContext): Promise<string[]> {
   const raws: string[] = [];
   for (const spec of commands) {
     ctx.progress({ message: `running ${spec.command}` });
-    const raw = await execCommand(client, spec.command, ctx);
+    const raw = await execCommand(client, commandFor(spec, ctx), ctx);
     raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
   }
   return raws;
@@ -145,7 +162,7 @@ async function runShell(
     const raws: string[] = [];
     for (const spec of commands) {
       ctx.progress({ message: `running ${spec.command}` });
-      const raw = await shell.run(spec.command);
+      const raw = await shell.run(commandFor(spec, ctx));
       raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
     }
     for (const command of definition.logout ?? []) shell.send(command);
