@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CollectContext, CollectProgress } from '../src/contract.js';
 import { type TftpReadOptions, tftpDownload } from '../src/transports/tftp-client.js';
-import { rejectsWithCode } from './support/collect-context.js';
+import { tftpFilePlugin } from '../src/vendors/tftp-file.js';
+import { collectContext, rejectsWithCode } from './support/collect-context.js';
 import { writeRandomFile } from './support/random-file.js';
 import { skipUnlessInstalled } from './support/require-binary.js';
 import { listFiles, makeTempDir } from './support/temp-dir.js';
@@ -238,6 +239,35 @@ describe('tftpDownload against faulty servers', () => {
   it('rejects an out-of-range blksize as invalid_options', async () => {
     await rejectsWithCode(
       tftpDownload(readOptions(69, 'x', { blksize: 70_000 }), spoolContext(spool.path)),
+      'invalid_options',
+    );
+  });
+});
+
+describe('tftp_file', () => {
+  function target(port: number, options: Record<string, string>) {
+    return { host: '127.0.0.1', port, username: '', password: '', hostKeyFingerprint: null, options };
+  }
+
+  it('fetches the configured path from the device port with the configured block size', async () => {
+    const spool = await makeTempDir('tftp-plugin');
+    const content = Buffer.alloc(10_000, 5);
+    const server = await startTestTftpServer({ files: { 'startup.cfg': content } });
+
+    const artefact = await tftpFilePlugin.collect(
+      collectContext(target(server.port, { path: 'startup.cfg', blksize: '1024' }), spool.path),
+    );
+
+    assert.equal(artefact.kind, 'binary');
+    assert.equal(artefact.sha256, sha256(content));
+    await server.close();
+    await spool.remove();
+  });
+
+  it('rejects a missing path or a malformed blksize as invalid_options', async () => {
+    await rejectsWithCode(tftpFilePlugin.collect(collectContext(target(69, {}), '/nonexistent')), 'invalid_options');
+    await rejectsWithCode(
+      tftpFilePlugin.collect(collectContext(target(69, { path: 'a', blksize: 'big' }), '/nonexistent')),
       'invalid_options',
     );
   });
