@@ -3,13 +3,27 @@
  * WebSocket on one port, and the demo fleet. `start(port)` listens; `stop()` undoes everything.
  */
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Context } from '@devicevault/schema/context';
 import { type OpenDatabase, openDatabase } from '@devicevault/schema/db/client';
+import type { BackupRow } from '@devicevault/schema/db/tables';
 import { buildSchema } from '@devicevault/schema/schema';
 import { createYoga } from 'graphql-yoga';
+import { createAudit } from './audit/audit-log.js';
+import { ensureAdmin } from './auth/bootstrap-admin.js';
+import {
+  type Credentials,
+  clearedSessionCookie,
+  presentedToken,
+  resolveViewer,
+  sessionCookie,
+} from './auth/identity.js';
+import { passwords } from './auth/passwords.js';
+import { createRateLimit } from './auth/rate-limit.js';
+import { createTokens } from './auth/tokens.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
@@ -19,8 +33,8 @@ import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
-import { createFsBackupStore } from './storage/fs-backup-store.js';
 import { readText } from './storage/read-text.js';
+import { createStorageRegistry } from './storage/storage-registry.js';
 
 export interface App {
   database: OpenDatabase;
@@ -35,13 +49,13 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
   const database = await openDatabase({ url: env.databaseUrl, pgliteDir: join(env.dataDir, 'pglite') });
   const { db } = database;
   const secrets = createSecretBox(await loadSecretKey(env.secretKey, env.dataDir));
-  const store = createFsBackupStore(join(env.dataDir, 'blobs'));
+  const storage = createStorageRegistry({ db, dataDir: env.dataDir, log });
   const pubsub = createDeviceVaultPubSub();
   const pool = createCollectPool(env.workers);
   const runner = createJobRunner({
     db,
     pool,
-    store,
+    storage,
     secrets,
     pubsub,
     log,
@@ -52,21 +66,78 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
   });
   const scheduler = createScheduler({ db, log, onQueued: () => runner.wake() });
 
-  const context: Context = {
+  await ensureAdmin(db, env.adminPassword, log);
+  const tokens = createTokens(db);
+  const loginRateLimit = createRateLimit();
+  const shared = {
     db,
     pubsub,
-    secrets: { encrypt: (plaintext) => secrets.encrypt(plaintext) },
-    backupContent: { readText: (backup) => readText(store, backup) },
+    secrets: { encrypt: (plaintext: string) => secrets.encrypt(plaintext) },
+    backupContent: { readText: (backup: BackupRow) => readText(db, storage, backup) },
     downloads: { urlFor: () => null },
     jobQueue: { jobQueued: () => runner.wake() },
-  };
-  const yoga = createYoga({
+    passwords,
+    tokens,
+    loginRateLimit,
+  } satisfies Partial<Context>;
+  const secureCookies = env.publicUrl?.startsWith('https:') ?? false;
+
+  /** One context per HTTP request or WebSocket connection: who is calling, from where, and their cookie jar. */
+  async function contextFor(request: {
+    credentials: Credentials;
+    sourceAddress: string | null;
+    setCookie?: (cookie: string) => void;
+  }): Promise<Context> {
+    const viewer = await resolveViewer(db, presentedToken(request.credentials));
+    const audit = createAudit(db, log, { viewer, sourceAddress: request.sourceAddress });
+    if (viewer?.via === 'api')
+      await audit.record({ action: 'token.use', outcome: 'success', targetType: 'token', targetId: viewer.tokenId });
+    return {
+      ...shared,
+      viewer,
+      sourceAddress: request.sourceAddress,
+      audit,
+      sessionCookie: {
+        set: (token, expiresAt) => request.setCookie?.(sessionCookie(token, expiresAt, secureCookies)),
+        clear: () => request.setCookie?.(clearedSessionCookie()),
+      },
+    };
+  }
+
+  const pendingCookies = new WeakMap<Request, string[]>();
+  const yoga = createYoga<{ req?: IncomingMessage; connectionParams?: Record<string, unknown> }>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: { subscriptionsProtocol: 'WS' },
     cors: { origin: env.webOrigin, credentials: true },
-    context: () => context,
     logging: false,
+    context: async (initial) => {
+      const request = (initial as { request?: Request }).request;
+      const upgrade = initial.req;
+      if (request && !initial.connectionParams) {
+        return contextFor({
+          credentials: { authorization: request.headers.get('authorization'), cookie: request.headers.get('cookie') },
+          sourceAddress: upgrade?.socket.remoteAddress ?? null,
+          setCookie: (cookie) => pendingCookies.set(request, [...(pendingCookies.get(request) ?? []), cookie]),
+        });
+      }
+      // graphql-ws: connection params first (scripts), else the upgrade request's cookie (browsers).
+      const params = initial.connectionParams ?? {};
+      return contextFor({
+        credentials: {
+          authorization: typeof params.authorization === 'string' ? params.authorization : null,
+          cookie: upgrade?.headers.cookie ?? null,
+        },
+        sourceAddress: upgrade?.socket.remoteAddress ?? null,
+      });
+    },
+    plugins: [
+      {
+        onResponse({ request, response }) {
+          for (const cookie of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
+        },
+      },
+    ],
   });
 
   let server: Server | undefined;

@@ -14,6 +14,7 @@ const schema = z.object({
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
     .optional(),
   DEVICEVAULT_DEMO: flag.default(true),
+  DEVICEVAULT_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
@@ -33,6 +34,8 @@ export type Env = {
   dataDir: string;
   secretKey: string | undefined;
   demo: boolean;
+  /** The first admin's password on a fresh database; generated and printed once when unset. */
+  adminPassword: string | undefined;
   workers: number;
   jobTimeoutSeconds: number;
   maxTextBytes: number;
@@ -56,6 +59,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     dataDir: resolve(env.DEVICEVAULT_DATA_DIR),
     secretKey: env.DEVICEVAULT_SECRET_KEY,
     demo: env.DEVICEVAULT_DEMO,
+    adminPassword: env.DEVICEVAULT_ADMIN_PASSWORD,
     workers: env.DEVICEVAULT_WORKERS,
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,

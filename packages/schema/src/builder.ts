@@ -2,10 +2,13 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  AuthScopes: { authenticated: boolean; operator: boolean; admin: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -13,8 +16,23 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [DataloaderPlugin, RelayPlugin],
+  // scope-auth must come first so it wraps every other plugin's resolvers.
+  plugins: [ScopeAuthPlugin, DataloaderPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      authenticated: ctx.viewer !== null,
+      operator: ctx.viewer?.role === 'operator' || ctx.viewer?.role === 'admin',
+      admin: ctx.viewer?.role === 'admin',
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? new GraphQLError('You are not allowed to do this.', { extensions: { code: 'FORBIDDEN' } })
+        : new GraphQLError('Sign in first: send a session cookie or an `Authorization: Bearer` token.', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -41,6 +59,7 @@ builder.scalarType('JSONObject', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Everything requires a signed-in user unless a field opts out with `skipTypeScopes` (login, health).
+builder.queryType({ authScopes: { authenticated: true } });
+builder.mutationType({ authScopes: { authenticated: true } });
+builder.subscriptionType({ authScopes: { authenticated: true } });

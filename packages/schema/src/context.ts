@@ -3,7 +3,8 @@
  * so `packages/schema` never imports `apps/server`.
  */
 import type { Database } from './db/client.js';
-import type { BackupRow } from './db/tables.js';
+import type { AuditLogRow, AuthTokenRow, BackupRow } from './db/tables.js';
+import type { Viewer } from './policy.js';
 import type { DeviceVaultPubSub } from './pubsub.js';
 
 export interface SecretsPort {
@@ -16,13 +17,45 @@ export interface BackupContentPort {
 }
 
 export interface DownloadsPort {
-  /** A short-lived signed URL for one backup, or null when downloads are not served. */
-  urlFor(backup: BackupRow): string | null;
+  /** A short-lived signed URL for one backup, bound to the user it is issued to. */
+  urlFor(backup: BackupRow, userId: string | null): string | null;
 }
 
 export interface JobQueuePort {
   /** Wakes the runner after a job row was inserted, so it needn't wait for its next poll. */
   jobQueued(): void;
+}
+
+export interface PasswordsPort {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export interface TokensPort {
+  /** Creates a token row and returns the token itself; only its hash is stored. */
+  issue(input: { userId: string; kind: AuthTokenRow['kind']; name?: string; expiresAt: Date | null }): Promise<{
+    token: string;
+    row: AuthTokenRow;
+  }>;
+}
+
+export interface SessionCookiePort {
+  set(token: string, expiresAt: Date): void;
+  clear(): void;
+}
+
+export interface RateLimitPort {
+  /** False when this key has failed too often recently; `retryAfterSeconds` says when to try again. */
+  check(key: string): { allowed: boolean; retryAfterSeconds: number };
+  recordFailure(key: string): void;
+  reset(key: string): void;
+}
+
+export type AuditEntry = Pick<AuditLogRow, 'action' | 'outcome'> &
+  Partial<Pick<AuditLogRow, 'targetType' | 'targetId' | 'details' | 'actorUserId' | 'actorLabel'>>;
+
+export interface AuditPort {
+  record(entry: AuditEntry): Promise<void>;
 }
 
 export interface Context {
@@ -32,4 +65,13 @@ export interface Context {
   backupContent: BackupContentPort;
   downloads: DownloadsPort;
   jobQueue: JobQueuePort;
+  passwords: PasswordsPort;
+  tokens: TokensPort;
+  sessionCookie: SessionCookiePort;
+  loginRateLimit: RateLimitPort;
+  audit: AuditPort;
+  /** The signed-in user, or null for anonymous requests. */
+  viewer: Viewer | null;
+  /** The client's address, for the audit log and rate limits. */
+  sourceAddress: string | null;
 }

@@ -1,4 +1,5 @@
 /** Loads every domain, then builds the executable schema. */
+import { auditMutations } from './audit-mutations.js';
 import { builder } from './builder.js';
 import './errors.js';
 import './domains/backup-methods.js';
@@ -6,7 +7,8 @@ import './domains/credentials.js';
 import './domains/devices.js';
 import './domains/backups.js';
 import './domains/jobs.js';
+import './domains/auth.js';
 
 export function buildSchema() {
-  return builder.toSchema({ sortSchema: true });
+  return auditMutations(builder.toSchema({ sortSchema: true }));
 }

@@ -19,11 +19,15 @@ export interface TestServer {
   logLines: string[];
   /** Every raw HTTP response body seen by `gql`, for secret-leak checks. */
   responses: string[];
+  /** GraphQL over HTTP as the bootstrap admin (or as `token`, or anonymously with `null`). */
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<{ data?: T; errors?: { message: string }[] }>;
-  ws(): Client;
+    token?: string | null,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  /** A graphql-ws client signed in as the admin (or as `token`, or anonymous with `null`). */
+  ws(token?: string | null): Client;
+  adminToken: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
     dataDir,
     secretKey: undefined,
     demo: false,
+    adminPassword: testAdminPassword,
     workers: 2,
     jobTimeoutSeconds: 20,
     maxTextBytes: 64 * 1024 * 1024,
@@ -50,6 +55,7 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
   const app = await buildApp(env, { log: createLogger('debug', (line) => logLines.push(line)) });
   const { url } = await app.start(0);
   const clients: Client[] = [];
+  const adminToken = await signIn(url, 'admin', testAdminPassword);
 
   return {
     app,
@@ -57,21 +63,23 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
     dataDir,
     logLines,
     responses,
-    async gql(query, variables) {
+    adminToken,
+    async gql(query, variables, token = adminToken) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
       responses.push(text);
       return JSON.parse(text);
     },
-    ws() {
+    ws(token = adminToken) {
       const client = createClient({
         url: `${url.replace('http', 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         retryAttempts: 0,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
       });
       clients.push(client);
       return client;
@@ -83,6 +91,24 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export const testAdminPassword = 'admin-password-for-tests';
+
+/** Signs in through the public login mutation and returns the session token. */
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation ($input: LoginInput!) { login(input: $input) { __typename ... on LoginSuccess { token } } }',
+      variables: { input: { username, password } },
+    }),
+  });
+  const result = await response.json();
+  const token = result.data?.login?.token;
+  if (!token) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(result)}`);
+  return token;
 }
 
 /** Collects a subscription's events until it completes (or the timeout passes). */

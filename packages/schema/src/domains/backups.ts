@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import { type BackupRow, backups, type DeviceRow, devices } from '../db/tables.js';
 import { isUuid } from '../errors.js';
 import { newestFirstConnection } from '../pagination.js';
+import { canReadDevice } from '../policy.js';
 import { DeviceType, loadLatestPerDevice } from './devices.js';
 
 export const BackupType = builder.objectRef<BackupRow>('Backup');
@@ -27,13 +28,20 @@ BackupType.implement({
             extensions: { code: 'BINARY_CONTENT' },
           });
         }
-        return ctx.backupContent.readText(backup);
+        const content = await ctx.backupContent.readText(backup);
+        await ctx.audit.record({
+          action: 'backup.content.view',
+          outcome: 'success',
+          targetType: 'backup',
+          targetId: backup.id,
+        });
+        return content;
       },
     }),
     downloadUrl: t.string({
       nullable: true,
       description: 'A short-lived signed URL that streams the stored bytes.',
-      resolve: (backup, _args, ctx) => ctx.downloads.urlFor(backup),
+      resolve: (backup, _args, ctx) => ctx.downloads.urlFor(backup, ctx.viewer?.userId ?? null),
     }),
     device: t.field({
       type: DeviceType,
@@ -77,8 +85,12 @@ builder.queryField('backup', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       if (!isUuid(id)) return null;
-      const [backup] = await ctx.db.select().from(backups).where(eq(backups.id, id));
-      return backup ?? null;
+      const [row] = await ctx.db
+        .select({ backup: backups, device: devices })
+        .from(backups)
+        .innerJoin(devices, eq(devices.id, backups.deviceId))
+        .where(eq(backups.id, id));
+      return row && canReadDevice(ctx.viewer, row.device) ? row.backup : null;
     },
   }),
 );

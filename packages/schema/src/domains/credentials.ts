@@ -32,6 +32,7 @@ const CreateCredentialSuccess = builder.objectRef<{ credential: CredentialRow }>
 
 builder.mutationField('createCredential', (t) =>
   t.field({
+    authScopes: { admin: true },
     type: resultUnion('CreateCredentialResult', CreateCredentialSuccess),
     args: { input: t.arg({ type: CreateCredentialInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<{ credential: CredentialRow } | Failure> => {

@@ -1,18 +1,21 @@
 import { findPlugin } from '@devicevault/plugins/registry';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Database } from '../db/client.js';
 import {
   type BackupRow,
   type backups,
+  collectionGroups,
   credentials,
   type DeviceRow,
+  deviceGroups,
   devices,
   type JobRow,
   type jobs,
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { newestFirstConnection } from '../pagination.js';
+import { canOperateGroup, canReadDevice, forbidden, readableDevicesCondition } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { CredentialType } from './credentials.js';
@@ -66,7 +69,7 @@ builder.queryField('devices', (t) =>
         ctx.db
           .select()
           .from(devices)
-          .where(page.where)
+          .where(and(readableDevicesCondition(ctx.viewer), page.where))
           .orderBy(...page.orderBy)
           .limit(page.limit),
       ),
@@ -81,7 +84,8 @@ builder.queryField('device', (t) =>
     resolve: async (_root, { id }, ctx) => {
       if (!isUuid(id)) return null;
       const [device] = await ctx.db.select().from(devices).where(eq(devices.id, id));
-      return device ?? null;
+      // Devices outside the viewer's groups look exactly like missing ones.
+      return device && canReadDevice(ctx.viewer, device) ? device : null;
     },
   }),
 );
@@ -93,6 +97,8 @@ const CreateDeviceInput = builder.inputType('CreateDeviceInput', {
     port: t.int({ required: false, description: 'Defaults to 22 (SSH) or 69 for tftp_file.' }),
     pluginKey: t.string({ required: true }),
     credentialId: t.id({ required: false }),
+    deviceGroupId: t.id({ required: false, description: 'Required for operators: one of their device groups.' }),
+    collectionGroupId: t.id({ required: false }),
     options: t.field({ type: 'JSONObject', required: false, description: 'Plugin options, e.g. { "path": "…" }.' }),
     scrubSecrets: t.boolean({ required: false }),
     enabled: t.boolean({ required: false }),
@@ -126,7 +132,12 @@ builder.mutationField('createDevice', (t) =>
           : null,
       );
       if (failure) return failure;
+      if (!canOperateGroup(ctx.viewer, input.deviceGroupId ?? null)) {
+        throw forbidden('You may only create devices in device groups you operate.');
+      }
       const name = input.name.trim();
+      const missing = await missingReference(ctx.db, input.deviceGroupId, input.collectionGroupId);
+      if (missing) return missing;
       if (input.credentialId) {
         const [credential] = await ctx.db
           .select({ id: credentials.id })
@@ -145,6 +156,8 @@ builder.mutationField('createDevice', (t) =>
           pluginKey: input.pluginKey,
           pluginOptions: options ?? {},
           credentialId: input.credentialId ?? null,
+          deviceGroupId: input.deviceGroupId ?? null,
+          collectionGroupId: input.collectionGroupId ?? null,
           scrubSecrets: input.scrubSecrets ?? false,
           enabled: input.enabled ?? true,
         })
@@ -153,6 +166,25 @@ builder.mutationField('createDevice', (t) =>
     },
   }),
 );
+
+async function missingReference(db: Database, deviceGroupId?: string | null, collectionGroupId?: string | null) {
+  if (deviceGroupId) {
+    const [found] = isUuid(deviceGroupId)
+      ? await db.select({ id: deviceGroups.id }).from(deviceGroups).where(eq(deviceGroups.id, deviceGroupId))
+      : [];
+    if (!found) return new NotFound(`device group ${deviceGroupId} does not exist`);
+  }
+  if (collectionGroupId) {
+    const [found] = isUuid(collectionGroupId)
+      ? await db
+          .select({ id: collectionGroups.id })
+          .from(collectionGroups)
+          .where(eq(collectionGroups.id, collectionGroupId))
+      : [];
+    if (!found) return new NotFound(`collection group ${collectionGroupId} does not exist`);
+  }
+  return null;
+}
 
 function normalizeOptions(value: unknown): Record<string, string> | null {
   if (value === null || value === undefined) return {};

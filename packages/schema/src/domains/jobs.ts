@@ -2,7 +2,8 @@ import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { backups, type DeviceRow, devices, type JobLogLine, type JobRow, jobs } from '../db/tables.js';
-import { isUuid, NotFound } from '../errors.js';
+import { isUuid, NotFound, ValidationFailure } from '../errors.js';
+import { canOperateDevice, canReadDevice, forbidden } from '../policy.js';
 import type { JobProgressEvent } from '../pubsub.js';
 import { type Failure, resultUnion } from '../results.js';
 import { BackupType } from './backups.js';
@@ -68,8 +69,12 @@ builder.queryField('job', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       if (!isUuid(id)) return null;
-      const [job] = await ctx.db.select().from(jobs).where(eq(jobs.id, id));
-      return job ?? null;
+      const [row] = await ctx.db
+        .select({ job: jobs, device: devices })
+        .from(jobs)
+        .innerJoin(devices, eq(devices.id, jobs.deviceId))
+        .where(eq(jobs.id, id));
+      return row && canReadDevice(ctx.viewer, row.device) ? row.job : null;
     },
   }),
 );
@@ -90,7 +95,9 @@ builder.mutationField('triggerBackup', (t) =>
       const device = isUuid(input.deviceId)
         ? (await ctx.db.select().from(devices).where(eq(devices.id, input.deviceId)))[0]
         : undefined;
-      if (!device) return new NotFound(`device ${input.deviceId} does not exist`);
+      if (!device || !canReadDevice(ctx.viewer, device)) return new NotFound(`device ${input.deviceId} does not exist`);
+      if (!canOperateDevice(ctx.viewer, device)) throw forbidden('Viewers may not trigger backups.');
+      if (!device.enabled) return new ValidationFailure('deviceId', 'this device is disabled; enable it first');
       const queued: JobLogLine = {
         seq: 0,
         at: new Date().toISOString(),
@@ -137,10 +144,33 @@ builder.subscriptionField('jobEvents', (t) =>
   t.field({
     type: JobProgressEventType,
     description: 'Live progress of every job, for dashboards.',
-    subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe('jobEvents'),
+    subscribe: (_root, _args, ctx) => readableEvents(ctx),
     resolve: (event) => event,
   }),
 );
+
+/**
+ * Every job event the viewer may see: a device's group is looked up once per subscription and cached,
+ * so subscribers never hear about devices outside their groups.
+ */
+async function* readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
+  const groupOfDevice = new Map<string, string | null>();
+  const events = ctx.pubsub.subscribe('jobEvents');
+  try {
+    for await (const event of events) {
+      if (!groupOfDevice.has(event.deviceId)) {
+        const [device] = await ctx.db
+          .select({ deviceGroupId: devices.deviceGroupId })
+          .from(devices)
+          .where(eq(devices.id, event.deviceId));
+        groupOfDevice.set(event.deviceId, device ? device.deviceGroupId : null);
+      }
+      if (canReadDevice(ctx.viewer, { deviceGroupId: groupOfDevice.get(event.deviceId) ?? null })) yield event;
+    }
+  } finally {
+    await events.return?.();
+  }
+}
 
 /**
  * Subscribes first, then replays the stored log, then follows live events past the last replayed seq:
@@ -150,8 +180,13 @@ async function* replayThenFollow(jobId: string, ctx: Context): AsyncGenerator<Jo
   if (!isUuid(jobId)) return;
   const live = ctx.pubsub.subscribe('jobProgress', jobId);
   try {
-    const [job] = await ctx.db.select().from(jobs).where(eq(jobs.id, jobId));
-    if (!job) return;
+    const [row] = await ctx.db
+      .select({ job: jobs, device: devices })
+      .from(jobs)
+      .innerJoin(devices, eq(devices.id, jobs.deviceId))
+      .where(eq(jobs.id, jobId));
+    if (!row || !canReadDevice(ctx.viewer, row.device)) return;
+    const { job } = row;
     let lastSeq = -1;
     for (const line of job.log) {
       lastSeq = line.seq;

@@ -1,0 +1,76 @@
+/**
+ * Who is calling: the same answer for HTTP (Authorization header or session cookie), graphql-ws
+ * (connection params or the upgrade request's cookie) and the download route.
+ */
+import type { Database } from '@devicevault/schema/db/client';
+import { authTokens, userGrants, users } from '@devicevault/schema/db/tables';
+import type { Viewer } from '@devicevault/schema/policy';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { hashToken } from './tokens.js';
+
+export const sessionCookieName = 'dv_session';
+
+export interface Credentials {
+  authorization?: string | null;
+  cookie?: string | null;
+}
+
+/** Picks the presented token: an explicit Bearer header wins over the cookie. */
+export function presentedToken({ authorization, cookie }: Credentials): string | null {
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer) return bearer;
+  for (const part of cookie?.split(';') ?? []) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === sessionCookieName && value.length > 0) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+export async function resolveViewer(db: Database, token: string | null): Promise<Viewer | null> {
+  if (!token || token.length > 200) return null;
+  const now = new Date();
+  const [row] = await db
+    .select({ token: authTokens, user: users })
+    .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.userId))
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        isNull(authTokens.revokedAt),
+        or(isNull(authTokens.expiresAt), gt(authTokens.expiresAt, now)),
+        eq(users.disabled, false),
+      ),
+    );
+  if (!row) return null;
+  const grants = await db
+    .select({ deviceGroupId: userGrants.deviceGroupId })
+    .from(userGrants)
+    .where(eq(userGrants.userId, row.user.id));
+  // Touching last_used_at at most once a minute keeps busy API clients from writing on every request.
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+    await db.update(authTokens).set({ lastUsedAt: now }).where(eq(authTokens.id, row.token.id));
+  }
+  return {
+    userId: row.user.id,
+    username: row.user.username,
+    role: row.user.role,
+    deviceGroupIds: new Set(grants.map((grant) => grant.deviceGroupId)),
+    via: row.token.kind,
+    tokenId: row.token.id,
+  };
+}
+
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  return [
+    `${sessionCookieName}=${encodeURIComponent(token)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Expires=${expiresAt.toUTCString()}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearedSessionCookie(): string {
+  return `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+}
