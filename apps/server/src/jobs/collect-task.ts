@@ -31,6 +31,8 @@ export type CollectOutcome =
       size: number;
       /** sha256 of the plugin's significant-changes view, when it defines one. */
       significantSha256?: string;
+      /** A spool file holding the significant view itself (text only), when there is one. */
+      significantSpoolPath?: string;
       hostKeyFingerprint?: string;
     }
   | { ok: false; code: CollectErrorCode; message: string };

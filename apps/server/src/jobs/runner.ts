@@ -3,31 +3,40 @@
  * that decrypts credentials, and the only writer of job and backup rows after a job is queued.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CollectErrorCode } from '@devicevault/plugins/errors';
 import type { Database } from '@devicevault/schema/db/client';
 import {
+  type BackupRow,
   backups,
   credentials,
   devices,
   type JobLogLine,
   type JobRow,
   type JobStatus,
-  jobs,
 } from '@devicevault/schema/db/tables';
+
+type NewBackupRow = typeof backups.$inferInsert;
+type Collected = Extract<CollectOutcome, { ok: true }>;
+
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { desc, eq } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { BackupStore } from '../storage/backup-store.js';
+import type { StoredObject } from '../storage/backup-store.js';
+import type { StorageRegistry } from '../storage/storage-registry.js';
+import { insertTextContents, type TextContent } from '../storage/text-contents.js';
+import type { CollectOutcome } from './collect-task.js';
 import { appendJobLog, claimNextJob, nextSeq, releaseJobs, renewLease } from './job-queue.js';
 import type { CollectPool } from './pool.js';
 
 export interface JobRunnerDeps {
   db: Database;
   pool: CollectPool;
-  store: BackupStore;
+  storage: StorageRegistry;
+  /** Called after a version was recorded (the pruner enforces retention for the device). */
+  afterBackup?: (deviceId: string) => void;
   secrets: SecretBox;
   pubsub: DeviceVaultPubSub;
   log: Logger;
@@ -172,18 +181,43 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         .select()
         .from(backups)
         .where(eq(backups.deviceId, device.id))
-        .orderBy(desc(backups.createdAt))
+        .orderBy(desc(backups.createdAt), desc(backups.id))
         .limit(1);
-      const changed = !previous || previous.sha256 !== outcome.sha256;
-      let stored = previous && !changed ? { kind: previous.storageKind, ref: previous.storageRef } : null;
-      if (!stored) {
+      const changed = !previous || !sameVersion(previous, outcome);
+      const backupId = randomUUID();
+      // Unchanged (byte-equal, or equal in the significant view): point at the previous version's bytes.
+      let version: Omit<NewBackupRow, 'id' | 'deviceId' | 'jobId' | 'changed'>;
+      let texts: TextContent[] = [];
+      if (previous && !changed) {
+        version = {
+          isBinary: previous.isBinary,
+          sha256: previous.sha256,
+          size: previous.size,
+          storageKind: previous.storageKind,
+          storageRef: previous.storageRef,
+          storageLocationId: previous.storageLocationId,
+          significantSha256: outcome.significantSha256 ?? null,
+        };
+      } else {
+        texts = outcome.isBinary ? [] : await readTexts(outcome);
+        let target: Awaited<ReturnType<StorageRegistry['forDevice']>>;
+        let stored: StoredObject;
         try {
-          stored = await deps.store.put({ ...outcome, deviceId: device.id, deviceName: device.name, jobId: job.id });
+          target = await deps.storage.forDevice(device);
+          stored = await target.store.put({ ...outcome, deviceId: device.id, deviceName: device.name, jobId: job.id });
         } catch (error) {
           throw new JobFailure('storage_failed', `could not store the backup: ${(error as Error).message}`);
         }
+        version = {
+          isBinary: outcome.isBinary,
+          sha256: outcome.sha256,
+          size: outcome.size,
+          storageKind: stored.kind,
+          storageRef: stored.ref,
+          storageLocationId: target.locationId,
+          significantSha256: outcome.significantSha256 ?? null,
+        };
       }
-      const backupId = randomUUID();
       const line: JobLogLine = {
         seq: seq++,
         at: new Date().toISOString(),
@@ -192,17 +226,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         backupId,
       };
       await deps.db.transaction(async (tx) => {
-        await tx.insert(backups).values({
-          id: backupId,
-          deviceId: device.id,
-          jobId: job.id,
-          isBinary: outcome.isBinary,
-          sha256: outcome.sha256,
-          size: outcome.size,
-          storageKind: stored.kind,
-          storageRef: stored.ref,
-          changed,
-        });
+        await tx.insert(backups).values({ id: backupId, deviceId: device.id, jobId: job.id, changed, ...version });
+        await insertTextContents(tx as unknown as Database, texts);
         await appendJobLog(tx as unknown as Database, job.id, line, {
           backupId,
           finishedAt: new Date(),
@@ -212,6 +237,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       });
       publish(line);
       deps.log.info('job succeeded', { jobId: job.id, deviceId: device.id, changed, size: outcome.size });
+      deps.afterBackup?.(device.id);
     } catch (error) {
       if (stopping.signal.aborted) return;
       const failure =
@@ -252,6 +278,22 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       await releaseJobs(deps.db, owner).catch(() => {});
     },
   };
+}
+
+/** Byte-equal, or equal in the plugin's significant-changes view when both versions have one. */
+function sameVersion(previous: BackupRow, outcome: Collected): boolean {
+  if (previous.isBinary !== outcome.isBinary) return false;
+  if (previous.sha256 === outcome.sha256) return true;
+  return Boolean(outcome.significantSha256) && previous.significantSha256 === outcome.significantSha256;
+}
+
+/** The config text (and its significant view) for `text_contents`, read before the store moves the spool file. */
+async function readTexts(outcome: Collected): Promise<TextContent[]> {
+  const texts: TextContent[] = [{ sha256: outcome.sha256, content: await readFile(outcome.spoolPath, 'utf8') }];
+  if (outcome.significantSpoolPath && outcome.significantSha256 && outcome.significantSha256 !== outcome.sha256) {
+    texts.push({ sha256: outcome.significantSha256, content: await readFile(outcome.significantSpoolPath, 'utf8') });
+  }
+  return texts;
 }
 
 function formatBytes(bytes: number) {

@@ -33,6 +33,12 @@ export default async function collect(task: CollectTask): Promise<CollectOutcome
     }
     const spoolPath = newSpoolPath(task.spoolDir, '.txt');
     await writeFile(spoolPath, bytes, { flag: 'wx' });
+    // The significant view goes to the runner too, so significant-only diffs can be shown later.
+    let significantSpoolPath: string | undefined;
+    if (artefact.significantText !== undefined) {
+      significantSpoolPath = newSpoolPath(task.spoolDir, '.significant.txt');
+      await writeFile(significantSpoolPath, artefact.significantText, { flag: 'wx' });
+    }
     return {
       ok: true,
       isBinary: false,
@@ -41,6 +47,7 @@ export default async function collect(task: CollectTask): Promise<CollectOutcome
       size: bytes.length,
       significantSha256:
         artefact.significantText === undefined ? undefined : sha256(Buffer.from(artefact.significantText)),
+      significantSpoolPath,
       hostKeyFingerprint: artefact.hostKeyFingerprint,
     };
   } catch (error) {

@@ -1,15 +1,25 @@
 /**
- * Content-addressed filesystem store: `blobs/ab/cd/<sha256>`. Writes are atomic (temp file in the same
- * directory, fsync, rename), so a crash leaves either the whole blob or nothing under its name.
+ * Content-addressed filesystem store: `<root>/ab/cd/<sha256>`, text and binary alike. Writes are atomic
+ * (temp file in the same directory, fsync, rename, fsync the directory), so a crash or a full disk leaves
+ * either the whole blob or nothing under its name; temp files a crash leaves behind are garbage-collected.
  */
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BackupStore, PutRequest, StoredObject } from './backup-store.js';
+import { pipeline } from 'node:stream/promises';
+import type { BackupStore, ByteRange, GarbageReport, PutRequest, StoredObject } from './backup-store.js';
 
-export function createFsBackupStore(root: string): BackupStore {
+const blobName = /^[0-9a-f]{64}$/;
+const readChunk = 1024 * 1024;
+
+export interface FsBackupStoreOptions {
+  /** Test hook: wraps the temp-file copy so a test can fail a write midway. */
+  copy?: (from: string, to: string) => Promise<void>;
+}
+
+export function createFsBackupStore(root: string, options: FsBackupStoreOptions = {}): BackupStore {
   function pathOf(ref: string) {
-    if (!/^[0-9a-f]{64}$/.test(ref)) throw new Error(`invalid blob reference ${ref}`);
+    if (!blobName.test(ref)) throw new Error(`invalid blob reference ${ref}`);
     return join(root, ref.slice(0, 2), ref.slice(2, 4), ref);
   }
 
@@ -18,13 +28,20 @@ export function createFsBackupStore(root: string): BackupStore {
     async put(request: PutRequest): Promise<StoredObject> {
       const target = pathOf(request.sha256);
       const existing = await stat(target).catch(() => null);
-      if (existing?.size === request.size) return { kind: 'fs', ref: request.sha256 };
+      if (existing?.size === request.size) {
+        // Fresh mtime: the garbage collector's grace period now protects it until our row is recorded.
+        const now = new Date();
+        await utimes(target, now, now);
+        return { kind: 'fs', ref: request.sha256 };
+      }
       await mkdir(dirname(target), { recursive: true });
-      const temp = `${target}.${request.jobId}.tmp`;
+      const temp = `${target}.${request.jobId}.${process.pid}.tmp`;
       try {
-        await moveOrCopy(request.spoolPath, temp);
+        await (options.copy ?? moveOrCopy)(request.spoolPath, temp);
         const handle = await open(temp, 'r+');
         try {
+          const { size } = await handle.stat();
+          if (size !== request.size) throw new Error(`wrote ${size} bytes, expected ${request.size}`);
           await handle.sync();
         } finally {
           await handle.close();
@@ -37,10 +54,54 @@ export function createFsBackupStore(root: string): BackupStore {
       }
       return { kind: 'fs', ref: request.sha256 };
     },
-    async read(ref, range) {
-      return createReadStream(pathOf(ref), range ? { start: range.start, end: range.end } : {});
+
+    async read(ref: string, range?: ByteRange) {
+      // Opening first makes a missing blob reject here instead of failing mid-response.
+      const handle = await open(pathOf(ref), 'r');
+      return handle.createReadStream({
+        highWaterMark: readChunk,
+        autoClose: true,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
+    },
+
+    async collectGarbage(isReferenced, graceMs, candidates): Promise<GarbageReport> {
+      const report: GarbageReport = { removed: 0, bytes: 0 };
+      const cutoff = Date.now() - graceMs;
+      async function consider(path: string, name: string) {
+        const isBlob = blobName.test(name);
+        if (isBlob ? isReferenced(name) : !name.endsWith('.tmp')) return;
+        // Re-checked right before unlinking: a put of the same content refreshes the mtime.
+        const info = await stat(path).catch(() => null);
+        if (!info || info.mtimeMs > cutoff) return;
+        await rm(path, { force: true });
+        report.removed += 1;
+        report.bytes += info.size;
+      }
+      if (candidates) {
+        for (const ref of candidates) if (blobName.test(ref)) await consider(pathOf(ref), ref);
+        return report;
+      }
+      for (const first of await listDir(root)) {
+        if (!/^[0-9a-f]{2}$/.test(first)) continue;
+        for (const second of await listDir(join(root, first))) {
+          if (!/^[0-9a-f]{2}$/.test(second)) continue;
+          const dir = join(root, first, second);
+          for (const name of await listDir(dir)) await consider(join(dir, name), name);
+        }
+      }
+      return report;
     },
   };
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /** Spool and blobs usually share a filesystem, so a rename avoids copying 250 MB; EXDEV falls back to a copy. */
@@ -49,7 +110,7 @@ async function moveOrCopy(from: string, to: string) {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await copyFile(from, to);
+    await pipeline(createReadStream(from, { highWaterMark: readChunk }), createWriteStream(to, { flags: 'wx' }));
   }
 }
 

@@ -1,0 +1,260 @@
+/**
+ * Retention: deletes version rows a device's policy no longer keeps, then collects blobs no row references.
+ *
+ * Policy (device's, else its device group's, else the default row; none means keep everything): keepLast N
+ * versions, keepDays D days, maxBytes B of distinct stored bytes per device; set limits combine (a version is
+ * kept only if every limit keeps it). Versions are judged newest first and the newest is always kept, so the
+ * latest successful backup survives any policy. Rows go first (one transaction per device), blobs after,
+ * and only blobs no row references and older than a grace period: a crash at any point leaves every
+ * referenced blob in place, and the next run collects what the crash left.
+ *
+ * On a git location only rows are pruned: commits stay in history (see git-backup-store.ts).
+ */
+import type { Database } from '@devicevault/schema/db/client';
+import { rowsOf } from '@devicevault/schema/db/client';
+import {
+  backups,
+  type DeviceRow,
+  deviceGroups,
+  devices,
+  type RetentionPolicyRow,
+  retentionPolicies,
+} from '@devicevault/schema/db/tables';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Logger } from '../log.js';
+import type { GarbageReport } from '../storage/backup-store.js';
+import type { StorageRegistry } from '../storage/storage-registry.js';
+
+export interface PruneReport {
+  rowsDeleted: number;
+  blobsRemoved: number;
+  bytesRemoved: number;
+}
+
+export interface PrunerHooks {
+  /** Called before each unreferenced blob is removed; tests throw here to simulate a crash mid-prune. */
+  beforeRemove?(ref: string): void;
+}
+
+export interface Pruner {
+  start(): void;
+  stop(): Promise<void>;
+  /** Queues a prune of one device (after a backup); runs are serialized. */
+  schedule(deviceId: string): void;
+  pruneDevice(deviceId: string, now?: Date): Promise<PruneReport>;
+  /** Every device, then a full garbage collection of every location. */
+  pruneAll(now?: Date): Promise<PruneReport>;
+  collectGarbage(): Promise<GarbageReport>;
+}
+
+type Policy = Pick<RetentionPolicyRow, 'keepLast' | 'keepDays' | 'maxBytes'>;
+
+interface VersionFacts {
+  id: string;
+  createdAt: Date;
+  size: number;
+  storageKind: string;
+  storageRef: string;
+  storageLocationId: string | null;
+}
+
+/** Which versions (newest first) a policy drops. The first (newest) is never dropped. */
+export function versionsToDrop(versions: VersionFacts[], policy: Policy, now: Date): string[] {
+  const dropped: string[] = [];
+  const cutoff = policy.keepDays == null ? null : now.getTime() - policy.keepDays * 86_400_000;
+  const counted = new Set<string>();
+  let bytes = 0;
+  let exhausted = false;
+  versions.forEach((version, index) => {
+    const key = `${version.storageLocationId}|${version.storageKind}|${version.storageRef}`;
+    const extra = counted.has(key) ? 0 : version.size;
+    if (index > 0) {
+      if (policy.keepLast != null && index >= policy.keepLast) exhausted = true;
+      if (cutoff !== null && version.createdAt.getTime() < cutoff) exhausted = true;
+      if (policy.maxBytes != null && bytes + extra > policy.maxBytes) exhausted = true;
+    }
+    // Once a version falls outside a limit, every older one does too: kept versions stay contiguous.
+    if (exhausted) {
+      dropped.push(version.id);
+      return;
+    }
+    counted.add(key);
+    bytes += extra;
+  });
+  return dropped;
+}
+
+export function createPruner(deps: {
+  db: Database;
+  storage: StorageRegistry;
+  log: Logger;
+  intervalMs: number;
+  /** Unreferenced blobs younger than this survive (a job may have stored one and not yet recorded its row). */
+  graceMs?: number;
+  hooks?: PrunerHooks;
+}): Pruner {
+  const graceMs = deps.graceMs ?? 60 * 60 * 1000;
+  const pending = new Set<string>();
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = chain.then(task, task);
+    chain = run.catch(() => {});
+    return run;
+  }
+
+  async function policyFor(device: DeviceRow): Promise<Policy | null> {
+    let policyId = device.retentionPolicyId;
+    if (!policyId && device.deviceGroupId) {
+      const [group] = await deps.db
+        .select({ retentionPolicyId: deviceGroups.retentionPolicyId })
+        .from(deviceGroups)
+        .where(eq(deviceGroups.id, device.deviceGroupId));
+      policyId = group?.retentionPolicyId ?? null;
+    }
+    const [policy] = await deps.db
+      .select()
+      .from(retentionPolicies)
+      .where(policyId ? eq(retentionPolicies.id, policyId) : eq(retentionPolicies.isDefault, true))
+      .limit(1);
+    if (!policy || (policy.keepLast == null && policy.keepDays == null && policy.maxBytes == null)) return null;
+    return policy;
+  }
+
+  async function pruneRows(deviceId: string, now: Date): Promise<VersionFacts[]> {
+    const [device] = await deps.db.select().from(devices).where(eq(devices.id, deviceId));
+    if (!device) return [];
+    const policy = await policyFor(device);
+    if (!policy) return [];
+    const versions = await deps.db
+      .select({
+        id: backups.id,
+        createdAt: backups.createdAt,
+        size: backups.size,
+        storageKind: backups.storageKind,
+        storageRef: backups.storageRef,
+        storageLocationId: backups.storageLocationId,
+      })
+      .from(backups)
+      .where(eq(backups.deviceId, deviceId))
+      .orderBy(desc(backups.createdAt), desc(backups.id));
+    const drop = new Set(versionsToDrop(versions, policy, now));
+    if (drop.size === 0) return [];
+    const ids = [...drop];
+    await deps.db.transaction(async (tx) => {
+      for (let i = 0; i < ids.length; i += 1000)
+        await tx.delete(backups).where(inArray(backups.id, ids.slice(i, i + 1000)));
+    });
+    deps.log.info('pruned versions', { deviceId, rows: ids.length });
+    return versions.filter((version) => drop.has(version.id));
+  }
+
+  /** Removes the blobs of just-deleted rows that nothing references any more (without walking the store). */
+  async function collectCandidates(removed: VersionFacts[]): Promise<GarbageReport> {
+    const report: GarbageReport = { removed: 0, bytes: 0 };
+    const byLocation = new Map<string | null, Set<string>>();
+    for (const version of removed) {
+      if (version.storageKind !== 'fs') continue;
+      const refs = byLocation.get(version.storageLocationId) ?? new Set<string>();
+      refs.add(version.storageRef);
+      byLocation.set(version.storageLocationId, refs);
+    }
+    for (const [locationId, refs] of byLocation) {
+      const referenced = await referencedRefs(locationId, 'fs', [...refs]);
+      const store = await deps.storage.forLocation(locationId);
+      const result = await store.collectGarbage(guard(referenced), graceMs, [...refs]);
+      report.removed += result.removed;
+      report.bytes += result.bytes;
+    }
+    return report;
+  }
+
+  function guard(referenced: Set<string>) {
+    return (ref: string) => {
+      if (referenced.has(ref)) return true;
+      deps.hooks?.beforeRemove?.(ref);
+      return false;
+    };
+  }
+
+  async function referencedRefs(locationId: string | null, kind: string, only?: string[]): Promise<Set<string>> {
+    const rows = await deps.db
+      .selectDistinct({ ref: backups.storageRef })
+      .from(backups)
+      .where(
+        and(
+          locationId === null ? isNull(backups.storageLocationId) : eq(backups.storageLocationId, locationId),
+          eq(backups.storageKind, kind),
+          only ? inArray(backups.storageRef, only) : undefined,
+        ),
+      );
+    return new Set(rows.map((row) => row.ref));
+  }
+
+  async function collectGarbage(): Promise<GarbageReport> {
+    const report: GarbageReport = { removed: 0, bytes: 0 };
+    for (const { locationId, store } of await deps.storage.allLocations()) {
+      if (store.kind !== 'fs') continue;
+      const referenced = await referencedRefs(locationId, store.kind);
+      const result = await store.collectGarbage(guard(referenced), graceMs);
+      report.removed += result.removed;
+      report.bytes += result.bytes;
+    }
+    await deps.db.execute(sql`
+      /* collectTextContents */
+      delete from text_contents t
+      where t.created_at < now() - (${graceMs} * interval '1 millisecond')
+        and not exists (select 1 from backups b where b.sha256 = t.sha256)
+        and not exists (select 1 from backups b where b.significant_sha256 = t.sha256)`);
+    if (report.removed > 0) deps.log.info('collected unreferenced blobs', { ...report });
+    return report;
+  }
+
+  async function pruneDevice(deviceId: string, now = new Date()): Promise<PruneReport> {
+    const removed = await pruneRows(deviceId, now);
+    const garbage = await collectCandidates(removed);
+    return { rowsDeleted: removed.length, blobsRemoved: garbage.removed, bytesRemoved: garbage.bytes };
+  }
+
+  async function pruneAll(now = new Date()): Promise<PruneReport> {
+    const report: PruneReport = { rowsDeleted: 0, blobsRemoved: 0, bytesRemoved: 0 };
+    const rows = rowsOf<{ device_id: string }>(
+      await deps.db.execute(sql`/* devicesWithVersions */ select distinct device_id from backups`),
+    );
+    for (const { device_id } of rows) {
+      if (stopped) break;
+      report.rowsDeleted += (await pruneRows(device_id, now)).length;
+    }
+    const garbage = await collectGarbage();
+    report.blobsRemoved = garbage.removed;
+    report.bytesRemoved = garbage.bytes;
+    return report;
+  }
+
+  return {
+    start() {
+      timer = setInterval(() => {
+        void serialized(() => pruneAll()).catch((error) => deps.log.error('prune failed', { error: String(error) }));
+      }, deps.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await chain;
+    },
+    schedule(deviceId) {
+      if (stopped || pending.has(deviceId)) return;
+      pending.add(deviceId);
+      void serialized(async () => {
+        pending.delete(deviceId);
+        if (!stopped) await pruneDevice(deviceId);
+      }).catch((error) => deps.log.error('prune failed', { deviceId, error: String(error) }));
+    },
+    pruneDevice: (deviceId, now) => serialized(() => pruneDevice(deviceId, now)),
+    pruneAll: (now) => serialized(() => pruneAll(now)),
+    collectGarbage: () => serialized(() => collectGarbage()),
+  };
+}

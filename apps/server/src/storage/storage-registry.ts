@@ -1,0 +1,119 @@
+/**
+ * Storage locations (rows in `storage_locations`) turned into stores. Writes pick the device's location,
+ * else its device group's, else the default row, else the built-in filesystem store under `<data>/blobs`
+ * (location id null). Reads use the location, kind and ref recorded on the backup row.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Database } from '@devicevault/schema/db/client';
+import {
+  type BackupRow,
+  type DeviceRow,
+  deviceGroups,
+  type StorageLocationRow,
+  storageLocations,
+} from '@devicevault/schema/db/tables';
+import { eq } from 'drizzle-orm';
+import type { Logger } from '../log.js';
+import type { BackupStore, ByteRange } from './backup-store.js';
+import { createFsBackupStore, type FsBackupStoreOptions } from './fs-backup-store.js';
+import { createGitBackupStore } from './git-backup-store.js';
+
+export interface ResolvedStore {
+  /** Null for the built-in store. */
+  locationId: string | null;
+  store: BackupStore;
+}
+
+export interface StorageRegistry {
+  /** Where a new version of this device is written. */
+  forDevice(device: DeviceRow): Promise<ResolvedStore>;
+  /** The store a backup row was written to. */
+  forBackup(backup: Pick<BackupRow, 'storageLocationId' | 'storageKind'>): Promise<BackupStore>;
+  forLocation(locationId: string | null): Promise<BackupStore>;
+  read(
+    backup: Pick<BackupRow, 'storageLocationId' | 'storageKind' | 'storageRef'>,
+    range?: ByteRange,
+  ): Promise<Readable>;
+  /** Every location with rows or files: the built-in one plus each configured row. */
+  allLocations(): Promise<ResolvedStore[]>;
+  /** Forgets cached stores (after a location row changed). */
+  reset(): void;
+}
+
+export function locationPath(dataDir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dataDir, path);
+}
+
+export function createStorageRegistry(deps: {
+  db: Database;
+  dataDir: string;
+  log?: Logger;
+  /** Test hook passed to filesystem stores. */
+  fsOptions?: FsBackupStoreOptions;
+}): StorageRegistry {
+  const builtin = createFsBackupStore(join(deps.dataDir, 'blobs'), deps.fsOptions);
+  const cache = new Map<string, BackupStore>();
+
+  function storeFor(row: StorageLocationRow): BackupStore {
+    let store = cache.get(row.id);
+    if (!store) {
+      const path = locationPath(deps.dataDir, row.path);
+      store =
+        row.kind === 'git' ? createGitBackupStore(path, { log: deps.log }) : createFsBackupStore(path, deps.fsOptions);
+      cache.set(row.id, store);
+    }
+    return store;
+  }
+
+  async function forLocation(locationId: string | null): Promise<BackupStore> {
+    if (locationId === null) return builtin;
+    const cached = cache.get(locationId);
+    if (cached) return cached;
+    const [row] = await deps.db.select().from(storageLocations).where(eq(storageLocations.id, locationId));
+    if (!row) throw new Error(`storage location ${locationId} does not exist`);
+    return storeFor(row);
+  }
+
+  async function forBackup(backup: Pick<BackupRow, 'storageLocationId' | 'storageKind'>) {
+    const store = await forLocation(backup.storageLocationId);
+    if (store.kind !== backup.storageKind)
+      throw new Error(`backup was written to a "${backup.storageKind}" store, location is "${store.kind}"`);
+    return store;
+  }
+
+  return {
+    async forDevice(device) {
+      let locationId = device.storageLocationId;
+      if (!locationId && device.deviceGroupId) {
+        const [group] = await deps.db
+          .select({ storageLocationId: deviceGroups.storageLocationId })
+          .from(deviceGroups)
+          .where(eq(deviceGroups.id, device.deviceGroupId));
+        locationId = group?.storageLocationId ?? null;
+      }
+      if (!locationId) {
+        const [fallback] = await deps.db.select().from(storageLocations).where(eq(storageLocations.isDefault, true));
+        if (fallback) return { locationId: fallback.id, store: storeFor(fallback) };
+        return { locationId: null, store: builtin };
+      }
+      return { locationId, store: await forLocation(locationId) };
+    },
+    forBackup,
+    forLocation,
+    async read(backup, range) {
+      const store = await forBackup(backup);
+      return store.read(backup.storageRef, range);
+    },
+    async allLocations() {
+      const rows = await deps.db.select().from(storageLocations);
+      return [
+        { locationId: null, store: builtin },
+        ...rows.map((row) => ({ locationId: row.id, store: storeFor(row) })),
+      ];
+    },
+    reset() {
+      cache.clear();
+    },
+  };
+}
