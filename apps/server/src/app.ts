@@ -26,8 +26,11 @@ import { createRateLimit } from './auth/rate-limit.js';
 import { createTokens } from './auth/tokens.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
+import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
+import { type AuthorizeDownload, allowAllDownloads, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
 import { createCollectPool } from './jobs/pool.js';
+import { createPruner } from './jobs/pruner.js';
 import { createJobRunner } from './jobs/runner.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
@@ -43,13 +46,30 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function buildApp(env: Env, options: { log?: Logger } = {}): Promise<App> {
+export async function buildApp(
+  env: Env,
+  options: { log?: Logger; authorizeDownload?: AuthorizeDownload } = {},
+): Promise<App> {
   const log = options.log ?? createLogger(env.logLevel);
   await mkdir(env.dataDir, { recursive: true });
   const database = await openDatabase({ url: env.databaseUrl, pgliteDir: join(env.dataDir, 'pglite') });
   const { db } = database;
   const secrets = createSecretBox(await loadSecretKey(env.secretKey, env.dataDir));
   const storage = createStorageRegistry({ db, dataDir: env.dataDir, log });
+  const pruner = createPruner({ db, storage, log, intervalMs: (env.pruneIntervalMinutes ?? 60) * 60_000 });
+  const signer = createDownloadSigner(
+    await loadDownloadKey(env.downloadKey, env.dataDir),
+    env.downloadTtlSeconds ?? 300,
+  );
+  // Download URLs are absolute: the dashboard runs on another origin. Known once we listen, unless configured.
+  let publicOrigin = env.publicUrl?.replace(/\/+$/, '') ?? '';
+  const serveDownload = createDownloadRoute({
+    db,
+    storage,
+    signer,
+    authorizeDownload: options.authorizeDownload ?? allowAllDownloads,
+    log,
+  });
   const pubsub = createDeviceVaultPubSub();
   const pool = createCollectPool(env.workers);
   const runner = createJobRunner({
@@ -63,6 +83,7 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
     concurrency: env.workers * 2,
     defaultTimeoutSeconds: env.jobTimeoutSeconds,
     maxTextBytes: env.maxTextBytes,
+    afterBackup: (deviceId) => pruner.schedule(deviceId),
   });
   const scheduler = createScheduler({ db, log, onQueued: () => runner.wake() });
 
@@ -74,7 +95,9 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
     pubsub,
     secrets: { encrypt: (plaintext: string) => secrets.encrypt(plaintext) },
     backupContent: { readText: (backup: BackupRow) => readText(db, storage, backup) },
-    downloads: { urlFor: () => null },
+    downloads: {
+      urlFor: (backup: BackupRow, userId: string | null) => `${publicOrigin}${signer.pathFor(backup.id, userId)}`,
+    },
     jobQueue: { jobQueued: () => runner.wake() },
     passwords,
     tokens,
@@ -148,14 +171,20 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
     database,
     log,
     async start(port = env.port) {
-      server = createServer(yoga);
+      server = createServer((request, response) => {
+        if (isDownloadRequest(request)) void serveDownload(request, response);
+        else void yoga(request, response);
+      });
       ws = attachGraphqlWs(server, yoga as never);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, env.host, () => resolve());
       });
       const actualPort = (server.address() as AddressInfo).port;
+      if (!publicOrigin)
+        publicOrigin = `http://${['0.0.0.0', '::'].includes(env.host) ? 'localhost' : env.host}:${actualPort}`;
       runner.start();
+      pruner.start();
       await scheduler.start();
       if (env.demo)
         demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, onQueued: () => runner.wake() });
@@ -165,6 +194,7 @@ export async function buildApp(env: Env, options: { log?: Logger } = {}): Promis
     async stop() {
       scheduler.stop();
       await runner.stop();
+      await pruner.stop();
       await demo?.stop();
       await ws?.close();
       server?.closeAllConnections();

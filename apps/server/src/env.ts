@@ -15,6 +15,12 @@ const schema = z.object({
     .optional(),
   DEVICEVAULT_DEMO: flag.default(true),
   DEVICEVAULT_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  DEVICEVAULT_DOWNLOAD_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  DEVICEVAULT_DOWNLOAD_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  DEVICEVAULT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
   DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
@@ -36,6 +42,12 @@ export type Env = {
   demo: boolean;
   /** The first admin's password on a fresh database; generated and printed once when unset. */
   adminPassword: string | undefined;
+  /** HMAC key for download URLs; a `download.key` file in the data dir when unset. */
+  downloadKey?: string;
+  /** How long a signed download URL stays valid (default 300 s). */
+  downloadTtlSeconds?: number;
+  /** How often the pruner enforces retention on every device (default 60 min; it also runs after backups). */
+  pruneIntervalMinutes?: number;
   workers: number;
   jobTimeoutSeconds: number;
   maxTextBytes: number;
@@ -60,6 +72,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     secretKey: env.DEVICEVAULT_SECRET_KEY,
     demo: env.DEVICEVAULT_DEMO,
     adminPassword: env.DEVICEVAULT_ADMIN_PASSWORD,
+    downloadKey: env.DEVICEVAULT_DOWNLOAD_KEY,
+    downloadTtlSeconds: env.DEVICEVAULT_DOWNLOAD_TTL_SECONDS,
+    pruneIntervalMinutes: env.DEVICEVAULT_PRUNE_INTERVAL_MINUTES,
     workers: env.DEVICEVAULT_WORKERS,
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
