@@ -3,7 +3,10 @@
  * when two plugins share a key, or when a text plugin has no recorded session.
  */
 import type { BackupPlugin } from './contract.js';
+import { aristaEosPlugin } from './vendors/arista-eos.js';
+import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
+import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
@@ -13,15 +16,20 @@ import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary
 import { noopPlugin } from './vendors/noop.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
+import { vyosPlugin } from './vendors/vyos.js';
 
 export const plugins: readonly BackupPlugin[] = [
   noopPlugin,
   binaryDummyPlugin,
   ciscoIosPlugin,
   ciscoNxosPlugin,
+  ciscoAsaPlugin,
+  aristaEosPlugin,
   juniperJunosPlugin,
   mikrotikRouterosPlugin,
   fortinetFortigatePlugin,
+  arubaAoscxPlugin,
+  vyosPlugin,
   mikrotikRouterOsBinaryPlugin,
   sftpFilePlugin,
   tftpFilePlugin,

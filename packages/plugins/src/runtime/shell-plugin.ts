@@ -33,6 +33,16 @@ export interface ShellCommand {
   fallback?: { ifOutputMatches: RegExp; command: string };
 }
 
+/** What a `post` step may do: run more commands on the same session and read earlier outputs. */
+export interface PostSession {
+  /** Runs a command; its output has been through `cleanAll` and the secret masks, like any other command's. */
+  run(command: string): Promise<string>;
+  /** The raw output of a command listed in `commands` (undefined when it was skipped). */
+  rawOutputOf(command: string): string | undefined;
+  /** Prefixes every line with the OS's comment marker. */
+  comment(text: string): string;
+}
+
 export interface ShellPluginDefinition {
   key: string;
   friendlyName: string;
@@ -48,6 +58,11 @@ export interface ShellPluginDefinition {
   /** How to reach privileged mode when the target has an enable password. */
   enable?: { command: string; passwordPrompt: RegExp };
   commands: readonly ShellCommand[];
+  /**
+   * Runs after `commands` on the same session and appends what it returns (Oxidized `post`): for configs
+   * whose commands depend on earlier answers (ASA contexts, files the config refers to).
+   */
+  post?: (session: PostSession) => Promise<string>;
   /** Runs on every command's output first (Oxidized `cmd :all`). */
   cleanAll?: (output: string, tools: CleanTools) => string;
   /** Masks secrets when scrubbing is on (Oxidized `cmd :secret`). */
@@ -102,11 +117,12 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
   const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
   try {
     const commands = definition.commands.filter((spec) => spec.when?.(ctx.target) ?? true);
-    const raws =
+    const { raws, post } =
       definition.transport === 'ssh-exec'
-        ? await runExec(connection.client, commands, ctx)
+        ? await runExec(definition, connection.client, commands, ctx)
         : await runShell(definition, connection.client, commands, ctx);
     const outputs = commands.map((spec, i) => processCommandOutput(definition, spec, raws[i] ?? '', ctx.scrubSecrets));
+    if (post !== undefined) outputs.push(post);
     return {
       kind: 'text',
       text: outputs.join(''),
@@ -138,14 +154,47 @@ function commandFor(spec: ShellCommand, ctx: CollectContext): string {
 
 type Client = Awaited<ReturnType<typeof connectSsh>>['client'];
 
-async function runExec(client: Client, commands: readonly ShellCommand[], ctx: CollectContext): Promise<string[]> {
+/** Raw outputs in `commands` order, and what the `post` step returned (undefined when there is none). */
+interface SessionOutputs {
+  raws: string[];
+  post: string | undefined;
+}
+
+async function runPost(
+  definition: ShellPluginDefinition,
+  commands: readonly ShellCommand[],
+  raws: readonly string[],
+  ctx: CollectContext,
+  runRaw: (command: string) => Promise<string>,
+): Promise<string | undefined> {
+  if (!definition.post) return undefined;
+  return definition.post({
+    async run(command) {
+      ctx.progress({ message: `running ${command}` });
+      return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets);
+    },
+    rawOutputOf(command) {
+      const index = commands.findIndex((spec) => spec.command === command);
+      return index === -1 ? undefined : raws[index];
+    },
+    comment: (text) => commentLines(text, definition.commentPrefix),
+  });
+}
+
+async function runExec(
+  definition: ShellPluginDefinition,
+  client: Client,
+  commands: readonly ShellCommand[],
+  ctx: CollectContext,
+): Promise<SessionOutputs> {
   const raws: string[] = [];
   for (const spec of commands) {
     ctx.progress({ message: `running ${spec.command}` });
     const raw = await execCommand(client, commandFor(spec, ctx), ctx);
     raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
   }
-  return raws;
+  const post = await runPost(definition, commands, raws, ctx, (command) => execCommand(client, command, ctx));
+  return { raws, post };
 }
 
 async function runShell(
@@ -153,7 +202,7 @@ async function runShell(
   client: Client,
   commands: readonly ShellCommand[],
   ctx: CollectContext,
-): Promise<string[]> {
+): Promise<SessionOutputs> {
   const shell = await openShell(client, ctx, { prompt: definition.prompt, expects: definition.expects });
   try {
     await shell.waitForPrompt();
@@ -165,8 +214,9 @@ async function runShell(
       const raw = await shell.run(commandFor(spec, ctx));
       raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
     }
+    const post = await runPost(definition, commands, raws, ctx, (command) => shell.run(command));
     for (const command of definition.logout ?? []) shell.send(command);
-    return raws;
+    return { raws, post };
   } finally {
     shell.close();
   }

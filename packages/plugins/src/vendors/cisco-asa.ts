@@ -1,0 +1,108 @@
+/**
+ * Cisco ASA. Same commands and stored bytes as Oxidized's `asa` model: a `! `-commented version and
+ * inventory header, then the running config of the single context (plus the AnyConnect and DAP XML files it
+ * refers to), or in multiple-context mode the system config followed by every context's config.
+ */
+import { cutBoth, linesOf } from '../runtime/cleanup.js';
+import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
+
+export const ciscoAsaPlugin = defineShellPlugin({
+  key: 'cisco_asa',
+  friendlyName: 'Cisco ASA',
+  description: 'Running config (every context in multiple-context mode) plus version and inventory header, over SSH.',
+  // ASA redraws its prompt after a `\r`.
+  prompt: /^\r*([\w.@()-/]+[#>]\s?)$/m,
+  commentPrefix: '! ',
+  enable: { command: 'enable', passwordPrompt: /^[pP]assword:/ },
+  postLogin: ['terminal pager 0'],
+  logout: ['exit'],
+  // The command echo and the trailing prompt.
+  cleanAll: (output) => cutBoth(output),
+  maskSecrets: maskAsaSecrets,
+  commands: [
+    // Only read to choose between single and multiple context mode in `post`; stores nothing.
+    { command: 'show mode', clean: () => '' },
+    {
+      command: 'show version',
+      clean(output, { comment }) {
+        // The uptime line (`fw01 up 2 mins 28 secs`, `up 173 days 16 hours`), which changes every minute.
+        const kept = linesOf(output)
+          .filter((line) => !/(\s+up\s+\d+\s+)|(.*days.*)/.test(line))
+          .join('');
+        return comment(
+          kept
+            // When and by whom the config was last changed, and the boot time: they say nothing about the config.
+            .replace(/^Configuration has not been modified since last system restart.*\n/gm, '')
+            .replace(/^Configuration last modified by.*\n/gm, '')
+            .replace(/^Start-up time.*\n/gm, ''),
+        );
+      },
+    },
+    { command: 'show inventory', clean: (output, { comment }) => comment(output) },
+  ],
+  post: (session) =>
+    (session.rawOutputOf('show mode') ?? '').includes('multiple') ? multipleContext(session) : singleContext(session),
+});
+
+async function singleContext(session: PostSession): Promise<string> {
+  const output = await session.run('more system:running-config');
+  // The `: Saved` / serial / hardware / `Written by … at <time>` preamble: the first three lines, then every
+  // `: ` comment line (who saved it and when changes on every write).
+  let config = linesOf(output)
+    .slice(3)
+    .join('')
+    .replace(/^: [^\n]*\n/gm, '');
+  // AnyConnect client profiles the config refers to live on flash: store them too, commented. The match keeps
+  // its leading blank, which is also what separates `more` from the path.
+  for (const [, profile = ''] of config.matchAll(/(\sdisk0:\/.+\.xml)/g)) {
+    config += session.comment(`${profile}\n`);
+    config += session.comment(await session.run(`more${profile}`));
+  }
+  // Dynamic access policies (any besides the default) live in dap.xml.
+  if (/dynamic-access-policy-record\s(?!DfltAccessPolicy)/.test(config)) {
+    config += session.comment('disk0:/dap.xml\n');
+    config += session.comment(await session.run('more disk0:/dap.xml'));
+  }
+  return config;
+}
+
+async function multipleContext(session: PostSession): Promise<string> {
+  await session.run('changeto system');
+  const system = await session.run('show running-config');
+  let all = `\n\n${system}\n\n`;
+  const files = [...system.matchAll(/config-url (\S+)$/gm)].map((match) => match[1] ?? '');
+  const contexts = [...system.matchAll(/^context (\S+)$/gm)].map((match) => match[1] ?? '');
+  for (const [i, context] of contexts.entries()) {
+    const file = files[i];
+    if (file === undefined) break;
+    all += `\n\n----------========== [ CONTEXT ${context} FILE ${file} ] ==========----------\n\n`;
+    all += `\n\n${await session.run(`more ${file}`)}`;
+  }
+  return all;
+}
+
+function maskAsaSecrets(config: string): string {
+  return (
+    config
+      // The enable password hash, keeping its type (`pbkdf2`, `encrypted`).
+      .replace(/enable password (\S+) (.*)/g, 'enable password <secret hidden> $2')
+      // The legacy login (telnet/ssh) password hash.
+      .replace(/^passwd (\S+) (.*)/gm, 'passwd <secret hidden> $2')
+      // Local user password hashes.
+      .replace(/username (\S+) password (\S+) (.*)/g, 'username $1 password <secret hidden> $3')
+      // IKEv1/IKEv2 tunnel-group pre-shared keys (plain or hex).
+      .replace(/(ikev[12] ((remote|local)-authentication )?pre-shared-key( hex)?) (\S+)/g, '$1 <secret hidden>')
+      // The `key` line in an AAA server block (TACACS+, RADIUS, LDAP; with or without an interface).
+      .replace(/^(aaa-server \S+(?: \(\S+\))? host \S+\n(?: [^\n]+\n)* +key) \S+$/gim, '$1 <secret hidden>')
+      // The LDAP bind password.
+      .replace(/ldap-login-password (\S+)/g, 'ldap-login-password <secret hidden>')
+      // SNMP trap host communities.
+      .replace(/^snmp-server host (.*) community (\S+)/gm, 'snmp-server host $1 community <secret hidden>')
+      // The failover link key.
+      .replace(/^(failover key) .+/gm, '$1 <secret hidden>')
+      // OSPF and BGP neighbour authentication keys.
+      .replace(/^(\s+ospf message-digest-key \d+ md5) .+/gm, '$1 <secret hidden>')
+      .replace(/^(\s+ospf authentication-key) .+/gm, '$1 <secret hidden>')
+      .replace(/^(\s+neighbor \S+ password) .+/gm, '$1 <secret hidden>')
+  );
+}
