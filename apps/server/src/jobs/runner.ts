@@ -121,6 +121,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       }
       const [device] = await deps.db.select().from(devices).where(eq(devices.id, job.deviceId));
       if (!device) throw new JobFailure('invalid_options', 'the device no longer exists');
+      if (!device.enabled) throw new JobFailure('aborted', 'the device was disabled after this job was queued');
       const [credential] = device.credentialId
         ? await deps.db.select().from(credentials).where(eq(credentials.id, device.credentialId))
         : [];
