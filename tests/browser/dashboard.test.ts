@@ -21,6 +21,7 @@ const chromiumMissing = !existsSync(chromiumPath);
 const skip = chromiumMissing && process.env.CI !== 'true' ? `chromium not found at ${chromiumPath}` : false;
 
 const IN_FLIGHT = ['queued', 'running', 'storing'];
+const ADMIN_PASSWORD = 'browser-test-password';
 
 type DemoDevice = {
   id: string;
@@ -38,6 +39,7 @@ describe('dashboard', () => {
   let webUrl = '';
   let browser: Browser | undefined;
   let page: Page;
+  let token = '';
 
   before(async () => {
     if (chromiumMissing) return;
@@ -55,6 +57,7 @@ describe('dashboard', () => {
         PORT: String(apiPort),
         DEVICEVAULT_DATA_DIR: dataDir,
         DEVICEVAULT_DEMO: '1',
+        DEVICEVAULT_ADMIN_PASSWORD: ADMIN_PASSWORD,
         // The server only answers cross-origin requests (CORS with credentials) from the dashboard's origin.
         DEVICEVAULT_WEB_ORIGIN: webUrl,
       },
@@ -76,6 +79,7 @@ describe('dashboard', () => {
       async () => (await graphql('{ __typename }')).data?.__typename === 'Query',
     );
     await waitFor('the dashboard', web, async () => (await fetch(`${webUrl}/`)).ok);
+    token = await signIn();
 
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -107,6 +111,11 @@ describe('dashboard', () => {
     const device = await pickTextDevice();
 
     await page.goto(`${webUrl}/`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${webUrl}/`);
     const statusCell = page.getByTestId(`device-status-${device.id}`);
     await statusCell.waitFor({ timeout: 30_000 });
     await waitForSettled(page, device.id);
@@ -212,10 +221,21 @@ describe('dashboard', () => {
     return chosen!;
   }
 
+  async function signIn(): Promise<string> {
+    const { data, errors } = await graphql(
+      'mutation { login(input: { username: "admin", password: "' +
+        ADMIN_PASSWORD +
+        '" }) { __typename ... on LoginSuccess { token } } }',
+    );
+    const login = data?.login as { __typename: string; token?: string } | undefined;
+    assert.ok(login?.token, `signing in failed: ${JSON.stringify(errors ?? login)}`);
+    return login.token;
+  }
+
   async function graphql(query: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
     const response = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query }),
     });
     return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };

@@ -1,6 +1,13 @@
 // Builds the urql client. Everything that decides how the browser talks to the server lives here,
 // so adding auth later (cookie session or Bearer token) is a change to this file only.
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
+import {
+  Client,
+  type CombinedError,
+  cacheExchange,
+  fetchExchange,
+  mapExchange,
+  subscriptionExchange,
+} from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 
 export type GraphqlEndpoints = { http: string; ws: string };
@@ -19,6 +26,15 @@ function authHeaders(): Record<string, string> {
   return {};
 }
 
+// The server rejects anonymous requests with extensions.code UNAUTHENTICATED; send the user to sign in
+// and bring them back to the page they were on.
+function redirectToLoginWhenSignedOut(error: CombinedError): void {
+  const signedOut = error.graphQLErrors.some((graphqlError) => graphqlError.extensions?.code === 'UNAUTHENTICATED');
+  if (!signedOut || window.location.pathname === '/login') return;
+  const next = `${window.location.pathname}${window.location.search}`;
+  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
 export function createBrowserClient(endpoints: GraphqlEndpoints): Client {
   const wsClient = createWsClient({
     url: endpoints.ws,
@@ -33,6 +49,7 @@ export function createBrowserClient(endpoints: GraphqlEndpoints): Client {
     preferGetMethod: false,
     fetchOptions: () => ({ credentials: 'include', headers: authHeaders() }),
     exchanges: [
+      mapExchange({ onError: redirectToLoginWhenSignedOut }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
