@@ -7,6 +7,10 @@ import './domains/credentials.js';
 import './domains/devices.js';
 import './domains/backups.js';
 import './domains/jobs.js';
+import './domains/retention.js';
+import './domains/storage-locations.js';
+import './domains/diff.js';
+import './domains/search.js';
 import './domains/auth.js';
 
 export function buildSchema() {

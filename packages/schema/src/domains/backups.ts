@@ -2,12 +2,32 @@ import { and, eq } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { type BackupRow, backups, type DeviceRow, devices } from '../db/tables.js';
-import { isUuid } from '../errors.js';
+import { ErrorInterface, isUuid } from '../errors.js';
 import { newestFirstConnection } from '../pagination.js';
 import { canReadDevice } from '../policy.js';
 import { DeviceType, loadLatestPerDevice } from './devices.js';
 
 export const BackupType = builder.objectRef<BackupRow>('Backup');
+
+class BinaryContent {
+  readonly message = 'This backup is binary; use downloadUrl to fetch it.';
+}
+
+const BinaryContentErrorType = builder.objectType(BinaryContent, {
+  name: 'BinaryContentError',
+  interfaces: [ErrorInterface],
+  description: 'Binary versions have no text; download them instead.',
+  fields: () => ({}),
+});
+
+const BackupTextType = builder.objectRef<{ text: string }>('BackupText').implement({
+  fields: (t) => ({ text: t.exposeString('text') }),
+});
+
+const BackupTextResult = builder.unionType('BackupTextResult', {
+  types: [BackupTextType, BinaryContentErrorType],
+  resolveType: (value) => (value instanceof BinaryContent ? BinaryContentErrorType : BackupTextType),
+});
 
 BackupType.implement({
   description: 'One collected version of a device configuration or binary artefact.',
@@ -19,6 +39,25 @@ BackupType.implement({
     changed: t.exposeBoolean('changed', { description: 'True when the content differs from the previous version.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     storageKind: t.exposeString('storageKind'),
+    significantSha256: t.exposeString('significantSha256', {
+      nullable: true,
+      description: "sha256 of the plugin's significant-changes view, when it defines one.",
+    }),
+    textContent: t.field({
+      type: BackupTextResult,
+      description: 'The text of a text version, or BinaryContentError for a binary one (a typed `content`).',
+      resolve: async (backup, _args, ctx) => {
+        if (backup.isBinary) return new BinaryContent();
+        const text = await ctx.backupContent.readText(backup);
+        await ctx.audit.record({
+          action: 'backup.content.view',
+          outcome: 'success',
+          targetType: 'backup',
+          targetId: backup.id,
+        });
+        return { text };
+      },
+    }),
     content: t.string({
       nullable: true,
       description: 'The text of a text backup. Binary backups have no content here: download them instead.',
@@ -65,13 +104,22 @@ builder.objectField(DeviceType, 'lastBackup', (t) =>
 builder.objectField(DeviceType, 'backups', (t) =>
   t.connection({
     type: BackupType,
-    description: "This device's versions, newest first.",
+    description: "This device's versions, newest first (each says whether it changed, and its size).",
+    args: {
+      changedOnly: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: 'Only versions that differ from the one before (leave out checked-unchanged ones).',
+      }),
+    },
     resolve: (device, args, ctx) =>
       newestFirstConnection(args, backups, (page) =>
         ctx.db
           .select()
           .from(backups)
-          .where(and(eq(backups.deviceId, device.id), page.where))
+          .where(
+            and(eq(backups.deviceId, device.id), args.changedOnly ? eq(backups.changed, true) : undefined, page.where),
+          )
           .orderBy(...page.orderBy)
           .limit(page.limit),
       ),
