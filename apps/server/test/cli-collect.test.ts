@@ -1,0 +1,189 @@
+/**
+ * `devicevault collect` the way people run it: the bin as a child process against recorded devices served
+ * over real SSH, reading its stdout, stderr and exit code.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { findSimulations, loadRecording, type Recording } from '@devicevault/plugins/replay/load-recording';
+import { pluginKeyByOxidizedModel } from '@devicevault/plugins/replay/oxidized-models';
+import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
+import { binaryDummyChunks } from '@devicevault/plugins/vendors/binary-dummy';
+
+const bin = fileURLToPath(new URL('../bin/devicevault.mjs', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
+const credentials = { username: 'oxidized', password: 'rocks' };
+
+interface CliResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs the bin asynchronously (the replay server lives in this process, so the event loop must keep going). */
+function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'collect', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') }),
+    );
+  });
+}
+
+function deviceArgs(server: ReplayServer, password = credentials.password): string[] {
+  return [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(server.port),
+    '--username',
+    credentials.username,
+    '--password',
+    password,
+  ];
+}
+
+/** The first recording with an expected output for each OS folder that has one. */
+async function oneRecordingPerOs(): Promise<Recording[]> {
+  const byOs = new Map<string, Recording>();
+  for (const path of await findSimulations(fixtures)) {
+    const recording = await loadRecording(path);
+    if (recording.expectedOutput !== null && !byOs.has(recording.os)) byOs.set(recording.os, recording);
+  }
+  return [...byOs.values()];
+}
+
+const recordings = await oneRecordingPerOs();
+
+describe('devicevault collect against recorded devices', () => {
+  it('covers every OS that has a recorded session', () => {
+    assert.deepEqual(recordings.map((recording) => recording.os).sort(), [
+      'aoscx',
+      'fortigate',
+      'ios',
+      'junos',
+      'nxos',
+      'routeros',
+    ]);
+  });
+
+  for (const recording of recordings) {
+    const pluginKey = pluginKeyByOxidizedModel[recording.os as keyof typeof pluginKeyByOxidizedModel];
+
+    it(`prints exactly the stored config of ${recording.name} on stdout and trusts the host key on first use`, async () => {
+      const server = await startReplayServer(recording, credentials);
+      try {
+        const result = await runCli([pluginKey, ...deviceArgs(server)]);
+
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stdout.toString('utf8'), recording.expectedOutput);
+        assert.equal(
+          result.stderr,
+          `devicevault: host key ${server.hostKeyFingerprint} (trusted on first use; pin it with --host-key)\n`,
+        );
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
+describe('devicevault collect options and failures', () => {
+  let ios: Recording;
+  let server: ReplayServer;
+  let outDir: string;
+
+  before(async () => {
+    ios = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+    server = await startReplayServer(ios, credentials);
+    outDir = await mkdtemp(join(tmpdir(), 'dv-cli-test-'));
+  });
+
+  after(async () => {
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('writes the 1 MiB binary demo image to --out, byte for byte', async () => {
+    const out = join(outDir, 'image.bin');
+    const expected = createHash('sha256');
+    for (const chunk of binaryDummyChunks()) expected.update(chunk);
+
+    const result = await runCli(['binary_dummy', '--out', out]);
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.length, 0);
+    const bytes = await readFile(out);
+    assert.equal(bytes.length, 1024 * 1024);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), expected.digest('hex'));
+  });
+
+  it('refuses a binary plugin without --out, in one line on stderr', async () => {
+    const result = await runCli(['binary_dummy']);
+
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout.length, 0);
+    assert.match(
+      result.stderr,
+      /^devicevault: invalid_options: binary_dummy produces a binary file: pass --out FILE[^\n]*\n$/,
+    );
+  });
+
+  it('fails with auth_failed on a wrong password', async () => {
+    const result = await runCli(['cisco_ios', ...deviceArgs(server, 'not-the-password')]);
+
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout.length, 0);
+    assert.match(result.stderr, /^devicevault: auth_failed: [^\n]+\n$/);
+  });
+
+  it('fails with host_key_changed when the pinned key is not the device key', async () => {
+    const otherKey = `SHA256:${Buffer.alloc(32, 7).toString('base64').replace(/=+$/, '')}`;
+
+    const result = await runCli(['cisco_ios', ...deviceArgs(server), '--host-key', otherKey]);
+
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /^devicevault: host_key_changed: [^\n]+\n$/);
+  });
+
+  it('writes the scrubbed config to --out and says nothing about a pinned host key', async () => {
+    const out = join(outDir, 'config.txt');
+
+    const result = await runCli([
+      'cisco_ios',
+      ...deviceArgs(server),
+      '--scrub-secrets',
+      '--out',
+      out,
+      '--host-key',
+      server.hostKeyFingerprint,
+    ]);
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.length, 0);
+    assert.equal(result.stderr, '');
+    const text = await readFile(out, 'utf8');
+    for (const secret of ios.secret?.fail ?? []) assert.doesNotMatch(text, new RegExp(secret, 'm'));
+    assert.match(text, /<secret hidden>/);
+  });
+
+  it('leaves no spool directory behind in the temp dir', async () => {
+    const before = (await readdir(tmpdir())).filter((name) => name.startsWith('devicevault-collect-'));
+
+    await runCli(['cisco_ios', ...deviceArgs(server, 'wrong')]);
+    await runCli(['binary_dummy', '--out', join(outDir, 'again.bin')]);
+
+    const after = (await readdir(tmpdir())).filter((name) => name.startsWith('devicevault-collect-'));
+    assert.deepEqual(after, before);
+  });
+});
