@@ -29,6 +29,32 @@ export const NotFoundErrorType = builder.objectType(NotFound, {
   fields: () => ({}),
 });
 
+/** A delete refused because other rows still use the target (devices using a credential or group). */
+export class InUse {
+  constructor(
+    readonly message: string,
+    readonly usedByCount: number,
+  ) {}
+}
+
+export const InUseErrorType = builder.objectType(InUse, {
+  name: 'InUseError',
+  interfaces: [ErrorInterface],
+  description: 'The object is still used; `usedByCount` says by how many devices.',
+  fields: (t) => ({ usedByCount: t.exposeInt('usedByCount') }),
+});
+
+/** Refused because it would leave no enabled administrator. */
+export class LastAdmin {
+  constructor(readonly message: string) {}
+}
+
+export const LastAdminErrorType = builder.objectType(LastAdmin, {
+  name: 'LastAdminError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
 /** Keyset cursors for newest-first lists: `<createdAt ISO>|<uuid>` in base64url. */
 export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');

@@ -6,16 +6,32 @@ import { NotFound, NotFoundErrorType, ValidationErrorType, ValidationFailure } f
 
 export type Failure = ValidationFailure | NotFound;
 
-export function resultUnion<T extends object>(
+/** A further typed error a union may hold: its class (checked with instanceof) and its schema type. */
+export type ExtraError<E extends object> = readonly [new (...args: any[]) => E, ObjectRef<any, E>];
+
+export function resultUnion<T extends object, E extends object = never>(
   name: string,
   success: ObjectRef<typeof builder extends never ? never : any, T>,
+  extraErrors: readonly ExtraError<E>[] = [],
 ) {
+  const errorTypes = extraErrors.map(([, type]) => type);
   return builder.unionType(name, {
-    types: [success, ValidationErrorType, NotFoundErrorType],
+    types: [success, ValidationErrorType, NotFoundErrorType, ...errorTypes] as ObjectRef<
+      any,
+      T | ValidationFailure | NotFound | E
+    >[],
     resolveType: (value) => {
       if (value instanceof ValidationFailure) return ValidationErrorType;
       if (value instanceof NotFound) return NotFoundErrorType;
+      for (const [errorClass, type] of extraErrors) if (value instanceof errorClass) return type;
       return success;
     },
+  });
+}
+
+/** `DeleteXxxSuccess { deletedId }`: the object is gone; `deletedId` is the id it had. */
+export function deleteSuccess(name: string) {
+  return builder.objectRef<{ deletedId: string }>(name).implement({
+    fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
   });
 }

@@ -12,6 +12,14 @@ import './domains/storage-locations.js';
 import './domains/diff.js';
 import './domains/search.js';
 import './domains/auth.js';
+import './domains/device-groups.js';
+import './domains/collection-groups.js';
+import './domains/credential-management.js';
+import './domains/device-mutations.js';
+import './domains/device-import.js';
+import './domains/users.js';
+import './domains/api-tokens.js';
+import './domains/audit-log.js';
 
 export function buildSchema() {
   return auditMutations(builder.toSchema({ sortSchema: true }));

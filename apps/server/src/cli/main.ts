@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<unknown>> = {
   serve: () => import('../main.js'),
   'print-schema': () => import('./print-schema.js'),
   collect: () => import('./collect.js'),
+  'create-user': () => import('./create-user.js'),
 };
 
 const run = commands[command];

@@ -1,5 +1,6 @@
 import { findPlugin } from '@devicevault/plugins/registry';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
 import type { Database } from '../db/client.js';
 import {
@@ -14,7 +15,7 @@ import {
   type jobs,
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
-import { newestFirstConnection } from '../pagination.js';
+import { type KeysetPage, newestFirstConnection } from '../pagination.js';
 import { canOperateGroup, canReadDevice, forbidden, readableDevicesCondition } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
@@ -60,19 +61,57 @@ export function loadLatestPerDevice<T extends BackupRow | JobRow>(table: typeof 
   };
 }
 
+const DeviceFilter = builder.inputType('DeviceFilter', {
+  description: 'Every given field must match.',
+  fields: (t) => ({
+    search: t.string({ required: false, description: 'Part of the name or host, case-insensitive.' }),
+    pluginKey: t.string({ required: false }),
+    deviceGroupId: t.id({ required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+const DeviceOrder = builder.enumType('DeviceOrder', {
+  values: {
+    CREATED_AT: { description: 'Newest first.' },
+    NAME: { description: 'By name, A to Z.' },
+  } as const,
+});
+
 builder.queryField('devices', (t) =>
   t.connection({
     type: DeviceType,
-    description: 'All devices, newest first.',
-    resolve: (_root, args, ctx) =>
-      newestFirstConnection(args, devices, (page) =>
+    description: 'The devices the viewer may read, newest first unless `orderBy: NAME`.',
+    args: {
+      filter: t.arg({ type: DeviceFilter, required: false }),
+      orderBy: t.arg({ type: DeviceOrder, required: false, defaultValue: 'CREATED_AT' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const filter = args.filter;
+      const where = and(
+        readableDevicesCondition(ctx.viewer),
+        filter?.search
+          ? or(ilike(devices.name, containsPattern(filter.search)), ilike(devices.host, containsPattern(filter.search)))
+          : undefined,
+        filter?.pluginKey ? eq(devices.pluginKey, filter.pluginKey) : undefined,
+        filter?.deviceGroupId
+          ? isUuid(filter.deviceGroupId)
+            ? eq(devices.deviceGroupId, filter.deviceGroupId)
+            : sql`false`
+          : undefined,
+        filter?.enabled == null ? undefined : eq(devices.enabled, filter.enabled),
+      );
+      const fetch = (page: KeysetPage) =>
         ctx.db
           .select()
           .from(devices)
-          .where(and(readableDevicesCondition(ctx.viewer), page.where))
+          .where(and(where, page.where))
           .orderBy(...page.orderBy)
-          .limit(page.limit),
-      ),
+          .limit(page.limit);
+      return args.orderBy === 'NAME'
+        ? alphabeticalConnection(args, { key: devices.name, id: devices.id }, fetch, (row) => row.name)
+        : newestFirstConnection(args, devices, fetch);
+    },
   }),
 );
 
@@ -167,7 +206,7 @@ builder.mutationField('createDevice', (t) =>
   }),
 );
 
-async function missingReference(db: Database, deviceGroupId?: string | null, collectionGroupId?: string | null) {
+export async function missingReference(db: Database, deviceGroupId?: string | null, collectionGroupId?: string | null) {
   if (deviceGroupId) {
     const [found] = isUuid(deviceGroupId)
       ? await db.select({ id: deviceGroups.id }).from(deviceGroups).where(eq(deviceGroups.id, deviceGroupId))
@@ -186,7 +225,7 @@ async function missingReference(db: Database, deviceGroupId?: string | null, col
   return null;
 }
 
-function normalizeOptions(value: unknown): Record<string, string> | null {
+export function normalizeOptions(value: unknown): Record<string, string> | null {
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) return null;
   const entries = Object.entries(value as Record<string, unknown>);
@@ -194,7 +233,7 @@ function normalizeOptions(value: unknown): Record<string, string> | null {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-function missingOption(
+export function missingOption(
   plugin: ReturnType<typeof findPlugin>,
   options: Record<string, string>,
 ): ValidationFailure | null {

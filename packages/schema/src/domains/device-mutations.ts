@@ -1,0 +1,193 @@
+/**
+ * Changing and removing devices. Admins may change any device; operators only devices in their groups,
+ * and only into groups they operate. Devices outside the viewer's groups look like missing ones.
+ */
+import { findPlugin } from '@devicevault/plugins/registry';
+import { and, eq } from 'drizzle-orm';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { credentials, type DeviceRow, devices, type JobLogLine, jobs } from '../db/tables.js';
+import { isUuid, NotFound, ValidationFailure } from '../errors.js';
+import { canOperateDevice, canOperateGroup, canReadDevice, forbidden } from '../policy.js';
+import { deleteSuccess, type Failure, resultUnion } from '../results.js';
+import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
+import { DeviceType, missingOption, missingReference, normalizeOptions } from './devices.js';
+
+/** The device if the viewer may change it; NotFound if they may not even see it; FORBIDDEN otherwise. */
+async function operableDevice(ctx: Context, id: string): Promise<DeviceRow | NotFound> {
+  const [device] = isUuid(id) ? await ctx.db.select().from(devices).where(eq(devices.id, id)) : [];
+  if (!device || !canReadDevice(ctx.viewer, device)) return new NotFound(`device ${id} does not exist`);
+  if (!canOperateDevice(ctx.viewer, device)) throw forbidden('Only operators of this device’s group may change it.');
+  return device;
+}
+
+function deviceSuccess(name: string) {
+  return builder.objectRef<{ device: DeviceRow }>(name).implement({
+    fields: (t) => ({ device: t.field({ type: DeviceType, resolve: (result) => result.device }) }),
+  });
+}
+
+const UpdateDeviceInput = builder.inputType('UpdateDeviceInput', {
+  description:
+    'Fields left out stay as they are; `credentialId`, `deviceGroupId` and `collectionGroupId` may be set to null. ' +
+    'Changing host or port forgets the pinned host key (the next collection pins the new one).',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: false }),
+    host: t.string({ required: false }),
+    port: t.int({ required: false }),
+    pluginKey: t.string({ required: false }),
+    credentialId: t.id({ required: false }),
+    deviceGroupId: t.id({ required: false }),
+    collectionGroupId: t.id({ required: false }),
+    options: t.field({ type: 'JSONObject', required: false }),
+    scrubSecrets: t.boolean({ required: false }),
+    enabled: t.boolean({ required: false }),
+  }),
+});
+
+builder.mutationField('updateDevice', (t) =>
+  t.field({
+    type: resultUnion('UpdateDeviceResult', deviceSuccess('UpdateDeviceSuccess')),
+    args: { input: t.arg({ type: UpdateDeviceInput, required: true }) },
+    resolve: async (_root, { input }, ctx): Promise<{ device: DeviceRow } | Failure> => {
+      const existing = await operableDevice(ctx, input.id);
+      if (existing instanceof NotFound) return existing;
+      const next = {
+        name: input.name?.trim() ?? existing.name,
+        host: input.host?.trim() ?? existing.host,
+        port: input.port ?? existing.port,
+        pluginKey: input.pluginKey ?? existing.pluginKey,
+        credentialId: input.credentialId === undefined ? existing.credentialId : input.credentialId,
+        deviceGroupId: input.deviceGroupId === undefined ? existing.deviceGroupId : input.deviceGroupId,
+        collectionGroupId: input.collectionGroupId === undefined ? existing.collectionGroupId : input.collectionGroupId,
+        pluginOptions: input.options == null ? existing.pluginOptions : normalizeOptions(input.options),
+        scrubSecrets: input.scrubSecrets ?? existing.scrubSecrets,
+        enabled: input.enabled ?? existing.enabled,
+      };
+      const plugin = findPlugin(next.pluginKey);
+      const failure = firstFailure(
+        checkName('name', next.name),
+        checkHost('host', next.host),
+        checkPort('port', next.port),
+        plugin ? null : new ValidationFailure('pluginKey', `unknown plugin key "${next.pluginKey}"`),
+        next.pluginOptions ? null : new ValidationFailure('options', 'options must be an object of string values'),
+        missingOption(plugin, next.pluginOptions ?? {}),
+        plugin && plugin.transport !== 'none' && !next.credentialId
+          ? new ValidationFailure('credentialId', `plugin "${plugin.key}" needs a credential`)
+          : null,
+        next.credentialId && !isUuid(next.credentialId)
+          ? new ValidationFailure('credentialId', 'credentialId is not a valid id')
+          : null,
+      );
+      if (failure) return failure;
+      if (next.deviceGroupId !== existing.deviceGroupId && !canOperateGroup(ctx.viewer, next.deviceGroupId)) {
+        throw forbidden('You may only move devices into device groups you operate.');
+      }
+      const missing = await missingReference(ctx.db, next.deviceGroupId, next.collectionGroupId);
+      if (missing) return missing;
+      if (next.credentialId && next.credentialId !== existing.credentialId) {
+        const [credential] = await ctx.db
+          .select({ id: credentials.id })
+          .from(credentials)
+          .where(eq(credentials.id, next.credentialId));
+        if (!credential) return new NotFound(`credential ${next.credentialId} does not exist`);
+      }
+      if (next.name !== existing.name) {
+        const [duplicate] = await ctx.db.select({ id: devices.id }).from(devices).where(eq(devices.name, next.name));
+        if (duplicate) return new ValidationFailure('name', `a device named "${next.name}" already exists`);
+      }
+      const moved = next.host !== existing.host || next.port !== existing.port;
+      const [device] = await ctx.db
+        .update(devices)
+        .set({
+          ...next,
+          pluginOptions: next.pluginOptions ?? {},
+          hostKeyFingerprint: moved ? null : existing.hostKeyFingerprint,
+          updatedAt: new Date(),
+        })
+        .where(eq(devices.id, existing.id))
+        .returning();
+      if (existing.enabled && !device!.enabled) await failQueuedJobs(ctx, existing.id);
+      return { device: device! };
+    },
+  }),
+);
+
+const SetDeviceEnabledInput = builder.inputType('SetDeviceEnabledInput', {
+  fields: (t) => ({ id: t.id({ required: true }), enabled: t.boolean({ required: true }) }),
+});
+
+builder.mutationField('setDeviceEnabled', (t) =>
+  t.field({
+    description:
+      'Disabled devices are never collected: schedules skip them, triggerBackup refuses them, and jobs still ' +
+      'queued for them fail with errorCode "aborted".',
+    type: resultUnion('SetDeviceEnabledResult', deviceSuccess('SetDeviceEnabledSuccess')),
+    args: { input: t.arg({ type: SetDeviceEnabledInput, required: true }) },
+    resolve: async (_root, { input }, ctx): Promise<{ device: DeviceRow } | Failure> => {
+      const existing = await operableDevice(ctx, input.id);
+      if (existing instanceof NotFound) return existing;
+      const [device] = await ctx.db
+        .update(devices)
+        .set({ enabled: input.enabled, updatedAt: new Date() })
+        .where(eq(devices.id, existing.id))
+        .returning();
+      if (!input.enabled) await failQueuedJobs(ctx, existing.id);
+      return { device: device! };
+    },
+  }),
+);
+
+const DeleteDeviceInput = builder.inputType('DeleteDeviceInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+builder.mutationField('deleteDevice', (t) =>
+  t.field({
+    description: 'Deletes the device with its jobs and version history rows.',
+    type: resultUnion('DeleteDeviceResult', deleteSuccess('DeleteDeviceSuccess')),
+    args: { input: t.arg({ type: DeleteDeviceInput, required: true }) },
+    resolve: async (_root, { input }, ctx): Promise<{ deletedId: string } | Failure> => {
+      const existing = await operableDevice(ctx, input.id);
+      if (existing instanceof NotFound) return existing;
+      await ctx.db.delete(devices).where(eq(devices.id, existing.id));
+      return { deletedId: existing.id };
+    },
+  }),
+);
+
+/**
+ * Fails the device's jobs that no runner has claimed yet, so a disabled device is not collected. The status
+ * guard makes a concurrent claim win cleanly: a job already running is left to the runner.
+ */
+async function failQueuedJobs(ctx: Context, deviceId: string) {
+  const queued = await ctx.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.deviceId, deviceId), eq(jobs.status, 'queued')));
+  for (const job of queued) {
+    const line: JobLogLine = {
+      seq: job.log.reduce((max, entry) => Math.max(max, entry.seq), -1) + 1,
+      at: new Date().toISOString(),
+      status: 'failed',
+      message: 'The device was disabled before this job ran',
+      errorCode: 'aborted',
+    };
+    const [failed] = await ctx.db
+      .update(jobs)
+      .set({
+        status: 'failed',
+        errorCode: 'aborted',
+        errorMessage: line.message,
+        finishedAt: new Date(),
+        log: [...job.log, line],
+      })
+      .where(and(eq(jobs.id, job.id), eq(jobs.status, 'queued')))
+      .returning({ id: jobs.id });
+    if (!failed) continue;
+    const event = { ...line, jobId: job.id, deviceId };
+    ctx.pubsub.publish('jobProgress', job.id, event);
+    ctx.pubsub.publish('jobEvents', event);
+  }
+}
