@@ -31,6 +31,7 @@ const schema = z.object({
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
   DEVICEVAULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Env = {
@@ -54,10 +55,14 @@ export type Env = {
   publicUrl: string | undefined;
   webOrigin: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Serve GraphiQL on GET /graphql; off when NODE_ENV=production. */
+  graphiql?: boolean;
 };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = schema.safeParse(source);
+  // An empty variable (`DATABASE_URL=`) means unset, as shells and .env files commonly write it.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       console.error(`invalid environment: ${issue.path.join('.')}: ${issue.message}`);
@@ -81,5 +86,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
     logLevel: env.DEVICEVAULT_LOG_LEVEL,
+    graphiql: env.NODE_ENV !== 'production',
   };
 }
