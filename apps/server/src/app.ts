@@ -11,7 +11,7 @@ import type { Context } from '@devicevault/schema/context';
 import { type OpenDatabase, openDatabase } from '@devicevault/schema/db/client';
 import type { BackupRow } from '@devicevault/schema/db/tables';
 import { buildSchema } from '@devicevault/schema/schema';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, maskError } from 'graphql-yoga';
 import { createAudit } from './audit/audit-log.js';
 import { ensureAdmin } from './auth/bootstrap-admin.js';
 import {
@@ -26,9 +26,15 @@ import { createRateLimit } from './auth/rate-limit.js';
 import { createTokens } from './auth/tokens.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
+import { limitBody } from './http/body-limit.js';
+import { corsFor } from './http/cors.js';
+import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
-import { type AuthorizeDownload, allowAllDownloads, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
+import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
+import { useQueryLimits } from './http/limits.js';
+import { useRequestErrorStatus } from './http/request-errors.js';
+import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
 import { createCollectPool } from './jobs/pool.js';
 import { createPruner } from './jobs/pruner.js';
 import { createJobRunner } from './jobs/runner.js';
@@ -67,7 +73,7 @@ export async function buildApp(
     db,
     storage,
     signer,
-    authorizeDownload: options.authorizeDownload ?? allowAllDownloads,
+    authorizeDownload: options.authorizeDownload ?? createDownloadAccess(db),
     log,
   });
   const pubsub = createDeviceVaultPubSub();
@@ -131,9 +137,23 @@ export async function buildApp(
   const yoga = createYoga<{ req?: IncomingMessage; connectionParams?: Record<string, unknown> }>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
-    graphiql: { subscriptionsProtocol: 'WS' },
-    cors: { origin: env.webOrigin, credentials: true },
+    graphiql: env.graphiql === false ? false : { subscriptionsProtocol: 'WS' },
+    landingPage: false,
+    cors: corsFor(env.webOrigin),
     logging: false,
+    // Unexpected errors reach clients as "Unexpected error." (never in dev mode's detail); typed GraphQLErrors
+    // (UNAUTHENTICATED, FORBIDDEN, BINARY_CONTENT, limits…) pass unchanged. Masked ones are logged here.
+    maskedErrors: {
+      isDev: false,
+      maskError(error, message) {
+        const masked = maskError(error, message, false);
+        if (masked !== error) {
+          const original = (error as { originalError?: unknown }).originalError ?? error;
+          log.error('unexpected error while serving GraphQL', { error: String(original).slice(0, 500) });
+        }
+        return masked;
+      },
+    },
     context: async (initial) => {
       const request = (initial as { request?: Request }).request;
       const upgrade = initial.req;
@@ -155,6 +175,9 @@ export async function buildApp(
       });
     },
     plugins: [
+      useQueryLimits(),
+      useRequestErrorStatus(),
+      useGraphiqlContentSecurityPolicy(),
       {
         onResponse({ request, response }) {
           for (const cookie of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
@@ -171,9 +194,11 @@ export async function buildApp(
     database,
     log,
     async start(port = env.port) {
+      const serveGraphql = limitBody((request, response) => void yoga(request, response));
       server = createServer((request, response) => {
+        setSecurityHeaders(response, { https: secureCookies });
         if (isDownloadRequest(request)) void serveDownload(request, response);
-        else void yoga(request, response);
+        else serveGraphql(request, response);
       });
       ws = attachGraphqlWs(server, yoga as never);
       await new Promise<void>((resolve, reject) => {

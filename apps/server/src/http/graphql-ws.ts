@@ -3,10 +3,11 @@
  * plugins and context (research/stack.md §4).
  */
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { maxBodyBytes } from './body-limit.js';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
@@ -17,7 +18,8 @@ export function attachGraphqlWs(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
 ) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A message is one operation: the same cap as an HTTP body (ws closes the socket with 1009 past it).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
@@ -30,10 +32,18 @@ export function attachGraphqlWs(
           params,
           connectionParams: ctx.connectionParams,
         });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // Syntax errors and query limits (depth, aliases, cost, tokens) end this operation, not the socket.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
