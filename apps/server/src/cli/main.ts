@@ -4,6 +4,7 @@ const [command = 'serve', ...rest] = process.argv.slice(2);
 const commands: Record<string, () => Promise<unknown>> = {
   serve: () => import('../main.js'),
   'print-schema': () => import('./print-schema.js'),
+  'import-oxidized': () => import('./import-oxidized.js'),
   collect: () => import('./collect.js'),
   'create-user': () => import('./create-user.js'),
 };
