@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SiteHeader } from '../components/site-header';
 import { UrqlProvider } from '../components/urql-provider';
 import { readRuntimeConfig } from '../lib/runtime-config';
 import './globals.css';
@@ -18,17 +18,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            DeviceVault
-          </Link>
-          <nav>
-            <Link href="/">Devices</Link>
-          </nav>
-        </header>
-        <main className="page">
-          <UrqlProvider graphqlUrl={graphqlUrl}>{children}</UrqlProvider>
-        </main>
+        <UrqlProvider graphqlUrl={graphqlUrl}>
+          <SiteHeader />
+          <main className="page">{children}</main>
+        </UrqlProvider>
       </body>
     </html>
   );

@@ -1,6 +1,7 @@
 'use client';
 
-import { gql, useQuery } from 'urql';
+import { useEffect, useRef, useState } from 'react';
+import { gql, useClient, useQuery } from 'urql';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { useServerUrl } from './urql-provider';
 
@@ -14,70 +15,174 @@ export type BackupSummary = {
   downloadUrl: string | null;
 };
 
-// Only ever run for text backups: binary content is never fetched into the page.
-const BackupViewer_BackupContentQuery = gql<{ backup: { id: string; content: string | null } | null }, { id: string }>`
-  query BackupViewer_BackupContentQuery($id: ID!) {
-    backup(id: $id) { id content }
+const BackupViewer_BackupQuery = gql<{ backup: BackupSummary | null }, { id: string }>`
+  query BackupViewer_BackupQuery($id: ID!) {
+    backup(id: $id) { id isBinary sha256 size changed createdAt downloadUrl }
   }
 `;
 
-/** The backup's signed download link (served by the GraphQL server's origin), if the server issued one. */
-export function DownloadLink({ backup }: { backup: BackupSummary }) {
+// Only ever run for text versions: binary content is never fetched into the page.
+const BackupViewer_TextContentQuery = gql<
+  {
+    backup: {
+      id: string;
+      textContent: { __typename: 'BackupText'; text: string } | { __typename: 'BinaryContentError'; message: string };
+    } | null;
+  },
+  { id: string }
+>`
+  query BackupViewer_TextContentQuery($id: ID!) {
+    backup(id: $id) {
+      id
+      textContent {
+        __typename
+        ... on BackupText { text }
+        ... on Error { message }
+      }
+    }
+  }
+`;
+
+// Signed URLs live for minutes; a page left open longer asks for a fresh one when the link is used.
+const DownloadLink_DownloadUrlQuery = gql<
+  { backup: { id: string; downloadUrl: string | null } | null },
+  { id: string }
+>`
+  query DownloadLink_DownloadUrlQuery($id: ID!) {
+    backup(id: $id) { id downloadUrl }
+  }
+`;
+
+const FRESH_FOR_MS = 60_000;
+
+/** The version's signed download link (served by the GraphQL server's origin), if the server issued one. */
+export function DownloadLink({ backup }: { backup: Pick<BackupSummary, 'id' | 'isBinary' | 'downloadUrl'> }) {
+  const client = useClient();
   const downloadUrl = useServerUrl(backup.downloadUrl);
+  // When this URL arrived: a new one (the list was re-read) restarts the clock.
+  const [issued, setIssued] = useState(() => ({ url: downloadUrl, at: Date.now() }));
+  if (issued.url !== downloadUrl) setIssued({ url: downloadUrl, at: Date.now() });
+  const serverUrl = useServerUrl('/');
+
   if (!downloadUrl) return <span className="muted small">Download not available</span>;
+
+  async function downloadFresh() {
+    const result = await client
+      .query(DownloadLink_DownloadUrlQuery, { id: backup.id }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const fresh = result.data?.backup?.downloadUrl;
+    window.location.assign(fresh && serverUrl ? new URL(fresh, serverUrl).toString() : (downloadUrl ?? ''));
+  }
+
   return (
     <a
       className="button button-quiet"
       href={downloadUrl}
       download
       data-testid={`download-${backup.id}`}
-      onClick={(event) => event.stopPropagation()}
+      title={backup.isBinary ? 'Download the binary file' : 'Download the configuration as text'}
+      onClick={(event) => {
+        event.stopPropagation();
+        if (Date.now() - issued.at < FRESH_FOR_MS) return;
+        event.preventDefault();
+        void downloadFresh();
+      }}
     >
       Download
     </a>
   );
 }
 
-export function BackupViewer({ backup, onClose }: { backup: BackupSummary; onClose: () => void }) {
+/** One version: its facts, Download, and for text versions the configuration with line numbers. */
+export function BackupViewer({
+  backupId,
+  highlightLine = null,
+  onClose,
+}: {
+  backupId: string;
+  /** A 1-based line to scroll to and mark (from a search result). */
+  highlightLine?: number | null;
+  onClose: () => void;
+}) {
+  const [{ data, fetching, error }] = useQuery({ query: BackupViewer_BackupQuery, variables: { id: backupId } });
+  const backup = data?.backup;
+
   return (
     <section className="viewer" data-testid="backup-viewer" aria-label="Backup">
       <header className="viewer-header">
         <div>
-          <strong>{backup.isBinary ? 'Binary' : 'Text'} backup</strong>{' '}
-          <span className="muted">
-            {formatDateTime(backup.createdAt)} · {formatBytes(backup.size)} ·{' '}
-            <span className="mono" title={backup.sha256}>
-              {backup.sha256.slice(0, 12)}
-            </span>
-          </span>
+          {backup ? (
+            <>
+              <strong>{backup.isBinary ? 'Binary' : 'Text'} version</strong>{' '}
+              <span className="muted">
+                {formatDateTime(backup.createdAt)} · {formatBytes(backup.size)} ·{' '}
+                <span className="mono" title={backup.sha256}>
+                  {backup.sha256.slice(0, 12)}
+                </span>{' '}
+                · {backup.changed ? 'changed' : 'unchanged'}
+              </span>
+            </>
+          ) : (
+            <strong>Version</strong>
+          )}
         </div>
         <div className="viewer-actions">
-          <DownloadLink backup={backup} />
+          {backup ? <DownloadLink backup={backup} /> : null}
           <button type="button" className="button button-quiet" onClick={onClose}>
             Close
           </button>
         </div>
       </header>
-      {backup.isBinary ? (
+      {error && !data ? <p className="notice notice-error">Could not load the version: {error.message}</p> : null}
+      {!backup && !error ? <p className="notice">{fetching ? 'Loading…' : 'This version does not exist.'}</p> : null}
+      {backup?.isBinary ? (
         <p className="binary-notice" data-testid="binary-notice">
           Binary file — download only
         </p>
-      ) : (
-        <TextContent backupId={backup.id} />
-      )}
+      ) : null}
+      {backup && !backup.isBinary ? <TextContent backupId={backup.id} highlightLine={highlightLine} /> : null}
     </section>
   );
 }
 
-function TextContent({ backupId }: { backupId: string }) {
-  const [{ data, fetching, error }] = useQuery({ query: BackupViewer_BackupContentQuery, variables: { id: backupId } });
-  if (error && !data) return <p className="notice notice-error">Could not load the backup: {error.message}</p>;
+function TextContent({ backupId, highlightLine }: { backupId: string; highlightLine: number | null }) {
+  const [{ data, fetching, error }] = useQuery({ query: BackupViewer_TextContentQuery, variables: { id: backupId } });
+  const highlighted = useRef<HTMLSpanElement>(null);
+  const text = data?.backup?.textContent.__typename === 'BackupText' ? data.backup.textContent.text : null;
+
+  useEffect(() => {
+    if (text !== null) highlighted.current?.scrollIntoView({ block: 'center' });
+  }, [text]);
+
+  if (error && !data) return <p className="notice notice-error">Could not load the version: {error.message}</p>;
   if (fetching && !data) return <p className="notice">Loading content…</p>;
-  const content = data?.backup?.content;
-  if (content == null) return <p className="notice">This backup has no text content.</p>;
+  const content = data?.backup?.textContent;
+  if (!content) return <p className="notice">This version has no text content.</p>;
+  if (content.__typename !== 'BackupText') return <p className="notice">{content.message}</p>;
+
+  const lines = content.text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
   return (
-    <pre className="config" data-testid="backup-content">
-      {content}
+    <pre className="config numbered" data-testid="backup-content">
+      {lines.map((line, index) => {
+        const number = index + 1;
+        const isHighlighted = number === highlightLine;
+        return (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional and never reorder
+            key={index}
+            ref={isHighlighted ? highlighted : undefined}
+            className={isHighlighted ? 'line line-highlight' : 'line'}
+            data-line={number}
+          >
+            <span className="line-number" aria-hidden="true">
+              {number}
+            </span>
+            {line}
+            {'\n'}
+          </span>
+        );
+      })}
     </pre>
   );
 }

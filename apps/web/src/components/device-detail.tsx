@@ -66,7 +66,15 @@ const DeviceDetail_JobEventsSubscription = gql<{ jobEvents: JobProgressEvent }, 
   }
 `;
 
-export function DeviceDetail({ deviceId }: { deviceId: string }) {
+export function DeviceDetail({
+  deviceId,
+  initialVersionId = null,
+  initialLine = null,
+}: {
+  deviceId: string;
+  initialVersionId?: string | null;
+  initialLine?: number | null;
+}) {
   const now = useNow();
   const [liveJob, setLiveJob] = useState<LiveJob | null>(null);
   const [lastMessage, setLastMessage] = useState<string | null>(null);
@@ -153,8 +161,13 @@ export function DeviceDetail({ deviceId }: { deviceId: string }) {
         </dd>
       </dl>
 
-      <h2>Backups</h2>
-      <BackupList deviceId={device.id} refreshToken={refreshToken} />
+      <h2>Versions</h2>
+      <BackupList
+        deviceId={device.id}
+        refreshToken={refreshToken}
+        initialVersionId={initialVersionId}
+        initialLine={initialLine}
+      />
     </>
   );
 }

@@ -35,16 +35,64 @@ function redirectToLoginWhenSignedOut(error: CombinedError): void {
   window.location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
 
-export function createBrowserClient(endpoints: GraphqlEndpoints): Client {
+/**
+ * The WebSocket's state for the header's "live" dot: `idle` while no subscription needs it (the socket is
+ * lazy), `connecting` while one waits for it (first connect or a retry), `live` once the server acked.
+ */
+export type LiveState = 'idle' | 'connecting' | 'live';
+
+export type LiveStatus = {
+  getSnapshot(): LiveState;
+  subscribe(listener: () => void): () => void;
+};
+
+function createLiveStatus() {
+  let connected = false;
+  let activeSubscriptions = 0;
+  let state: LiveState = 'idle';
+  const listeners = new Set<() => void>();
+  function update() {
+    const next: LiveState = connected ? 'live' : activeSubscriptions > 0 ? 'connecting' : 'idle';
+    if (next === state) return;
+    state = next;
+    for (const listener of listeners) listener();
+  }
+  return {
+    status: {
+      getSnapshot: () => state,
+      subscribe(listener: () => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    } satisfies LiveStatus,
+    setConnected(value: boolean) {
+      connected = value;
+      update();
+    },
+    addSubscription(delta: 1 | -1) {
+      activeSubscriptions += delta;
+      update();
+    },
+  };
+}
+
+export function createBrowserClient(endpoints: GraphqlEndpoints): { client: Client; liveStatus: LiveStatus } {
+  const live = createLiveStatus();
   const wsClient = createWsClient({
     url: endpoints.ws,
     connectionParams: () => ({ ...authHeaders() }),
     lazy: true,
+    // Moving between pages drops and re-adds subscriptions; keep the socket (and the live dot) meanwhile.
+    lazyCloseTimeout: 3_000,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
+    on: {
+      connected: () => live.setConnected(true),
+      closed: () => live.setConnected(false),
+    },
   });
 
-  return new Client({
+  const client = new Client({
     url: endpoints.http,
     preferGetMethod: false,
     fetchOptions: () => ({ credentials: 'include', headers: authHeaders() }),
@@ -57,14 +105,37 @@ export function createBrowserClient(endpoints: GraphqlEndpoints): Client {
           const input = { ...request, query: request.query ?? '' };
           return {
             subscribe(sink) {
-              const unsubscribe = wsClient.subscribe(input, sink);
-              return { unsubscribe };
+              live.addSubscription(1);
+              let active = true;
+              const release = () => {
+                if (!active) return;
+                active = false;
+                live.addSubscription(-1);
+              };
+              const unsubscribe = wsClient.subscribe(input, {
+                next: sink.next.bind(sink),
+                error: (error) => {
+                  release();
+                  sink.error(error);
+                },
+                complete: () => {
+                  release();
+                  sink.complete();
+                },
+              });
+              return {
+                unsubscribe() {
+                  release();
+                  unsubscribe();
+                },
+              };
             },
           };
         },
       }),
     ],
   });
+  return { client, liveStatus: live.status };
 }
 
 /**

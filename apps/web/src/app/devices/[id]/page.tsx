@@ -1,8 +1,22 @@
 import { DeviceDetail } from '../../../components/device-detail';
+import { firstParam, positiveIntParam, type SearchParamValue } from '../../../lib/search-params';
 
-export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function DevicePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ version?: SearchParamValue; line?: SearchParamValue }>;
+}) {
   const { id } = await params;
-  return <DeviceDetail deviceId={safeDecode(id)} />;
+  const { version, line } = await searchParams;
+  return (
+    <DeviceDetail
+      deviceId={safeDecode(id)}
+      initialVersionId={firstParam(version)}
+      initialLine={positiveIntParam(line)}
+    />
+  );
 }
 
 // Device ids may be opaque (base64 Relay ids with `/` or `+`), so links encode them.
