@@ -1,7 +1,6 @@
 /** `XxxResult = XxxSuccess | ValidationError | NotFoundError` unions for mutations (STYLE.md 10–11). */
 import type { ObjectRef } from '@pothos/core';
 import { builder } from './builder.js';
-import type { Context } from './context.js';
 import { NotFound, NotFoundErrorType, ValidationErrorType, ValidationFailure } from './errors.js';
 
 export type Failure = ValidationFailure | NotFound;
