@@ -33,7 +33,7 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
         await ctx.audit.record({
           action: field.name,
           outcome: failed ? 'failure' : 'success',
-          ...target(input, result),
+          ...target(field.name, input, result),
           ...loginActor(field.name, input, result),
           details: failed ? { error: (result as { message: string }).message } : {},
         });
@@ -43,7 +43,7 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
         await ctx.audit.record({
           action: field.name,
           outcome: typeof code === 'string' && deniedCodes.has(code) ? 'denied' : 'failure',
-          ...target(input, null),
+          ...target(field.name, input, null),
           ...loginActor(field.name, input, null),
           details: { error: error instanceof GraphQLError ? error.message : 'unexpected error' },
         });
@@ -60,11 +60,16 @@ function isFailure(result: unknown): boolean {
   return result !== null && typeof result === 'object' && 'message' in result && !('ok' in result);
 }
 
-function target(input: Record<string, unknown>, result: unknown): { targetType?: string; targetId?: string } {
+function target(
+  fieldName: string,
+  input: Record<string, unknown>,
+  result: unknown,
+): { targetType?: string; targetId?: string } {
   for (const key of targetKeys) {
     const value = input[key];
-    if (typeof value === 'string')
-      return { targetType: key === 'id' ? undefined : key.replace(/Id$/, ''), targetId: value };
+    if (typeof value === 'string') {
+      return { targetType: key === 'id' ? typeOfField(fieldName) : key.replace(/Id$/, ''), targetId: value };
+    }
   }
   if (result && typeof result === 'object') {
     for (const [name, value] of Object.entries(result)) {
@@ -74,6 +79,12 @@ function target(input: Record<string, unknown>, result: unknown): { targetType?:
     }
   }
   return {};
+}
+
+/** `updateDevice` → `device`, `revokeApiToken` → `apiToken`: the object a plain `id` input refers to. */
+function typeOfField(fieldName: string): string | undefined {
+  const noun = fieldName.replace(/^(create|update|delete|set|reset|revoke|rotate|import)/, '');
+  return noun ? noun.charAt(0).toLowerCase() + noun.slice(1).replace(/(Enabled|Password)$/, '') : undefined;
 }
 
 /** Sign-in attempts are audited under the name tried, since nobody is signed in yet. */
