@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useEffect } from 'react';
 import { gql, useQuery } from 'urql';
 import { AccountMenu } from './account-menu';
 import { DeviceCount } from './device-count';
@@ -18,6 +19,14 @@ export function SiteHeader() {
   // `viewer` is open to anonymous callers, so this never bounces the sign-in page.
   const [{ data }] = useQuery({ query: SiteHeader_ViewerQuery });
   const viewer = data?.viewer ?? null;
+  const signedOut = data !== undefined && data.viewer === null;
+
+  // Pages that load nothing until asked (search, compare) would otherwise sit there signed out.
+  useEffect(() => {
+    if (!signedOut || pathname === '/login') return;
+    const next = `${window.location.pathname}${window.location.search}`;
+    window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+  }, [signedOut, pathname]);
 
   return (
     <header className="site-header">

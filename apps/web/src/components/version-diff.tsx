@@ -95,7 +95,13 @@ export function VersionDiff({
   const canUseSignificant = result ? Boolean(result.from.significantSha256 && result.to.significantSha256) : false;
 
   return (
-    <section className="viewer" data-testid="version-diff" aria-label="Compare versions">
+    <section
+      className="viewer"
+      data-testid="version-diff"
+      data-from={fromBackupId}
+      data-to={toBackupId}
+      aria-label="Compare versions"
+    >
       <header className="viewer-header">
         <div>
           <strong>Compare</strong>{' '}
