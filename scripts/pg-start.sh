@@ -4,7 +4,8 @@
 # user can reach it.
 set -euo pipefail
 PGDIR=${1:-/tmp/devicevault-pg}
-PORT=${2:-55432}
+# No port given: let the kernel pick a free one, so parallel runs and busy ports never collide.
+PORT=${2:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$BIN" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql" >&2; exit 1; }
 RUN="runuser -u postgres --"

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PGDIR=/tmp/devicevault-pg-$$
-URL=$(scripts/pg-start.sh "$PGDIR" "${PGPORT_TEST:-55432}") || exit 1
+URL=$(scripts/pg-start.sh "$PGDIR" ${PGPORT_TEST:-}) || exit 1
 DATABASE_URL="$URL" node scripts/test.mjs "$@"
 rc=$?
 scripts/pg-stop.sh "$PGDIR" --rm

@@ -76,7 +76,8 @@ export async function buildApp(
     authorizeDownload: options.authorizeDownload ?? createDownloadAccess(db),
     log,
   });
-  const pubsub = createDeviceVaultPubSub();
+  const events = await createDeviceVaultPubSub(database, log);
+  const { pubsub } = events;
   const pool = createCollectPool(env.workers);
   const runner = createJobRunner({
     db,
@@ -225,6 +226,7 @@ export async function buildApp(
       server?.closeAllConnections();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await pool.close();
+      await events.close();
       await database.close();
     },
   };

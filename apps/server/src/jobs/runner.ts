@@ -21,7 +21,7 @@ type NewBackupRow = typeof backups.$inferInsert;
 type Collected = Extract<CollectOutcome, { ok: true }>;
 
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { desc, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { StoredObject } from '../storage/backup-store.js';
@@ -94,15 +94,17 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
   async function runJob(job: JobRow) {
     let seq = nextSeq(job);
-    async function record(
-      status: JobStatus,
-      message: string,
-      patch: Partial<JobRow> = {},
-      extra: Partial<JobLogLine> = {},
-    ) {
+    // Progress lines are recorded without awaiting; chaining keeps a job's lines stored and published in
+    // seq order, which subscribers rely on (they drop anything at or below the last seq they saw).
+    let recorded: Promise<void> = Promise.resolve();
+    function record(status: JobStatus, message: string, patch: Partial<JobRow> = {}, extra: Partial<JobLogLine> = {}) {
       const line: JobLogLine = { seq: seq++, at: new Date().toISOString(), status, message, ...extra };
-      await appendJobLog(deps.db, job.id, line, patch);
-      publish(line);
+      const next = recorded.then(async () => {
+        await appendJobLog(deps.db, job.id, line, patch);
+        publish(line);
+      });
+      recorded = next.catch(() => {});
+      return next;
     }
     function publish(line: JobLogLine) {
       const event = { ...line, jobId: job.id, deviceId: job.deviceId };
@@ -182,7 +184,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         .select()
         .from(backups)
         .where(eq(backups.deviceId, device.id))
-        .orderBy(desc(backups.createdAt), desc(backups.id))
+        .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`)
         .limit(1);
       const changed = !previous || !sameVersion(previous, outcome);
       const backupId = randomUUID();
@@ -219,6 +221,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           significantSha256: outcome.significantSha256 ?? null,
         };
       }
+      await recorded;
       const line: JobLogLine = {
         seq: seq++,
         at: new Date().toISOString(),

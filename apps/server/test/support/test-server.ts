@@ -16,6 +16,8 @@ export interface TestServer {
   app: App;
   url: string;
   dataDir: string;
+  /** This test's own PostgreSQL database (for pg_dump), or undefined on PGlite (files under dataDir/pglite). */
+  databaseUrl: string | undefined;
   logLines: string[];
   /** Every raw HTTP response body seen by `gql`, for secret-leak checks. */
   responses: string[];
@@ -32,8 +34,12 @@ export interface TestServer {
 }
 
 export async function startTestServer(overrides: Partial<Env> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dv-test-'));
-  const database = await freshDatabaseUrl();
+  // A second server joining an existing one passes its data dir and database; only what we create is removed.
+  const ownDataDir = overrides.dataDir === undefined;
+  const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'dv-test-')));
+  const database = overrides.databaseUrl
+    ? { url: overrides.databaseUrl, drop: async () => {} }
+    : await freshDatabaseUrl();
   const logLines: string[] = [];
   const responses: string[] = [];
   const env: Env = {
@@ -61,6 +67,7 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
     app,
     url,
     dataDir,
+    databaseUrl: database.url,
     logLines,
     responses,
     adminToken,
@@ -88,7 +95,7 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
       await Promise.all(clients.map((client) => client.dispose()));
       await app.stop();
       await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

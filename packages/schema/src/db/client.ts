@@ -13,6 +13,7 @@ export interface OpenDatabase {
   kind: 'postgres' | 'pglite';
   /** Subscribe to a PostgreSQL NOTIFY channel; on PGlite it only hears its own instance. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +46,9 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
       const subscription = await client.listen(channel, onPayload);
       return () => subscription.unlisten();
     },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -68,6 +72,9 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
     async listen(channel, onPayload) {
       const unsubscribe = await client.listen(channel, onPayload);
       return unsubscribe;
+    },
+    async notify(channel, payload) {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     close: () => client.close(),
   };
