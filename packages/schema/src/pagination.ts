@@ -47,7 +47,9 @@ export async function newestFirstConnection<T extends { createdAt: Date; id: str
   const before = parseCursor(args.before);
   if (after) conditions.push(sql`(${columns.createdAt}, ${columns.id}) < (${after.createdAt}, ${after.id})`);
   if (before) conditions.push(sql`(${columns.createdAt}, ${columns.id}) > (${before.createdAt}, ${before.id})`);
-  const direction = backwards ? sql`asc` : sql`desc`;
+  // The (…, created_at DESC NULLS LAST, id DESC NULLS LAST) indexes serve only a matching null order; a bare
+  // DESC means NULLS FIRST, which made PostgreSQL sort the whole table instead of reading 51 index entries.
+  const direction = backwards ? sql`asc nulls first` : sql`desc nulls last`;
   const rows = await fetch({
     where: conditions.length > 0 ? sql.join(conditions, sql` and `) : undefined,
     orderBy: [sql`${columns.createdAt} ${direction}`, sql`${columns.id} ${direction}`],

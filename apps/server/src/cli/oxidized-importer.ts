@@ -14,7 +14,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '@devicevault/schema/db/client';
 import { backups, type DeviceRow, deviceGroups, devices } from '@devicevault/schema/db/tables';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import { git, streamBlob } from '../storage/git-cli.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
@@ -189,7 +189,7 @@ async function importVersion(
       .select({ sha256: backups.sha256 })
       .from(backups)
       .where(and(eq(backups.deviceId, device.id)))
-      .orderBy(desc(backups.createdAt))
+      .orderBy(sql`${backups.createdAt} desc nulls last`)
       .limit(1);
     const text = binary ? null : await readFile(spoolPath, 'utf8');
     const target = await deps.storage.forDevice(device);

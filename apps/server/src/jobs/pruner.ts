@@ -20,7 +20,7 @@ import {
   type RetentionPolicyRow,
   retentionPolicies,
 } from '@devicevault/schema/db/tables';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { GarbageReport } from '../storage/backup-store.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
@@ -139,7 +139,7 @@ export function createPruner(deps: {
       })
       .from(backups)
       .where(eq(backups.deviceId, deviceId))
-      .orderBy(desc(backups.createdAt), desc(backups.id));
+      .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`);
     const drop = new Set(versionsToDrop(versions, policy, now));
     if (drop.size === 0) return [];
     const ids = [...drop];

@@ -1,5 +1,5 @@
 import { findPlugin } from '@devicevault/plugins/registry';
-import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
 import type { Database } from '../db/client.js';
@@ -55,7 +55,7 @@ export function loadLatestPerDevice<T extends BackupRow | JobRow>(table: typeof 
       .selectDistinctOn([table.deviceId])
       .from(table)
       .where(inArray(table.deviceId, deviceIds))
-      .orderBy(table.deviceId, desc(table.createdAt))) as T[];
+      .orderBy(table.deviceId, sql`${table.createdAt} desc nulls last`)) as T[];
     const byDevice = new Map(rows.map((row) => [row.deviceId, row]));
     return deviceIds.map((id) => byDevice.get(id) ?? null);
   };

@@ -119,7 +119,7 @@ export async function searchConfigs(ctx: Context, input: SearchInput): Promise<S
   const candidates: SQL = input.latestOnly
     ? sql`select distinct on (b.device_id) b.id, b.device_id, b.sha256, b.is_binary, b.created_at
           from ${backups} b
-          order by b.device_id, b.created_at desc, b.id desc`
+          order by b.device_id, b.created_at desc nulls last, b.id desc nulls last`
     : // Every distinct stored version: unchanged check-ins point at an earlier version's bytes.
       sql`select b.id, b.device_id, b.sha256, b.is_binary, b.created_at from ${backups} b where b.changed`;
   const found = rowsOf<{ backup_id: string; device_id: string; sha256: string; content: string }>(
