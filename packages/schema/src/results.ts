@@ -1,22 +1,25 @@
 /** `XxxResult = XxxSuccess | ValidationError | NotFoundError` unions for mutations (STYLE.md 10–11). */
-import type { ObjectRef } from '@pothos/core';
+import type { ObjectRef, SchemaTypes } from '@pothos/core';
 import { builder } from './builder.js';
 import { NotFound, NotFoundErrorType, ValidationErrorType, ValidationFailure } from './errors.js';
 
 export type Failure = ValidationFailure | NotFound;
 
+/** Our builder's schema types, so refs made by `builder` fit here without `any`. */
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+
 /** A further typed error a union may hold: its class (checked with instanceof) and its schema type. */
-export type ExtraError<E extends object> = readonly [new (...args: any[]) => E, ObjectRef<any, E>];
+export type ExtraError<E extends object> = readonly [new (...args: never[]) => E, ObjectRef<Types, E>];
 
 export function resultUnion<T extends object, E extends object = never>(
   name: string,
-  success: ObjectRef<typeof builder extends never ? never : any, T>,
+  success: ObjectRef<Types, T>,
   extraErrors: readonly ExtraError<E>[] = [],
 ) {
   const errorTypes = extraErrors.map(([, type]) => type);
   return builder.unionType(name, {
     types: [success, ValidationErrorType, NotFoundErrorType, ...errorTypes] as ObjectRef<
-      any,
+      Types,
       T | ValidationFailure | NotFound | E
     >[],
     resolveType: (value) => {
