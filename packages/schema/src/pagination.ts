@@ -45,8 +45,15 @@ export async function newestFirstConnection<T extends { createdAt: Date; id: str
   const conditions: SQL[] = [];
   const after = parseCursor(args.after);
   const before = parseCursor(args.before);
-  if (after) conditions.push(sql`(${columns.createdAt}, ${columns.id}) < (${after.createdAt}, ${after.id})`);
-  if (before) conditions.push(sql`(${columns.createdAt}, ${columns.id}) > (${before.createdAt}, ${before.id})`);
+  // ISO strings, not Dates: postgres.js cannot serialize a Date bound into a raw `sql` fragment.
+  if (after)
+    conditions.push(
+      sql`(${columns.createdAt}, ${columns.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+    );
+  if (before)
+    conditions.push(
+      sql`(${columns.createdAt}, ${columns.id}) > (${before.createdAt.toISOString()}::timestamptz, ${before.id}::uuid)`,
+    );
   // The (…, created_at DESC NULLS LAST, id DESC NULLS LAST) indexes serve only a matching null order; a bare
   // DESC means NULLS FIRST, which made PostgreSQL sort the whole table instead of reading 51 index entries.
   const direction = backwards ? sql`asc nulls first` : sql`desc nulls last`;
