@@ -2,6 +2,8 @@
  * The piscina pool that runs collections off the main thread. A plugin that throws or a worker that dies
  * fails only its own job; the pool replaces dead workers by itself.
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { CollectOutcome, CollectProgressMessage, CollectTask } from './collect-task.js';
@@ -17,33 +19,59 @@ export interface CollectPool {
 // Sources run under tsx in dev and tests; production loads the compiled worker.
 const workerFile = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
-export function createCollectPool(size: number): CollectPool {
-  const piscina = new Piscina({ filename: workerFile, minThreads: 1, maxThreads: size, idleTimeout: 60_000 });
+export interface CollectPoolOptions {
+  /**
+   * The worker module (a file URL). Only tests set it: their worker wraps the real one and adds plugins that
+   * throw, hang or kill their thread, so those never have to live in the production registry.
+   */
+  filename?: string;
+}
+
+export function createCollectPool(size: number, options: CollectPoolOptions = {}): CollectPool {
+  const piscina = new Piscina({
+    filename: options.filename ?? workerFile,
+    minThreads: 1,
+    maxThreads: size,
+    idleTimeout: 60_000,
+  });
   return {
-    async run(task, { signal, onProgress }) {
-      const { port1, port2 } = new MessageChannel();
-      port1.on('message', (message: CollectProgressMessage) => onProgress(message));
-      try {
-        return (await piscina.run(
-          { ...task, progressPort: port2 },
-          { signal, transferList: [port2] },
-        )) as CollectOutcome;
-      } catch (error) {
-        if (signal.aborted) {
-          return {
-            ok: false,
-            code: 'timeout',
-            message: `collection stopped after its timeout (${String(signal.reason)})`,
-          };
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        return { ok: false, code: 'worker_died', message: `the worker running this job stopped: ${message}` };
-      } finally {
-        port1.close();
-      }
+    async run(task, runOptions) {
+      const outcome = await runInWorker(task, runOptions);
+      // A failed job keeps nothing: a thread killed mid-download, or a plugin that threw, may leave a partial
+      // spool file behind in the job's own directory.
+      if (!outcome.ok) await emptyDir(task.spoolDir);
+      return outcome;
     },
     async close() {
       await piscina.destroy();
     },
   };
+
+  async function runInWorker(
+    task: Parameters<CollectPool['run']>[0],
+    { signal, onProgress }: Parameters<CollectPool['run']>[1],
+  ): Promise<CollectOutcome> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (message: CollectProgressMessage) => onProgress(message));
+    try {
+      return (await piscina.run({ ...task, progressPort: port2 }, { signal, transferList: [port2] })) as CollectOutcome;
+    } catch (error) {
+      if (signal.aborted) {
+        return {
+          ok: false,
+          code: 'timeout',
+          message: `collection stopped after its timeout (${String(signal.reason)})`,
+        };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, code: 'worker_died', message: `the worker running this job stopped: ${message}` };
+    } finally {
+      port1.close();
+    }
+  }
+}
+
+async function emptyDir(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => []);
+  await Promise.all(entries.map((entry) => rm(join(dir, entry), { recursive: true, force: true })));
 }

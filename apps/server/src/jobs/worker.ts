@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
@@ -11,7 +12,15 @@ import type { CollectOutcome, CollectTask } from './collect-task.js';
 
 export default async function collect(task: CollectTask): Promise<CollectOutcome> {
   const plugin = findPlugin(task.pluginKey);
-  if (!plugin) return { ok: false, code: 'invalid_options', message: `unknown plugin key "${task.pluginKey}"` };
+  if (!plugin) {
+    task.progressPort.close();
+    return { ok: false, code: 'invalid_options', message: `unknown plugin key "${task.pluginKey}"` };
+  }
+  return collectWith(plugin, task);
+}
+
+/** Runs one plugin and classifies every way it can fail (exported for test workers with extra plugins). */
+export async function collectWith(plugin: BackupPlugin, task: CollectTask): Promise<CollectOutcome> {
   // Our own deadline fires slightly before the runner's hard stop, so the plugin can fail cleanly with `timeout`.
   const signal = AbortSignal.timeout(task.timeouts.overallMs);
   try {
@@ -29,7 +38,11 @@ export default async function collect(task: CollectTask): Promise<CollectOutcome
     }
     const bytes = Buffer.from(artefact.text, 'utf8');
     if (bytes.length > task.maxTextBytes) {
-      return { ok: false, code: 'output_too_large', message: `text output exceeds ${task.maxTextBytes} bytes` };
+      return {
+        ok: false,
+        code: 'output_too_large',
+        message: `text output is ${bytes.length} bytes, over the ${task.maxTextBytes}-byte cap (DEVICEVAULT_MAX_TEXT_BYTES)`,
+      };
     }
     const spoolPath = newSpoolPath(task.spoolDir, '.txt');
     await writeFile(spoolPath, bytes, { flag: 'wx' });

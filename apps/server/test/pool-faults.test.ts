@@ -1,0 +1,182 @@
+/**
+ * One test per fault: each ends in a classified error code within its timeout, leaves no spool file, and the
+ * same pool (or server) serves a normal job right after. The pool tests run the real `createCollectPool`
+ * with a worker that wraps the real one (test/support/fault-worker.ts); the runner tests go through the
+ * real server with production plugins only.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadRecording } from '@devicevault/plugins/replay/load-recording';
+import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
+import { binaryDummyChunks } from '@devicevault/plugins/vendors/binary-dummy';
+import type { CollectOutcome } from '../src/jobs/collect-task.js';
+import { type CollectPool, createCollectPool } from '../src/jobs/pool.js';
+import {
+  createCredential,
+  createDevice,
+  jobProgressSubscription,
+  type ProgressEvent,
+  triggerBackup,
+} from './support/builders.js';
+import { collectSubscription, startTestServer, type TestServer } from './support/test-server.js';
+
+const faultWorker = new URL('./support/fault-worker.ts', import.meta.url).href;
+const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
+const dummySha256 = createHash('sha256')
+  .update(Buffer.concat([...binaryDummyChunks()]))
+  .digest('hex');
+
+interface JobResult {
+  outcome: CollectOutcome;
+  elapsedMs: number;
+  /** What the job left in its own spool directory. */
+  leftovers: string[];
+}
+
+describe('the collection pool under faults', () => {
+  let pool: CollectPool;
+  let spoolRoot: string;
+
+  before(async () => {
+    // One thread, so "the next job" must run on whatever replaced a dead or stopped worker.
+    pool = createCollectPool(1, { filename: faultWorker });
+    spoolRoot = await mkdtemp(join(tmpdir(), 'dv-pool-faults-'));
+  });
+
+  after(async () => {
+    await pool.close();
+    await rm(spoolRoot, { recursive: true, force: true });
+  });
+
+  async function runJob(pluginKey: string, timeoutMs = 10_000, maxTextBytes = 64 * 1024 * 1024): Promise<JobResult> {
+    const spoolDir = join(spoolRoot, randomUUID());
+    await mkdir(spoolDir);
+    const started = performance.now();
+    const outcome = await pool.run(
+      {
+        jobId: randomUUID(),
+        pluginKey,
+        target: { host: '127.0.0.1', port: 22, username: '', password: '', hostKeyFingerprint: null, options: {} },
+        timeouts: { connectMs: timeoutMs, idleMs: timeoutMs, overallMs: timeoutMs },
+        maxTextBytes,
+        scrubSecrets: false,
+        spoolDir,
+      },
+      { signal: AbortSignal.timeout(timeoutMs), onProgress() {} },
+    );
+    return { outcome, elapsedMs: performance.now() - started, leftovers: await readdir(spoolDir) };
+  }
+
+  async function assertNextJobSucceeds(): Promise<void> {
+    const { outcome } = await runJob('binary_dummy');
+    assert.ok(outcome.ok, `the next job failed: ${JSON.stringify(outcome)}`);
+    assert.equal(outcome.sha256, dummySha256);
+    assert.equal((await readFile(outcome.spoolPath)).length, 1024 * 1024);
+  }
+
+  it('fails a plugin that throws with plugin_error, removes its spool file and runs the next job', async () => {
+    const { outcome, leftovers } = await runJob('test_throws');
+
+    assert.deepEqual({ ok: outcome.ok, code: !outcome.ok && outcome.code }, { ok: false, code: 'plugin_error' });
+    assert.match(!outcome.ok ? outcome.message : '', /Cannot read properties of undefined/);
+    assert.deepEqual(leftovers, []);
+    await assertNextJobSucceeds();
+  });
+
+  it('fails a job whose worker thread exits with worker_died and runs the next job on a new thread', async () => {
+    const { outcome, leftovers } = await runJob('test_exits');
+
+    assert.deepEqual({ ok: outcome.ok, code: !outcome.ok && outcome.code }, { ok: false, code: 'worker_died' });
+    assert.deepEqual(leftovers, []);
+    await assertNextJobSucceeds();
+  });
+
+  it('stops a plugin that ignores its deadline with timeout, within the timeout', async () => {
+    const timeoutMs = 1_500;
+
+    const { outcome, elapsedMs, leftovers } = await runJob('test_hangs', timeoutMs);
+
+    assert.deepEqual({ ok: outcome.ok, code: !outcome.ok && outcome.code }, { ok: false, code: 'timeout' });
+    assert.ok(elapsedMs >= timeoutMs - 50, `stopped early, after ${Math.round(elapsedMs)} ms`);
+    assert.ok(elapsedMs < timeoutMs + 1_000, `stopped ${Math.round(elapsedMs - timeoutMs)} ms after the timeout`);
+    assert.deepEqual(leftovers, []);
+    await assertNextJobSucceeds();
+  });
+
+  it('refuses text over the cap with output_too_large and a message naming the cap', async () => {
+    const { outcome, leftovers } = await runJob('test_floods', 10_000, 64 * 1024);
+
+    assert.deepEqual({ ok: outcome.ok, code: !outcome.ok && outcome.code }, { ok: false, code: 'output_too_large' });
+    assert.match(!outcome.ok ? outcome.message : '', /65537 bytes, over the 65536-byte cap/);
+    assert.deepEqual(leftovers, []);
+    await assertNextJobSucceeds();
+  });
+});
+
+describe('the job runner under faults', () => {
+  const jobTimeoutSeconds = 2;
+  let server: TestServer;
+  let ios: ReplayServer;
+  let silent: ReplayServer;
+  let credentialId: string;
+
+  before(async () => {
+    server = await startTestServer({ maxTextBytes: 4096, jobTimeoutSeconds });
+    const recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+    ios = await startReplayServer(recording, { username: 'netops', password: 'pw' });
+    silent = await startReplayServer(recording, { username: 'netops', password: 'pw', fault: 'hang_after_auth' });
+    credentialId = (await createCredential(server, { username: 'netops', secret: 'pw' })).id;
+  });
+
+  after(async () => {
+    await ios.close();
+    await silent.close();
+    await server.stop();
+  });
+
+  async function backUp(device: { pluginKey: string; port?: number }) {
+    const created = await createDevice(server, { ...device, credentialId });
+    const started = performance.now();
+    const { job } = await triggerBackup(server, created.id);
+    const events = await collectSubscription<ProgressEvent>(server.ws(), jobProgressSubscription, { jobId: job!.id });
+    return { last: events.at(-1)!.jobProgress, elapsedMs: performance.now() - started };
+  }
+
+  /** The spool root's entries once the runner is done with the job (it removes the job's dir just after
+   * publishing the final event), or what is still there after two seconds. */
+  async function spoolEntries(): Promise<string[]> {
+    const deadline = Date.now() + 2_000;
+    for (;;) {
+      const entries = await readdir(join(server.dataDir, 'spool')).catch(() => []);
+      if (entries.length === 0 || Date.now() > deadline) return entries;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('fails a config larger than the cap with output_too_large, keeps no spool dir and runs the next job', async () => {
+    const { last } = await backUp({ pluginKey: 'cisco_ios', port: ios.port });
+
+    assert.deepEqual(
+      { status: last.status, errorCode: last.errorCode },
+      { status: 'failed', errorCode: 'output_too_large' },
+    );
+    assert.deepEqual(await spoolEntries(), []);
+    const next = await backUp({ pluginKey: 'binary_dummy' });
+    assert.equal(next.last.status, 'succeeded');
+  });
+
+  it('fails a device that never opens a shell with timeout, within the job timeout', async () => {
+    const { last, elapsedMs } = await backUp({ pluginKey: 'cisco_ios', port: silent.port });
+
+    assert.deepEqual({ status: last.status, errorCode: last.errorCode }, { status: 'failed', errorCode: 'timeout' });
+    assert.ok(elapsedMs < jobTimeoutSeconds * 1000 + 1_500, `took ${Math.round(elapsedMs)} ms`);
+    assert.deepEqual(await spoolEntries(), []);
+    const next = await backUp({ pluginKey: 'binary_dummy' });
+    assert.equal(next.last.status, 'succeeded');
+  });
+});
