@@ -28,6 +28,8 @@ const demoRecordings = [
   { name: 'demo-branch-mt1', plugin: 'mikrotik_routeros', file: 'routeros/CHR_7.10.1.simulation.yaml' },
   { name: 'demo-fw1', plugin: 'fortinet_fortigate', file: 'fortigate/FortiGate-91G_7.4.7.simulation.yaml' },
   { name: 'demo-access-cx1', plugin: 'aruba_aoscx', file: 'aoscx/6100-48G_PL.10.10.1090.simulation.yaml' },
+  { name: 'demo-dc-leaf1', plugin: 'arista_eos', file: 'eos/DCS-7050SX3-48YC8_4.29.2F.simulation.yaml' },
+  { name: 'demo-asa1', plugin: 'cisco_asa', file: 'asa/5512_9.12-4-67_single-context.simulation.yaml' },
 ] as const;
 
 export interface DemoFleet {
