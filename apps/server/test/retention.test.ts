@@ -92,7 +92,9 @@ async function remaining(deviceId: string) {
 }
 
 async function blobExists(sha: string) {
-  const names = await readdir(join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4))).catch(() => [] as string[]);
+  const names = await readdir(join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4))).catch(
+    () => [] as string[],
+  );
   return names.includes(sha);
 }
 
