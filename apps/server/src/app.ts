@@ -27,7 +27,7 @@ import { createTokens } from './auth/tokens.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
-import { corsFor } from './http/cors.js';
+import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
 import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
 import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
@@ -135,6 +135,7 @@ export async function buildApp(
   }
 
   const pendingCookies = new WeakMap<Request, string[]>();
+  const trustedCookie = cookieFromTrustedOrigin(env.webOrigin);
   const yoga = createYoga<{ req?: IncomingMessage; connectionParams?: Record<string, unknown> }>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -160,7 +161,14 @@ export async function buildApp(
       const upgrade = initial.req;
       if (request && !initial.connectionParams) {
         return contextFor({
-          credentials: { authorization: request.headers.get('authorization'), cookie: request.headers.get('cookie') },
+          credentials: {
+            authorization: request.headers.get('authorization'),
+            cookie: trustedCookie({
+              cookie: request.headers.get('cookie'),
+              origin: request.headers.get('origin'),
+              host: request.headers.get('host'),
+            }),
+          },
           sourceAddress: upgrade?.socket.remoteAddress ?? null,
           setCookie: (cookie) => pendingCookies.set(request, [...(pendingCookies.get(request) ?? []), cookie]),
         });
@@ -170,7 +178,11 @@ export async function buildApp(
       return contextFor({
         credentials: {
           authorization: typeof params.authorization === 'string' ? params.authorization : null,
-          cookie: upgrade?.headers.cookie ?? null,
+          cookie: trustedCookie({
+            cookie: upgrade?.headers.cookie,
+            origin: upgrade?.headers.origin,
+            host: upgrade?.headers.host,
+          }),
         },
         sourceAddress: upgrade?.socket.remoteAddress ?? null,
       });

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { queryLimits } from '../src/http/limits.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -204,6 +206,49 @@ describe('browser-facing headers', () => {
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
     assert.equal(foreign.headers.get('access-control-allow-credentials'), null);
     assert.equal(foreignPost.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('honours the session cookie only from the dashboard, the server itself or non-browser clients', async () => {
+    const asCookie = async (origin?: string) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: `dv_session=${server.adminToken}`,
+          ...(origin ? { origin } : {}),
+        },
+        body: JSON.stringify({ query: '{ viewer { username } }' }),
+      });
+      return ((await response.json()) as { data: { viewer: { username: string } | null } }).data.viewer?.username;
+    };
+    const overWebSocket = (origin: string) =>
+      new Promise<unknown>((resolve, reject) => {
+        const client = createClient({
+          url: `${server.url.replace('http', 'ws')}/graphql`,
+          retryAttempts: 0,
+          webSocketImpl: class extends WebSocket {
+            constructor(address: string, protocols?: string | string[]) {
+              super(address, protocols, { headers: { cookie: `dv_session=${server.adminToken}`, origin } });
+            }
+          },
+        });
+        client.subscribe(
+          { query: '{ viewer { username } }' },
+          {
+            next: (result) => resolve((result.data as { viewer: unknown }).viewer),
+            error: reject,
+            complete: () => void client.dispose(),
+          },
+        );
+      });
+
+    assert.equal(await asCookie('http://localhost:3000'), 'admin');
+    assert.equal(await asCookie(server.url), 'admin');
+    assert.equal(await asCookie(), 'admin');
+    assert.equal(await asCookie('http://localhost:3001'), undefined);
+    assert.equal(await asCookie('https://evil.example'), undefined);
+    assert.deepEqual(await overWebSocket('http://localhost:3000'), { username: 'admin' });
+    assert.equal(await overWebSocket('https://evil.example'), null);
   });
 
   it('sends security headers on GraphQL, error, health and download responses', async () => {

@@ -34,6 +34,7 @@ export async function createDevice(
     port?: number;
     pluginKey: string;
     credentialId?: string;
+    deviceGroupId?: string;
     options?: Record<string, string>;
   },
 ) {

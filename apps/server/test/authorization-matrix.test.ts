@@ -1,0 +1,871 @@
+/**
+ * The authorization matrix: every root field of Query, Mutation and Subscription, and the download route,
+ * called by {anonymous, viewer of group A, operator of group A, admin, viewer of group B} against objects
+ * in group A, with the expected outcome of every cell. A root field without a row fails the test, so a new
+ * field must get one here.
+ *
+ * Outcomes (what each identity observes):
+ *   ok         the operation did its job and the group-A object (or the global data) is in the answer
+ *   hidden     no error, but the group-A object is not there: null, an empty/filtered list, NotFoundError,
+ *              or (subscriptions) no event about it. This is how objects of other groups are denied: they
+ *              look exactly like missing ones.
+ *   unauth     an UNAUTHENTICATED error (anonymous callers), or nothing usable (no download URL)
+ *   forbidden  a FORBIDDEN error (signed in, but the role or grant does not allow it), or HTTP 403
+ * Anything else (another error, a ValidationError, HTTP 500) is printed as itself and fails its cell.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadRecording } from '@devicevault/plugins/replay/load-recording';
+import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
+import { buildSchema } from '@devicevault/schema/schema';
+import type { Client } from 'graphql-ws';
+import {
+  createCollectionGroup,
+  createDeviceGroup,
+  createUserAndSignIn,
+  mutate,
+  unique,
+} from './support/api-builders.js';
+import { createDevice, jobProgressSubscription, type ProgressEvent, triggerBackup } from './support/builders.js';
+import {
+  collectSubscription,
+  signIn,
+  startTestServer,
+  type TestServer,
+  testAdminPassword,
+} from './support/test-server.js';
+
+const identities = ['anonymous', 'viewerA', 'operatorA', 'admin', 'viewerB'] as const;
+type Who = (typeof identities)[number];
+type Outcome = 'ok' | 'hidden' | 'unauth' | 'forbidden' | (string & {});
+type Expected = Record<Who, Outcome>;
+
+// The expectation shapes every row uses.
+const groupScopedRead: Expected = {
+  anonymous: 'unauth',
+  viewerA: 'ok',
+  operatorA: 'ok',
+  admin: 'ok',
+  viewerB: 'hidden',
+};
+const signedInRead: Expected = { anonymous: 'unauth', viewerA: 'ok', operatorA: 'ok', admin: 'ok', viewerB: 'ok' };
+const adminOnly: Expected = {
+  anonymous: 'unauth',
+  viewerA: 'forbidden',
+  operatorA: 'forbidden',
+  admin: 'ok',
+  viewerB: 'forbidden',
+};
+const operatorsAndAdmins: Expected = {
+  anonymous: 'unauth',
+  viewerA: 'forbidden',
+  operatorA: 'ok',
+  admin: 'ok',
+  viewerB: 'forbidden',
+};
+/** Changing a group-A device: viewers of A are refused; users of B don't see it at all. */
+const operateGroupADevice: Expected = {
+  anonymous: 'unauth',
+  viewerA: 'forbidden',
+  operatorA: 'ok',
+  admin: 'ok',
+  viewerB: 'hidden',
+};
+const ownTokensOnly: Expected = {
+  anonymous: 'unauth',
+  viewerA: 'hidden',
+  operatorA: 'ok',
+  admin: 'ok',
+  viewerB: 'hidden',
+};
+
+interface Row {
+  /** `Query.devices`, `Mutation.createDevice`, `Subscription.jobEvents`, or `GET /downloads/…`. */
+  name: string;
+  expected: Expected;
+  /** Runs the operation as `who` (fresh objects per call where the operation consumes them). */
+  run?(who: Who): Promise<Outcome>;
+  /** Runs all identities together (subscriptions that need one event to reach everyone). */
+  runAll?(): Promise<Record<Who, Outcome>>;
+}
+
+interface GqlResult {
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
+
+let server: TestServer;
+let replay: ReplayServer;
+const token = {} as Record<Who, string | null>;
+const users = {} as Record<Exclude<Who, 'anonymous' | 'admin'>, { id: string; username: string; password: string }>;
+const world = {} as {
+  groupA: string;
+  groupAName: string;
+  groupB: string;
+  collectionGroup: string;
+  credential: string;
+  credentialName: string;
+  retentionPolicy: string;
+  binaryDeviceA: string;
+  textDeviceA: string;
+  deviceB: string;
+  binaryBackupA: string;
+  textBackupA: string;
+  jobA: string;
+  operatorApiTokenId: string;
+};
+
+function roleOf(who: Exclude<Who, 'anonymous'>) {
+  return who === 'admin' ? 'admin' : who === 'operatorA' ? 'operator' : 'viewer';
+}
+
+function groupsOf(who: Exclude<Who, 'anonymous'>) {
+  return who === 'admin' ? [] : who === 'viewerB' ? [world.groupB] : [world.groupA];
+}
+
+/** A fresh user with the same role and grants as `who`, for operations that end sessions or change passwords. */
+async function twin(who: Who) {
+  if (who === 'anonymous') return null;
+  return createUserAndSignIn(server, roleOf(who), groupsOf(who));
+}
+
+function errorOutcome(result: GqlResult): Outcome | null {
+  const error = result.errors?.[0];
+  if (!error) return null;
+  const code = error.extensions?.code;
+  if (code === 'UNAUTHENTICATED') return 'unauth';
+  if (code === 'FORBIDDEN') return 'forbidden';
+  return `error ${code ?? ''}: ${error.message}`;
+}
+
+/** A query: its error, else ok when `visible` finds the group-A object (or global data) in the answer. */
+async function query(who: Who, document: string, variables: Record<string, unknown>, visible: (data: any) => boolean) {
+  const result: GqlResult = await server.gql(document, variables, token[who]);
+  return errorOutcome(result) ?? (visible(result.data) ? 'ok' : 'hidden');
+}
+
+/** A mutation `name(input)`: its error, else ok for the Success type, hidden for NotFoundError. */
+async function mutation(who: Who, name: string, input: Record<string, unknown>, asToken: string | null = token[who]) {
+  const type = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+  const result: GqlResult = await server.gql(
+    `mutation ($input: ${type}Input!) { ${name}(input: $input) { __typename ... on Error { message } } }`,
+    { input },
+    asToken,
+  );
+  const failed = errorOutcome(result);
+  if (failed) return failed;
+  const payload = result.data?.[name] as { __typename: string; message?: string };
+  if (payload.__typename === `${type}Success`) return 'ok';
+  if (payload.__typename === 'NotFoundError') return 'hidden';
+  return `${payload.__typename}: ${payload.message}`;
+}
+
+/** Admin-side setup for rows that consume an object per call. */
+async function adminCreate(name: string, input: Record<string, unknown>, selection: string): Promise<string> {
+  const payload = await mutate(server, name, input, selection);
+  assert.match(payload.__typename, /Success$/, `${name}: ${JSON.stringify(payload)}`);
+  const object = Object.values(payload).find((value) => value && typeof value === 'object') as { id: string };
+  return object.id;
+}
+
+const freshDevice = () =>
+  createDevice(server, { pluginKey: 'binary_dummy', name: `m-${unique()}`, deviceGroupId: world.groupA }).then(
+    (device) => device.id,
+  );
+
+async function download(url: string, asToken: string | null): Promise<Outcome> {
+  const response = await fetch(url, asToken ? { headers: { authorization: `Bearer ${asToken}` } } : {});
+  await response.arrayBuffer();
+  if (response.status === 200) return 'ok';
+  if (response.status === 403) return 'forbidden';
+  if (response.status === 401) return 'unauth';
+  return `HTTP ${response.status}`;
+}
+
+async function downloadUrlFor(who: Who, backupId: string): Promise<string | Outcome> {
+  const result: GqlResult = await server.gql(
+    'query ($id: ID!) { backup(id: $id) { downloadUrl } }',
+    { id: backupId },
+    token[who],
+  );
+  return errorOutcome(result) ?? result.data?.backup?.downloadUrl ?? 'hidden';
+}
+
+function subscribeOnce(client: Client, query: string, variables: Record<string, unknown>) {
+  return new Promise<{ events: unknown[]; error?: Outcome }>((resolve) => {
+    const events: unknown[] = [];
+    const timer = setTimeout(() => resolve({ events, error: 'timeout' }), 20_000);
+    client.subscribe(
+      { query, variables },
+      {
+        next: (result) => {
+          if (result.errors) {
+            clearTimeout(timer);
+            resolve({ events, error: errorOutcome(result as GqlResult) ?? 'error' });
+          } else events.push(result.data);
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          const errors = Array.isArray(error) ? error : [error];
+          resolve({ events, error: errorOutcome({ errors: errors as never }) ?? `error: ${String(error)}` });
+        },
+        complete: () => {
+          clearTimeout(timer);
+          resolve({ events });
+        },
+      },
+    );
+  });
+}
+
+const hasNode = (connection: { edges: { node: { id: string } }[] } | undefined, id: string) =>
+  connection?.edges.some((edge) => edge.node.id === id) ?? false;
+
+const rows: Row[] = [
+  // ── Query ────────────────────────────────────────────────────────────────────────────────────────────
+  {
+    name: 'Query.apiTokens',
+    expected: ownTokensOnly,
+    run: (who) =>
+      query(who, '{ apiTokens(first: 100) { edges { node { id } } } }', {}, (d) =>
+        hasNode(d.apiTokens, world.operatorApiTokenId),
+      ),
+  },
+  {
+    name: 'Query.auditLog',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ auditLog(first: 5) { edges { node { id action } } } }', {}, (d) => d.auditLog.edges.length > 0),
+  },
+  {
+    name: 'Query.backup',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($id: ID!) { backup(id: $id) { id sha256 } }',
+        { id: world.binaryBackupA },
+        (d) => d.backup !== null,
+      ),
+  },
+  {
+    name: 'Query.backupMethods',
+    expected: signedInRead,
+    run: (who) => query(who, '{ backupMethods { key } }', {}, (d) => d.backupMethods.length > 0),
+  },
+  {
+    name: 'Query.collectionGroup',
+    expected: signedInRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($id: ID!) { collectionGroup(id: $id) { id } }',
+        { id: world.collectionGroup },
+        (d) => d.collectionGroup !== null,
+      ),
+  },
+  {
+    name: 'Query.collectionGroups',
+    expected: signedInRead,
+    run: (who) =>
+      query(who, '{ collectionGroups(first: 100) { edges { node { id } } } }', {}, (d) =>
+        hasNode(d.collectionGroups, world.collectionGroup),
+      ),
+  },
+  {
+    name: 'Query.credential',
+    expected: operatorsAndAdmins,
+    run: (who) =>
+      query(
+        who,
+        'query ($id: ID!) { credential(id: $id) { id name } }',
+        { id: world.credential },
+        (d) => d.credential !== null,
+      ),
+  },
+  {
+    name: 'Query.credentials',
+    expected: operatorsAndAdmins,
+    run: (who) =>
+      query(who, '{ credentials(first: 100) { edges { node { id } } } }', {}, (d) =>
+        hasNode(d.credentials, world.credential),
+      ),
+  },
+  {
+    name: 'Query.device',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($id: ID!) { device(id: $id) { id name } }',
+        { id: world.textDeviceA },
+        (d) => d.device !== null,
+      ),
+  },
+  {
+    name: 'Query.deviceGroup',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($id: ID!) { deviceGroup(id: $id) { id } }',
+        { id: world.groupA },
+        (d) => d.deviceGroup !== null,
+      ),
+  },
+  {
+    name: 'Query.deviceGroups',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(who, '{ deviceGroups(first: 100) { edges { node { id } } } }', {}, (d) =>
+        hasNode(d.deviceGroups, world.groupA),
+      ),
+  },
+  {
+    name: 'Query.devices',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(who, '{ devices(first: 100) { edges { node { id } } } }', {}, (d) => hasNode(d.devices, world.textDeviceA)),
+  },
+  {
+    name: 'Query.diff',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($a: ID!) { diff(fromBackupId: $a, toBackupId: $a) { __typename } }',
+        { a: world.textBackupA },
+        (d) => d.diff.__typename === 'Diff',
+      ),
+  },
+  {
+    name: 'Query.job',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(who, 'query ($id: ID!) { job(id: $id) { id status } }', { id: world.jobA }, (d) => d.job !== null),
+  },
+  {
+    name: 'Query.retentionPolicies',
+    expected: signedInRead,
+    run: (who) => query(who, '{ retentionPolicies { id } }', {}, (d) => d.retentionPolicies.length > 0),
+  },
+  {
+    name: 'Query.searchConfigs',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        '{ searchConfigs(pattern: "hostname") { __typename ... on SearchConfigsConnection { edges { node { device { id } } } } } }',
+        {},
+        (d) =>
+          d.searchConfigs.edges?.some(
+            (edge: { node: { device: { id: string } } }) => edge.node.device.id === world.textDeviceA,
+          ) ?? false,
+      ),
+  },
+  {
+    name: 'Query.storageLocations',
+    expected: adminOnly,
+    run: (who) => query(who, '{ storageLocations { id } }', {}, (d) => Array.isArray(d.storageLocations)),
+  },
+  {
+    name: 'Query.user',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, 'query ($id: ID!) { user(id: $id) { id } }', { id: users.viewerA.id }, (d) => d.user !== null),
+  },
+  {
+    name: 'Query.users',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ users(first: 100) { edges { node { id } } } }', {}, (d) => hasNode(d.users, users.viewerA.id)),
+  },
+  {
+    name: 'Query.viewer',
+    expected: { ...signedInRead, anonymous: 'hidden' },
+    run: (who) => query(who, '{ viewer { id } }', {}, (d) => d.viewer !== null),
+  },
+
+  // ── Mutation ─────────────────────────────────────────────────────────────────────────────────────────
+  {
+    name: 'Mutation.changePassword',
+    expected: { ...signedInRead },
+    async run(who) {
+      const user = await twin(who);
+      const input = { currentPassword: user?.password ?? 'whatever-password', newPassword: `new-${unique()}-password` };
+      return mutation(who, 'changePassword', input, user?.token ?? null);
+    },
+  },
+  {
+    name: 'Mutation.createApiToken',
+    expected: signedInRead,
+    run: (who) => mutation(who, 'createApiToken', { name: `matrix-${unique()}` }),
+  },
+  {
+    name: 'Mutation.createCollectionGroup',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'createCollectionGroup', { name: `cg-${unique()}` }),
+  },
+  {
+    name: 'Mutation.createCredential',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createCredential', { name: `cred-${unique()}`, username: 'u', secret: 's3cret-value' }),
+  },
+  {
+    name: 'Mutation.createDevice',
+    expected: { ...operateGroupADevice, viewerB: 'forbidden' },
+    run: (who) =>
+      mutation(who, 'createDevice', {
+        name: `new-${unique()}`,
+        host: '127.0.0.1',
+        pluginKey: 'binary_dummy',
+        deviceGroupId: world.groupA,
+      }),
+  },
+  {
+    name: 'Mutation.createDeviceGroup',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'createDeviceGroup', { name: `dg-${unique()}` }),
+  },
+  {
+    name: 'Mutation.createRetentionPolicy',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'createRetentionPolicy', { name: `rp-${unique()}`, keepLast: 50 }),
+  },
+  {
+    name: 'Mutation.createStorageLocation',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createStorageLocation', { name: `loc-${unique()}`, kind: 'FS', path: `locations/${unique()}` }),
+  },
+  {
+    name: 'Mutation.createUser',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createUser', { username: `u-${unique()}`, role: 'viewer', password: 'long-enough-password' }),
+  },
+  {
+    name: 'Mutation.deleteCollectionGroup',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteCollectionGroup', {
+        id: (await createCollectionGroup(server)).id,
+      }),
+  },
+  {
+    name: 'Mutation.deleteCredential',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteCredential', {
+        id: await adminCreate(
+          'createCredential',
+          { name: `gone-${unique()}`, username: 'u', secret: 'doomed-secret' },
+          'credential { id }',
+        ),
+      }),
+  },
+  {
+    name: 'Mutation.deleteDevice',
+    expected: operateGroupADevice,
+    run: async (who) => mutation(who, 'deleteDevice', { id: await freshDevice() }),
+  },
+  {
+    name: 'Mutation.deleteDeviceGroup',
+    expected: adminOnly,
+    run: async (who) => mutation(who, 'deleteDeviceGroup', { id: (await createDeviceGroup(server)).id }),
+  },
+  {
+    name: 'Mutation.deleteUser',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteUser', {
+        id: await adminCreate(
+          'createUser',
+          { username: `gone-${unique()}`, role: 'viewer', password: 'long-enough-password' },
+          'user { id }',
+        ),
+      }),
+  },
+  {
+    name: 'Mutation.importDevicesCsv',
+    expected: operatorsAndAdmins,
+    run: (who) =>
+      mutation(who, 'importDevicesCsv', {
+        csv: `name,host,pluginKey,deviceGroup\nimported-${unique()},127.0.0.1,binary_dummy,${world.groupAName}\n`,
+      }),
+  },
+  {
+    name: 'Mutation.login',
+    expected: { anonymous: 'ok', viewerA: 'ok', operatorA: 'ok', admin: 'ok', viewerB: 'ok' },
+    run(who) {
+      const user =
+        who === 'admin'
+          ? { username: 'admin', password: testAdminPassword }
+          : users[who === 'anonymous' ? 'viewerA' : who];
+      return mutation(who, 'login', { username: user.username, password: user.password });
+    },
+  },
+  {
+    name: 'Mutation.logout',
+    expected: signedInRead,
+    async run(who) {
+      // Its own session, so the matrix's tokens stay valid.
+      const session =
+        who === 'anonymous'
+          ? null
+          : who === 'admin'
+            ? await signIn(server.url, 'admin', testAdminPassword)
+            : await signIn(server.url, users[who].username, users[who].password);
+      const result: GqlResult = await server.gql('mutation { logout { ok } }', {}, session);
+      return errorOutcome(result) ?? (result.data?.logout?.ok ? 'ok' : 'hidden');
+    },
+  },
+  {
+    name: 'Mutation.resetUserPassword',
+    expected: adminOnly,
+    run: async (who) => {
+      const user = await adminCreate(
+        'createUser',
+        { username: `reset-${unique()}`, role: 'viewer', password: 'long-enough-password' },
+        'user { id }',
+      );
+      return mutation(who, 'resetUserPassword', { id: user, newPassword: 'another-long-password' });
+    },
+  },
+  {
+    name: 'Mutation.revokeApiToken',
+    expected: ownTokensOnly,
+    async run(who) {
+      const created = await mutate(
+        server,
+        'createApiToken',
+        { name: `r-${unique()}` },
+        'apiToken { id }',
+        token.operatorA,
+      );
+      return mutation(who, 'revokeApiToken', { id: created.apiToken.id });
+    },
+  },
+  {
+    name: 'Mutation.setDeviceEnabled',
+    expected: operateGroupADevice,
+    run: (who) => mutation(who, 'setDeviceEnabled', { id: world.binaryDeviceA, enabled: true }),
+  },
+  {
+    name: 'Mutation.setStoragePolicy',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'setStoragePolicy', { deviceId: world.binaryDeviceA, retentionPolicyId: world.retentionPolicy }),
+  },
+  {
+    name: 'Mutation.triggerBackup',
+    expected: operateGroupADevice,
+    run: (who) => mutation(who, 'triggerBackup', { deviceId: world.binaryDeviceA }),
+  },
+  {
+    name: 'Mutation.updateCollectionGroup',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateCollectionGroup', { id: world.collectionGroup, timeoutSeconds: 60 }),
+  },
+  {
+    name: 'Mutation.updateCredential',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateCredential', { id: world.credential, username: 'netops' }),
+  },
+  {
+    name: 'Mutation.updateDevice',
+    expected: operateGroupADevice,
+    run: (who) => mutation(who, 'updateDevice', { id: world.binaryDeviceA, scrubSecrets: false }),
+  },
+  {
+    name: 'Mutation.updateDeviceGroup',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateDeviceGroup', { id: world.groupA, description: `edited by ${who}` }),
+  },
+  {
+    name: 'Mutation.updateUser',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'updateUser', {
+        id: await adminCreate(
+          'createUser',
+          { username: `upd-${unique()}`, role: 'viewer', password: 'long-enough-password' },
+          'user { id }',
+        ),
+        role: 'operator',
+      }),
+  },
+
+  // ── Subscription ─────────────────────────────────────────────────────────────────────────────────────
+  {
+    name: 'Subscription.jobProgress',
+    expected: groupScopedRead,
+    async run(who) {
+      const { events, error } = await subscribeOnce(server.ws(token[who]), jobProgressSubscription, {
+        jobId: world.jobA,
+      });
+      return error ?? (events.length > 0 ? 'ok' : 'hidden');
+    },
+  },
+  {
+    name: 'Subscription.jobEvents',
+    expected: groupScopedRead,
+    async runAll() {
+      const seen = Object.fromEntries(identities.map((who) => [who, [] as string[]])) as Record<Who, string[]>;
+      const errors = {} as Record<Who, Outcome | undefined>;
+      const clients = identities.map((who) => server.ws(token[who]));
+      identities.forEach((who, index) => {
+        clients[index]!.subscribe(
+          { query: 'subscription { jobEvents { deviceId status } }' },
+          {
+            next: (result) => {
+              if (result.errors) errors[who] = errorOutcome(result as GqlResult) ?? 'error';
+              else seen[who].push((result.data as { jobEvents: { deviceId: string } }).jobEvents.deviceId);
+            },
+            error: (error) => {
+              errors[who] = errorOutcome({ errors: (Array.isArray(error) ? error : [error]) as never }) ?? 'error';
+            },
+            complete: () => {},
+          },
+        );
+      });
+      // Every signed-in subscriber hears the admin's "probe" on a group-B device only if it may: wait until
+      // viewerB has heard it, so every subscription is live before the group-A backup starts.
+      await waitFor(async () => {
+        await runBackup(world.deviceB);
+        return seen.viewerB.length > 0 && seen.admin.length > 0;
+      });
+      await runBackup(world.binaryDeviceA);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const client of clients) await client.dispose();
+
+      // Sanity: group-A users heard nothing about group B either.
+      assert.equal(seen.viewerA.includes(world.deviceB), false);
+      assert.equal(seen.operatorA.includes(world.deviceB), false);
+      return Object.fromEntries(
+        identities.map((who) => [who, errors[who] ?? (seen[who].includes(world.binaryDeviceA) ? 'ok' : 'hidden')]),
+      ) as Record<Who, Outcome>;
+    },
+  },
+
+  // ── Downloads ────────────────────────────────────────────────────────────────────────────────────────
+  {
+    name: 'GET /downloads (own URL, own bearer)',
+    expected: groupScopedRead,
+    async run(who) {
+      const url = await downloadUrlFor(who, world.binaryBackupA);
+      return url.startsWith('http') ? download(url, token[who]) : url;
+    },
+  },
+  {
+    name: 'GET /downloads (admin’s URL, no credentials)',
+    expected: { anonymous: 'ok', viewerA: 'ok', operatorA: 'ok', admin: 'ok', viewerB: 'ok' },
+    async run() {
+      // The signed URL alone is the capability (browser links, curl): short-lived and bound to its user.
+      const url = await downloadUrlFor('admin', world.textBackupA);
+      return download(url, null);
+    },
+  },
+  {
+    name: 'GET /downloads (admin’s URL, presenter’s bearer)',
+    expected: { anonymous: 'ok', viewerA: 'forbidden', operatorA: 'forbidden', admin: 'ok', viewerB: 'forbidden' },
+    async run(who) {
+      const url = await downloadUrlFor('admin', world.binaryBackupA);
+      return download(url, token[who]);
+    },
+  },
+];
+
+async function waitFor(check: () => Promise<boolean>, attempts = 20) {
+  for (let attempt = 0; attempt < attempts; attempt++) if (await check()) return;
+  throw new Error('condition not met');
+}
+
+async function runBackup(deviceId: string) {
+  const { job } = await triggerBackup(server, deviceId);
+  const events = await collectSubscription<ProgressEvent>(server.ws(), jobProgressSubscription, { jobId: job!.id });
+  const last = events.at(-1)!.jobProgress;
+  assert.equal(last.status, 'succeeded', JSON.stringify(last));
+  return { jobId: job!.id, backupId: last.backupId! };
+}
+
+before(async () => {
+  server = await startTestServer();
+  replay = await startReplayServer(await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml')), {
+    username: 'netops',
+    password: 'matrix-device-password',
+  });
+  const groupA = await createDeviceGroup(server, `group-a-${unique()}`);
+  world.groupA = groupA.id;
+  world.groupAName = groupA.name;
+  world.groupB = (await createDeviceGroup(server, `group-b-${unique()}`)).id;
+  world.collectionGroup = (await createCollectionGroup(server)).id;
+  world.credentialName = `matrix-${unique()}`;
+  world.credential = await adminCreate(
+    'createCredential',
+    { name: world.credentialName, username: 'netops', secret: 'matrix-device-password' },
+    'credential { id }',
+  );
+  world.retentionPolicy = await adminCreate(
+    'createRetentionPolicy',
+    { name: `keep-${unique()}`, keepLast: 100 },
+    'retentionPolicy { id }',
+  );
+  world.binaryDeviceA = (await createDevice(server, { pluginKey: 'binary_dummy', deviceGroupId: world.groupA })).id;
+  world.textDeviceA = (
+    await createDevice(server, {
+      pluginKey: 'cisco_ios',
+      port: replay.port,
+      credentialId: world.credential,
+      deviceGroupId: world.groupA,
+    })
+  ).id;
+  world.deviceB = (await createDevice(server, { pluginKey: 'binary_dummy', deviceGroupId: world.groupB })).id;
+  const binary = await runBackup(world.binaryDeviceA);
+  world.binaryBackupA = binary.backupId;
+  world.jobA = binary.jobId;
+  world.textBackupA = (await runBackup(world.textDeviceA)).backupId;
+
+  token.anonymous = null;
+  token.admin = server.adminToken;
+  for (const who of ['viewerA', 'operatorA', 'viewerB'] as const) {
+    const user = await createUserAndSignIn(server, roleOf(who), groupsOf(who));
+    users[who] = user;
+    token[who] = user.token;
+  }
+  const apiToken = await mutate(server, 'createApiToken', { name: 'operator-a' }, 'apiToken { id }', token.operatorA);
+  world.operatorApiTokenId = apiToken.apiToken.id;
+});
+
+after(async () => {
+  await replay?.close();
+  await server?.stop();
+});
+
+describe('the authorization matrix', () => {
+  const results = new Map<string, Record<Who, Outcome>>();
+
+  it('has a row for every root field of Query, Mutation and Subscription', () => {
+    const schema = buildSchema();
+    const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+      type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [],
+    );
+    const covered = new Set(rows.map((row) => row.name));
+
+    const missing = fields.filter((field) => !covered.has(field));
+    const stale = [...covered].filter((name) => !name.startsWith('GET ') && !fields.includes(name));
+
+    assert.deepEqual(missing, [], 'root fields without a matrix row: add them to authorization-matrix.test.ts');
+    assert.deepEqual(stale, [], 'matrix rows for fields that no longer exist');
+  });
+
+  it('gives every identity the expected outcome for every operation', async () => {
+    for (const row of rows) {
+      if (row.runAll) {
+        results.set(row.name, await row.runAll());
+        continue;
+      }
+      const observed = {} as Record<Who, Outcome>;
+      for (const who of identities) {
+        try {
+          observed[who] = await row.run!(who);
+        } catch (error) {
+          observed[who] = `threw: ${(error as Error).message.slice(0, 200)}`;
+        }
+      }
+      results.set(row.name, observed);
+    }
+
+    const mismatches: string[] = [];
+    for (const row of rows) {
+      for (const who of identities) {
+        const got = results.get(row.name)![who];
+        if (got !== row.expected[who])
+          mismatches.push(`${row.name} as ${who}: expected ${row.expected[who]}, got ${got}`);
+      }
+    }
+    console.log(renderTable(rows, results));
+    const cells = rows.length * identities.length;
+    console.log(
+      `${cells - mismatches.length}/${cells} cells as expected (${rows.length} rows × ${identities.length} identities)`,
+    );
+    assert.deepEqual(mismatches, []);
+  });
+
+  it('keeps an operator of group A out of group B: no moving, creating or importing there', async () => {
+    const moved = await mutation('operatorA', 'updateDevice', { id: world.binaryDeviceA, deviceGroupId: world.groupB });
+    const created = await mutation('operatorA', 'createDevice', {
+      name: `b-${unique()}`,
+      host: '127.0.0.1',
+      pluginKey: 'binary_dummy',
+      deviceGroupId: world.groupB,
+    });
+    const ungrouped = await mutation('operatorA', 'createDevice', {
+      name: `none-${unique()}`,
+      host: '127.0.0.1',
+      pluginKey: 'binary_dummy',
+    });
+    const groupBName = (await server.gql('query ($id: ID!) { deviceGroup(id: $id) { name } }', { id: world.groupB }))
+      .data.deviceGroup.name;
+    const imported = await server.gql(
+      'mutation ($input: ImportDevicesCsvInput!) { importDevicesCsv(input: $input) { ... on ImportDevicesCsvSuccess { createdCount rowErrors { field message } } } }',
+      { input: { csv: `name,host,pluginKey,deviceGroup\nsneaky-${unique()},127.0.0.1,binary_dummy,${groupBName}\n` } },
+      token.operatorA,
+    );
+    const triggered = await mutation('operatorA', 'triggerBackup', { deviceId: world.deviceB });
+
+    assert.equal(moved, 'forbidden');
+    assert.equal(created, 'forbidden');
+    assert.equal(ungrouped, 'forbidden');
+    assert.equal(imported.data.importDevicesCsv.createdCount, 0);
+    assert.equal(imported.data.importDevicesCsv.rowErrors[0].field, 'deviceGroup');
+    assert.equal(triggered, 'hidden');
+  });
+
+  it('stops honouring a download URL once its user loses access to the group', async () => {
+    const viewer = await createUserAndSignIn(server, 'viewer', [world.groupA]);
+    const url = (
+      await server.gql(
+        'query ($id: ID!) { backup(id: $id) { downloadUrl } }',
+        { id: world.binaryBackupA },
+        viewer.token,
+      )
+    ).data.backup.downloadUrl as string;
+    const before = await download(url, null);
+
+    await mutate(server, 'updateUser', { id: viewer.id, deviceGroupIds: [world.groupB] }, 'user { id }');
+    const afterRevoke = await download(url, null);
+
+    assert.equal(before, 'ok');
+    assert.equal(afterRevoke, 'forbidden');
+  });
+});
+
+const symbols: Record<string, string> = { ok: '✓', hidden: '∅', unauth: '401', forbidden: '403' };
+
+function renderTable(table: Row[], results: Map<string, Record<Who, Outcome>>): string {
+  const width = Math.max(...table.map((row) => row.name.length)) + 2;
+  const header = `${'operation'.padEnd(width)}${identities.map((who) => who.padEnd(11)).join('')}`;
+  const lines = table.map((row) => {
+    const observed = results.get(row.name)!;
+    const cells = identities.map((who) => {
+      const got = observed[who];
+      const cell = symbols[got] ?? '??';
+      return (got === row.expected[who] ? cell : `${cell}≠${symbols[row.expected[who]] ?? '?'}`).padEnd(11);
+    });
+    return `${row.name.padEnd(width)}${cells.join('')}`;
+  });
+  return [
+    '',
+    'Authorization matrix (✓ allowed · ∅ hidden: null/empty/NotFound/no event · 401 unauthenticated · 403 forbidden)',
+    header,
+    '-'.repeat(header.length),
+    ...lines,
+    '',
+  ].join('\n');
+}
