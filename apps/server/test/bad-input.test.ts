@@ -128,6 +128,42 @@ describe('a backup of a device that cannot be collected', () => {
     );
   });
 
+  it("stops a device that hangs after login at its collection group's timeout, not the server default", async () => {
+    const recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+    const hanging = await startReplayServer(recording, { username: 'netops', password: 'p', fault: 'hang_after_auth' });
+    try {
+      const group = await server.gql(
+        `mutation { createCollectionGroup(input: { name: "fast", timeoutSeconds: 2 }) {
+          ... on CreateCollectionGroupSuccess { collectionGroup { id } } } }`,
+      );
+      const credential = await createCredential(server, { username: 'netops', secret: 'p' });
+      const created = await server.gql(createDeviceMutation, {
+        input: {
+          name: 'hangs-after-login',
+          host: '127.0.0.1',
+          port: hanging.port,
+          pluginKey: 'cisco_ios',
+          credentialId: credential.id,
+          collectionGroupId: group.data.createCollectionGroup.collectionGroup.id,
+        },
+      });
+      const started = Date.now();
+
+      const { job } = await triggerBackup(server, created.data.createDevice.device.id);
+      const events = await collectSubscription<ProgressEvent>(
+        server.ws(),
+        jobProgressSubscription,
+        { jobId: job!.id },
+        15_000,
+      );
+
+      assert.equal(events.at(-1)!.jobProgress.errorCode, 'timeout');
+      assert.ok(Date.now() - started < 9_000, `took ${Date.now() - started} ms; the server default is 10 s + 5 s`);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('fails with auth_failed when the password is wrong', async () => {
     const { job } = await backupOutcome(device.port, 'wrong-password');
 

@@ -5,7 +5,7 @@
 import type { Database } from '@devicevault/schema/db/client';
 import { authTokens, userGrants, users } from '@devicevault/schema/db/tables';
 import type { Viewer } from '@devicevault/schema/policy';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { hashToken } from './tokens.js';
 
 export const sessionCookieName = 'dv_session';
@@ -29,8 +29,15 @@ export function presentedToken({ authorization, cookie }: Credentials): string |
 export async function resolveViewer(db: Database, token: string | null): Promise<Viewer | null> {
   if (!token || token.length > 200) return null;
   const now = new Date();
+  // One round trip: the token, its user and the user's grants (aggregated) together.
   const [row] = await db
-    .select({ token: authTokens, user: users })
+    .select({
+      token: authTokens,
+      user: users,
+      deviceGroupIds: sql<string[]>`coalesce((
+        select array_agg(${userGrants.deviceGroupId}::text) from ${userGrants} where ${userGrants.userId} = ${users.id}
+      ), '{}')`,
+    })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
     .where(
@@ -42,10 +49,6 @@ export async function resolveViewer(db: Database, token: string | null): Promise
       ),
     );
   if (!row) return null;
-  const grants = await db
-    .select({ deviceGroupId: userGrants.deviceGroupId })
-    .from(userGrants)
-    .where(eq(userGrants.userId, row.user.id));
   // Touching last_used_at at most once a minute keeps busy API clients from writing on every request.
   if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
     await db.update(authTokens).set({ lastUsedAt: now }).where(eq(authTokens.id, row.token.id));
@@ -54,7 +57,7 @@ export async function resolveViewer(db: Database, token: string | null): Promise
     userId: row.user.id,
     username: row.user.username,
     role: row.user.role,
-    deviceGroupIds: new Set(grants.map((grant) => grant.deviceGroupId)),
+    deviceGroupIds: new Set(row.deviceGroupIds),
     via: row.token.kind,
     tokenId: row.token.id,
   };

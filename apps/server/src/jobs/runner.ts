@@ -10,6 +10,7 @@ import type { Database } from '@devicevault/schema/db/client';
 import {
   type BackupRow,
   backups,
+  collectionGroups,
   credentials,
   devices,
   type JobLogLine,
@@ -127,7 +128,14 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const [credential] = device.credentialId
         ? await deps.db.select().from(credentials).where(eq(credentials.id, device.credentialId))
         : [];
-      const timeoutMs = deps.defaultTimeoutSeconds * 1000;
+      // The collection group's timeout wins; devices outside any group use the server default.
+      const [group] = device.collectionGroupId
+        ? await deps.db
+            .select({ timeoutSeconds: collectionGroups.timeoutSeconds })
+            .from(collectionGroups)
+            .where(eq(collectionGroups.id, device.collectionGroupId))
+        : [];
+      const timeoutMs = (group?.timeoutSeconds ?? deps.defaultTimeoutSeconds) * 1000;
       await record('running', `Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`);
       await mkdir(spoolDir, { recursive: true });
 
