@@ -53,11 +53,18 @@ export async function connectSsh(
         reject(error);
         return;
       }
+      // After login, an abort must still free the socket even if the plugin's own wait never settles
+      // (a device that hangs after authentication): otherwise every hung job leaks a connection.
+      const destroyOnAbort = () => client.destroy();
+      ctx.signal.addEventListener('abort', destroyOnAbort, { once: true });
       resolve({
         client,
         hostKeyFingerprint: seenFingerprint,
         close() {
+          ctx.signal.removeEventListener('abort', destroyOnAbort);
           client.end();
+          // A hung peer may never finish the closing handshake; don't keep its socket around.
+          setTimeout(() => client.destroy(), 1_000).unref();
         },
       });
     }
