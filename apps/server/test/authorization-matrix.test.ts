@@ -708,7 +708,7 @@ before(async () => {
   world.credentialName = `matrix-${unique()}`;
   world.credential = await adminCreate(
     'createCredential',
-    { name: world.credentialName, username: 'netops', secret: 'matrix-device-password' },
+    { name: world.credentialName, username: 'netops', secret: 'matrix-device-password', deviceGroupId: world.groupA },
     'credential { id }',
   );
   world.retentionPolicy = await adminCreate(

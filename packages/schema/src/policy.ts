@@ -41,6 +41,15 @@ export function canOperateGroup(viewer: Viewer | null, deviceGroupId: string | n
   return viewer.role === 'operator' && deviceGroupId !== null && viewer.deviceGroupIds.has(deviceGroupId);
 }
 
+/**
+ * May this viewer attach this credential to a device (or send it to a new host by editing one)? Admins
+ * always; operators only credentials scoped to a device group they operate.
+ */
+export function canUseCredential(viewer: Viewer | null, credential: { deviceGroupId: string | null }): boolean {
+  if (viewer?.role === 'admin') return true;
+  return canOperateGroup(viewer, credential.deviceGroupId);
+}
+
 /** A WHERE condition limiting a devices query to what the viewer may read; undefined for admins. */
 export function readableDevicesCondition(viewer: Viewer | null): SQL | undefined {
   if (viewer?.role === 'admin') return undefined;

@@ -70,6 +70,11 @@ export const credentials = pgTable('credentials', {
   username: text('username').notNull(),
   secretCiphertext: text('secret_ciphertext').notNull(),
   enableSecretCiphertext: text('enable_secret_ciphertext'),
+  /**
+   * The device group whose operators may attach this credential to devices. Null: only admins may. Without
+   * this an operator could point any credential at a host they control and have the runner send it there.
+   */
+  deviceGroupId: uuid('device_group_id').references(() => deviceGroups.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

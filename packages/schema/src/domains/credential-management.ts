@@ -2,16 +2,18 @@
  * Listing and changing credentials (creation lives in credentials.ts). Secrets stay write-only: an update
  * may replace (rotate) them but nothing ever returns them. Operators may list them to pick one for a device.
  */
-import { and, eq, ilike, ne, or } from 'drizzle-orm';
+import { and, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
 import type { Database } from '../db/client.js';
 import { type CredentialRow, credentials, devices } from '../db/tables.js';
 import { countDevicesUsing, deviceCountLoader } from '../device-counts.js';
 import { InUse, InUseErrorType, isUuid, NotFound, ValidationFailure } from '../errors.js';
+import type { Viewer } from '../policy.js';
+import { canUseCredential } from '../policy.js';
 import { deleteSuccess, type Failure, resultUnion } from '../results.js';
 import { checkName, firstFailure } from '../validation.js';
-import { CredentialType } from './credentials.js';
+import { CredentialType, deviceGroupExists } from './credentials.js';
 
 builder.objectField(CredentialType, 'usedByCount', (t) =>
   t.loadable({
@@ -38,6 +40,7 @@ builder.queryField('credentials', (t) =>
             .from(credentials)
             .where(
               and(
+                usableCredentialsCondition(ctx.viewer),
                 args.search
                   ? or(
                       ilike(credentials.name, containsPattern(args.search)),
@@ -54,13 +57,23 @@ builder.queryField('credentials', (t) =>
   }),
 );
 
+/** Operators list only the credentials they may attach (scoped to a group they operate); admins list all. */
+function usableCredentialsCondition(viewer: Viewer | null) {
+  if (viewer?.role === 'admin') return undefined;
+  const groups = [...(viewer?.deviceGroupIds ?? [])];
+  return groups.length > 0 ? inArray(credentials.deviceGroupId, groups) : sql`false`;
+}
+
 builder.queryField('credential', (t) =>
   t.field({
     type: CredentialType,
     nullable: true,
     authScopes: { operator: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => (await findCredential(ctx.db, id)) ?? null,
+    resolve: async (_root, { id }, ctx) => {
+      const credential = await findCredential(ctx.db, id);
+      return credential && canUseCredential(ctx.viewer, credential) ? credential : null;
+    },
   }),
 );
 
@@ -73,6 +86,10 @@ const UpdateCredentialInput = builder.inputType('UpdateCredentialInput', {
     username: t.string({ required: false }),
     secret: t.string({ required: false }),
     enableSecret: t.string({ required: false }),
+    deviceGroupId: t.id({
+      required: false,
+      description: 'The device group whose operators may use it; null: admins only.',
+    }),
   }),
 });
 
@@ -95,6 +112,9 @@ builder.mutationField('updateCredential', (t) =>
       );
       if (failure) return failure;
       const name = input.name?.trim() ?? existing.name;
+      if (input.deviceGroupId && !(await deviceGroupExists(ctx.db, input.deviceGroupId))) {
+        return new NotFound(`device group ${input.deviceGroupId} does not exist`);
+      }
       const [clash] = await ctx.db
         .select({ id: credentials.id })
         .from(credentials)
@@ -113,6 +133,7 @@ builder.mutationField('updateCredential', (t) =>
           username: input.username?.trim() ?? existing.username,
           secretCiphertext: input.secret ? ctx.secrets.encrypt(input.secret) : existing.secretCiphertext,
           enableSecretCiphertext,
+          deviceGroupId: input.deviceGroupId === undefined ? existing.deviceGroupId : input.deviceGroupId,
           updatedAt: new Date(),
         })
         .where(eq(credentials.id, existing.id))

@@ -1,9 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { builder } from '../builder.js';
-import { type CredentialRow, credentials } from '../db/tables.js';
-import { ValidationFailure } from '../errors.js';
+import type { Database } from '../db/client.js';
+import { type CredentialRow, credentials, deviceGroups } from '../db/tables.js';
+import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkName, firstFailure } from '../validation.js';
+
+export async function deviceGroupExists(db: Database, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const [group] = await db.select({ id: deviceGroups.id }).from(deviceGroups).where(eq(deviceGroups.id, id));
+  return group !== undefined;
+}
 
 /** The secret is write-only: no field exposes it, ciphertext included. */
 export const CredentialType = builder.objectRef<CredentialRow>('Credential').implement({
@@ -12,6 +19,10 @@ export const CredentialType = builder.objectRef<CredentialRow>('Credential').imp
     name: t.exposeString('name'),
     username: t.exposeString('username'),
     hasEnableSecret: t.boolean({ resolve: (row) => row.enableSecretCiphertext !== null }),
+    deviceGroupId: t.exposeID('deviceGroupId', {
+      nullable: true,
+      description: 'Operators of this device group may attach the credential to their devices; null: admins only.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -23,6 +34,7 @@ const CreateCredentialInput = builder.inputType('CreateCredentialInput', {
     username: t.string({ required: true }),
     secret: t.string({ required: true }),
     enableSecret: t.string({ required: false }),
+    deviceGroupId: t.id({ required: false, description: 'Lets operators of this group use it; omit for admins only.' }),
   }),
 });
 
@@ -48,6 +60,9 @@ builder.mutationField('createCredential', (t) =>
         .from(credentials)
         .where(eq(credentials.name, name));
       if (existing) return new ValidationFailure('name', `a credential named "${name}" already exists`);
+      if (input.deviceGroupId && !(await deviceGroupExists(ctx.db, input.deviceGroupId))) {
+        return new NotFound(`device group ${input.deviceGroupId} does not exist`);
+      }
       const [credential] = await ctx.db
         .insert(credentials)
         .values({
@@ -55,6 +70,7 @@ builder.mutationField('createCredential', (t) =>
           username: input.username.trim(),
           secretCiphertext: ctx.secrets.encrypt(input.secret),
           enableSecretCiphertext: input.enableSecret ? ctx.secrets.encrypt(input.enableSecret) : null,
+          deviceGroupId: input.deviceGroupId ?? null,
         })
         .returning();
       return { credential: credential! };

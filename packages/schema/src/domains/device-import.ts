@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { type CsvRecord, parseCsv } from '../csv.js';
 import { collectionGroups, credentials, deviceGroups, devices } from '../db/tables.js';
 import { ErrorInterface, ValidationFailure } from '../errors.js';
-import { canOperateGroup } from '../policy.js';
+import { canOperateGroup, canUseCredential } from '../policy.js';
 import { resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort } from '../validation.js';
 
@@ -158,7 +158,11 @@ function columnKey(name: string): string {
 
 async function validateRows(ctx: Context, header: Column[], records: CsvRecord[]) {
   const [credentialIds, deviceGroupIds, collectionGroupIds] = await Promise.all([
-    ctx.db.select({ id: credentials.id, name: credentials.name }).from(credentials),
+    // Only credentials this importer may attach: an operator's rows can't name a credential of another scope.
+    ctx.db
+      .select({ id: credentials.id, name: credentials.name, deviceGroupId: credentials.deviceGroupId })
+      .from(credentials)
+      .then((rows) => rows.filter((row) => canUseCredential(ctx.viewer, row))),
     ctx.db.select({ id: deviceGroups.id, name: deviceGroups.name }).from(deviceGroups),
     ctx.db.select({ id: collectionGroups.id, name: collectionGroups.name }).from(collectionGroups),
   ]).then((lists) => lists.map((list) => new Map(list.map((row) => [row.name, row.id]))));

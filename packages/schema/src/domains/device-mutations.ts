@@ -8,7 +8,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { credentials, type DeviceRow, devices, type JobLogLine, jobs } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
-import { canOperateDevice, canOperateGroup, canReadDevice, forbidden } from '../policy.js';
+import { canOperateDevice, canOperateGroup, canReadDevice, canUseCredential, forbidden } from '../policy.js';
 import { deleteSuccess, type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { DeviceType, missingOption, missingReference, normalizeOptions } from './devices.js';
@@ -86,18 +86,22 @@ builder.mutationField('updateDevice', (t) =>
       }
       const missing = await missingReference(ctx.db, next.deviceGroupId, next.collectionGroupId);
       if (missing) return missing;
-      if (next.credentialId && next.credentialId !== existing.credentialId) {
+      const moved = next.host !== existing.host || next.port !== existing.port;
+      // Attaching a credential, or sending the attached one to a new host, needs the right to use it.
+      if (next.credentialId && (next.credentialId !== existing.credentialId || moved)) {
         const [credential] = await ctx.db
-          .select({ id: credentials.id })
+          .select({ id: credentials.id, deviceGroupId: credentials.deviceGroupId })
           .from(credentials)
           .where(eq(credentials.id, next.credentialId));
         if (!credential) return new NotFound(`credential ${next.credentialId} does not exist`);
+        if (!canUseCredential(ctx.viewer, credential)) {
+          throw forbidden('This credential is not scoped to a device group you operate; ask an administrator.');
+        }
       }
       if (next.name !== existing.name) {
         const [duplicate] = await ctx.db.select({ id: devices.id }).from(devices).where(eq(devices.name, next.name));
         if (duplicate) return new ValidationFailure('name', `a device named "${next.name}" already exists`);
       }
-      const moved = next.host !== existing.host || next.port !== existing.port;
       const [device] = await ctx.db
         .update(devices)
         .set({

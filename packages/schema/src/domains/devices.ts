@@ -16,7 +16,7 @@ import {
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { type KeysetPage, newestFirstConnection } from '../pagination.js';
-import { canOperateGroup, canReadDevice, forbidden, readableDevicesCondition } from '../policy.js';
+import { canOperateGroup, canReadDevice, canUseCredential, forbidden, readableDevicesCondition } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { CredentialType } from './credentials.js';
@@ -179,10 +179,13 @@ builder.mutationField('createDevice', (t) =>
       if (missing) return missing;
       if (input.credentialId) {
         const [credential] = await ctx.db
-          .select({ id: credentials.id })
+          .select({ id: credentials.id, deviceGroupId: credentials.deviceGroupId })
           .from(credentials)
           .where(eq(credentials.id, input.credentialId));
         if (!credential) return new NotFound(`credential ${input.credentialId} does not exist`);
+        if (!canUseCredential(ctx.viewer, credential)) {
+          throw forbidden('This credential is not scoped to a device group you operate; ask an administrator.');
+        }
       }
       const [duplicate] = await ctx.db.select({ id: devices.id }).from(devices).where(eq(devices.name, name));
       if (duplicate) return new ValidationFailure('name', `a device named "${name}" already exists`);

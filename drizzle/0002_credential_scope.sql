@@ -1,0 +1,2 @@
+ALTER TABLE "credentials" ADD COLUMN "device_group_id" uuid;--> statement-breakpoint
+ALTER TABLE "credentials" ADD CONSTRAINT "credentials_device_group_id_device_groups_id_fk" FOREIGN KEY ("device_group_id") REFERENCES "public"."device_groups"("id") ON DELETE set null ON UPDATE no action;
