@@ -32,6 +32,7 @@ import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
 import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
+import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
 import { useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
@@ -203,6 +204,21 @@ export async function buildApp(
   let ws: ReturnType<typeof attachGraphqlWs> | undefined;
   let demo: DemoFleet | undefined;
 
+  const serveHealth = createHealthRoutes({
+    db,
+    databaseKind: database.kind,
+    authenticated: async (request) => {
+      const cookie = trustedCookie({
+        cookie: request.headers.cookie ?? null,
+        origin: request.headers.origin ?? null,
+        host: request.headers.host ?? null,
+      });
+      return (
+        (await resolveViewer(db, presentedToken({ authorization: request.headers.authorization, cookie }))) !== null
+      );
+    },
+  });
+
   return {
     database,
     log,
@@ -210,7 +226,8 @@ export async function buildApp(
       const serveGraphql = limitBody((request, response) => void yoga(request, response));
       server = createServer((request, response) => {
         setSecurityHeaders(response, { https: secureCookies });
-        if (isDownloadRequest(request)) void serveDownload(request, response);
+        if (isHealthRequest(request)) void serveHealth(request, response);
+        else if (isDownloadRequest(request)) void serveDownload(request, response);
         else serveGraphql(request, response);
       });
       ws = attachGraphqlWs(server, yoga as never);
