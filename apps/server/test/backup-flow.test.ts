@@ -111,6 +111,47 @@ describe('a backup triggered over GraphQL', () => {
     assert.deepEqual(versions, [false, true]);
   });
 
+  it('fails with host_key_changed when the device presents another key, until the pinned key is forgotten', async () => {
+    const recording = await loadRecording(recordingPath);
+    const original = await startReplayServer(recording, { username: 'netops', password: canarySecret });
+    const credential = await createCredential(server, { username: 'netops', secret: canarySecret });
+    const created = await createDevice(server, {
+      pluginKey: 'cisco_ios',
+      port: original.port,
+      credentialId: credential.id,
+    });
+    const backUp = async () => {
+      const { job } = await triggerBackup(server, created.id);
+      const events = await collectSubscription<ProgressEvent>(server.ws(), jobProgressSubscription, { jobId: job!.id });
+      return events.at(-1)!.jobProgress;
+    };
+    assert.equal((await backUp()).status, 'succeeded');
+    await original.close();
+    // The same address now answers with another host key, as after a re-image or a man in the middle.
+    const replaced = await startReplayServer(recording, {
+      username: 'netops',
+      password: canarySecret,
+      port: original.port,
+    });
+    try {
+      const refused = await backUp();
+      await server.gql('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
+        input: { id: created.id, forgetHostKey: true },
+      });
+      const accepted = await backUp();
+
+      assert.deepEqual([refused.status, refused.errorCode], ['failed', 'host_key_changed']);
+      assert.equal(accepted.status, 'succeeded');
+      const result = await server.gql('query ($id: ID!) { device(id: $id) { hostKeyFingerprint } }', {
+        id: created.id,
+      });
+      assert.equal(result.data.device.hostKeyFingerprint, replaced.hostKeyFingerprint);
+      assert.notEqual(replaced.hostKeyFingerprint, original.hostKeyFingerprint);
+    } finally {
+      await replaced.close();
+    }
+  });
+
   it('stores the binary demo image as exactly 1 MiB of the expected bytes', async () => {
     const created = await createDevice(server, { pluginKey: 'binary_dummy' });
     const expected = Buffer.concat([...binaryDummyChunks()]);

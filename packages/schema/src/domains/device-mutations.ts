@@ -43,6 +43,10 @@ const UpdateDeviceInput = builder.inputType('UpdateDeviceInput', {
     options: t.field({ type: 'JSONObject', required: false }),
     scrubSecrets: t.boolean({ required: false }),
     enabled: t.boolean({ required: false }),
+    forgetHostKey: t.boolean({
+      required: false,
+      description: 'Accept the next host key the device presents (after a legitimate key change).',
+    }),
   }),
 });
 
@@ -107,7 +111,7 @@ builder.mutationField('updateDevice', (t) =>
         .set({
           ...next,
           pluginOptions: next.pluginOptions ?? {},
-          hostKeyFingerprint: moved ? null : existing.hostKeyFingerprint,
+          hostKeyFingerprint: moved || input.forgetHostKey ? null : existing.hostKeyFingerprint,
           updatedAt: new Date(),
         })
         .where(eq(devices.id, existing.id))
