@@ -4,9 +4,8 @@
  * cannot be moved to another backup, extended, or handed to another user's id. The key comes from
  * DEVICEVAULT_DOWNLOAD_KEY or a 0600 `download.key` file created in the data dir on first start.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { loadOrCreateKey } from '../secrets/key-file.js';
 
 export const downloadsPrefix = '/downloads/';
 
@@ -47,20 +46,6 @@ export function createDownloadSigner(key: Buffer, ttlSeconds: number): DownloadS
   };
 }
 
-export async function loadDownloadKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
-  if (configured) return Buffer.from(configured, /^[0-9a-fA-F]{64}$/.test(configured) ? 'hex' : 'base64');
-  const keyFile = join(dataDir, 'download.key');
-  try {
-    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(32);
-  // 'wx' fails if another process created it meanwhile; then read theirs.
-  try {
-    await writeFile(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch {
-    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
-  }
+export function loadDownloadKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
+  return loadOrCreateKey(configured, dataDir, 'download.key');
 }

@@ -3,8 +3,7 @@
  * created in the data dir on first start. Ciphertext format: `v1:<iv b64>:<tag b64>:<data b64>`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { loadOrCreateKey } from './key-file.js';
 
 export interface SecretBox {
   encrypt(plaintext: string): string;
@@ -30,20 +29,6 @@ export function createSecretBox(key: Buffer): SecretBox {
   };
 }
 
-export async function loadSecretKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
-  if (configured) return Buffer.from(configured, /^[0-9a-fA-F]{64}$/.test(configured) ? 'hex' : 'base64');
-  const keyFile = join(dataDir, 'secret.key');
-  try {
-    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(32);
-  // 'wx' fails if another process created it meanwhile; then read theirs.
-  try {
-    await writeFile(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch {
-    return Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64');
-  }
+export function loadSecretKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
+  return loadOrCreateKey(configured, dataDir, 'secret.key');
 }
