@@ -4,17 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { freshDatabaseUrl } from '../apps/server/test/support/test-database.js';
+import { launchChromium, repoRoot, skip } from './browser/support/dashboard-stack.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true' ? `chromium not found at ${chromiumPath}` : false;
 const adminPassword = 'quick-start-password';
 const api = 'http://localhost:4000/graphql';
 
@@ -103,18 +99,7 @@ describe('npm start on a fresh clone', { skip }, () => {
       return nodes.some((node) => node.lastJob?.status === 'succeeded') && nodes;
     });
 
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await until('the dashboard on :3000', startedBy, async () => (await fetch('http://localhost:3000/login')).ok);

@@ -50,6 +50,25 @@ export type DashboardStack = {
   stop(): Promise<void>;
 };
 
+/**
+ * Debian's chromium, headless. The background-networking flags matter here: without them Chromium keeps
+ * dialling Google services that this machine's closed network refuses.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 export async function startDashboardStack(): Promise<DashboardStack> {
   ensureWebBuild();
   const children: ChildProcess[] = [];
@@ -121,18 +140,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     await waitFor('the dashboard', web, async () => (await fetch(`${webUrl}/`)).ok);
     await signInApi(ADMIN_PASSWORD);
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
     page.on('console', (message) => {
