@@ -69,6 +69,8 @@ describe('devicevault collect against recorded devices', () => {
   it('covers every OS that has a recorded session', () => {
     assert.deepEqual(recordings.map((recording) => recording.os).sort(), [
       'aoscx',
+      'asa',
+      'eos',
       'fortigate',
       'ios',
       'junos',
