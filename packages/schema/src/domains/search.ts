@@ -7,6 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import type { Database } from '../db/client.js';
 import { rowsOf } from '../db/client.js';
 import { type BackupRow, backups, type DeviceRow, devices } from '../db/tables.js';
 import { ValidationErrorType, ValidationFailure } from '../errors.js';
@@ -122,8 +123,8 @@ export async function searchConfigs(ctx: Context, input: SearchInput): Promise<S
           order by b.device_id, b.created_at desc nulls last, b.id desc nulls last`
     : // Every distinct stored version: unchanged check-ins point at an earlier version's bytes.
       sql`select b.id, b.device_id, b.sha256, b.is_binary, b.created_at from ${backups} b where b.changed`;
-  const found = rowsOf<{ backup_id: string; device_id: string; sha256: string; content: string }>(
-    await ctx.db.execute(sql`
+  const matched = await withStatementTimeout(ctx.db, (db) =>
+    db.execute(sql`
       /* searchConfigs */
       select v.id as backup_id, v.device_id, v.sha256, t.content
       from (${candidates}) v
@@ -133,6 +134,13 @@ export async function searchConfigs(ctx: Context, input: SearchInput): Promise<S
       order by ${devices.name}, v.created_at desc, v.id
       limit ${input.first + 1} offset ${offset}`),
   );
+  if (matched === 'timeout') {
+    return new ValidationFailure(
+      'pattern',
+      `the search ran longer than ${searchTimeoutMs / 1000} s; narrow the pattern`,
+    );
+  }
+  const found = rowsOf<{ backup_id: string; device_id: string; sha256: string; content: string }>(matched);
   const page = found.slice(0, input.first);
   const hasNextPage = found.length > input.first;
   if (page.length === 0) return { edges: [], hasNextPage: false, endCursor: null };
@@ -208,6 +216,26 @@ export function withContext(content: string, matchNumbers: number[], context: nu
 }
 
 /** The database's own regex parser decides what is valid (its dialect is the one we run). */
+/**
+ * User-supplied regular expressions run in the database; a pathological one must not hold it for long.
+ * PostgreSQL enforces this; PGlite (single-threaded WASM) ignores statement_timeout, so there it is a no-op.
+ */
+const searchTimeoutMs = 10_000;
+
+async function withStatementTimeout<T>(db: Database, run: (db: Database) => Promise<T>): Promise<T | 'timeout'> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${searchTimeoutMs}`));
+      return run(tx as unknown as Database);
+    });
+  } catch (error) {
+    // 57014 query_canceled, from postgres.js and PGlite alike (drizzle may wrap it as the cause).
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    if (code === '57014') return 'timeout';
+    throw error;
+  }
+}
+
 async function checkRegex(ctx: Context, regex: string): Promise<string | null> {
   try {
     await ctx.db.execute(sql`/* checkSearchRegex */ select '' ~ ${regex}`);
