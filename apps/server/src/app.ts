@@ -75,6 +75,16 @@ export async function buildApp(
     storage,
     signer,
     authorizeDownload: options.authorizeDownload ?? createDownloadAccess(db),
+    audit: (request, entry) =>
+      createAudit(db, log, { viewer: null, sourceAddress: request.socket.remoteAddress ?? null }).record({
+        action: 'backup.download',
+        outcome: entry.outcome,
+        actorUserId: entry.userId,
+        actorLabel: entry.userId ? 'signed download URL' : 'anonymous',
+        targetType: 'backup',
+        targetId: entry.backupId.slice(0, 100),
+        details: entry.reason ? { reason: entry.reason } : {},
+      }),
     log,
   });
   const events = await createDeviceVaultPubSub(database, log);

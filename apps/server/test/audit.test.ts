@@ -134,18 +134,22 @@ describe('the audit log', () => {
       assert.ok(rows.some((row) => row.action.startsWith('backup.content') && row.outcome === 'success'));
     });
 
-    it('records a download', {
-      todo: 'the /downloads route (storage engineer) does not write audit rows yet',
-    }, async () => {
+    it('records a download, and a refused one, under the user the URL was issued to', async () => {
       const result = await server.gql('query ($id: ID!) { backup(id: $id) { downloadUrl } }', { id: backupId });
-      const response = await fetch(result.data.backup.downloadUrl, {
-        headers: { authorization: `Bearer ${server.adminToken}` },
-      });
+      const url = new URL(result.data.backup.downloadUrl);
+      const response = await fetch(url, { headers: { authorization: `Bearer ${server.adminToken}` } });
       await response.arrayBuffer();
+      const sig = url.searchParams.get('sig')!;
+      url.searchParams.set('sig', `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`);
+      const tampered = await fetch(url);
+      await tampered.arrayBuffer();
 
-      const rows = await auditRows(server, { targetId: backupId });
-      assert.equal(response.status, 200);
-      assert.ok(rows.some((row) => /download/i.test(row.action)));
+      const rows = await auditRows(server, { targetId: backupId, action: 'backup.download' });
+      assert.deepEqual([response.status, tampered.status], [200, 403]);
+      assert.deepEqual(rows.map((row) => row.outcome).sort(), ['denied', 'success']);
+      const success = rows.find((row) => row.outcome === 'success')!;
+      const admin = await server.gql('{ viewer { id } }');
+      assert.equal(success.actorUserId, admin.data.viewer.id);
     });
   });
 });

@@ -29,6 +29,15 @@ export interface DownloadRouteDeps {
   signer: DownloadSigner;
   authorizeDownload: AuthorizeDownload;
   log: Logger;
+  /** Writes the audit row of each download attempt (the signed URL's user is the actor). */
+  audit?: (request: IncomingMessage, entry: DownloadAuditEntry) => Promise<void>;
+}
+
+export interface DownloadAuditEntry {
+  userId: string | null;
+  backupId: string;
+  outcome: 'success' | 'denied' | 'failure';
+  reason?: string;
 }
 
 export function isDownloadRequest(request: IncomingMessage): boolean {
@@ -54,16 +63,28 @@ export function createDownloadRoute(deps: DownloadRouteDeps) {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const backupId = decodeURIComponent(url.pathname.slice(downloadsPrefix.length));
     const check = deps.signer.verify(backupId, url.searchParams);
-    if (!check.ok) return sendStatus(response, 403, `forbidden: ${check.reason} signature`);
+    const audit = (outcome: DownloadAuditEntry['outcome'], reason?: string) =>
+      deps.audit?.(request, { userId: check.ok ? check.userId : null, backupId, outcome, reason });
+    if (!check.ok) {
+      await audit('denied', `${check.reason} signature`);
+      return sendStatus(response, 403, `forbidden: ${check.reason} signature`);
+    }
     if (!isUuid(backupId)) return sendStatus(response, 404, 'no such backup');
     const [found] = await deps.db
       .select({ backup: backups, deviceName: devices.name })
       .from(backups)
       .innerJoin(devices, eq(devices.id, backups.deviceId))
       .where(eq(backups.id, backupId));
-    if (!found) return sendStatus(response, 404, 'no such backup');
+    if (!found) {
+      await audit('failure', 'no such backup');
+      return sendStatus(response, 404, 'no such backup');
+    }
     const { backup } = found;
-    if (!(await deps.authorizeDownload(request, check.userId, backup))) return sendStatus(response, 403, 'forbidden');
+    if (!(await deps.authorizeDownload(request, check.userId, backup))) {
+      await audit('denied', 'not allowed for this user');
+      return sendStatus(response, 403, 'forbidden');
+    }
+    if (request.method === 'GET') await audit('success');
 
     const etag = `"${backup.sha256}"`;
     const range = requestedRange(request, backup.size, etag);
