@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const dir = 'bench';
 const filters = process.argv.slice(2);
 const files = readdirSync(dir)
-  .filter((name) => name.endsWith('.ts') && name !== 'run-all.ts')
+  .filter((name) => name.endsWith('.ts'))
   .filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)))
   .sort();
 if (files.length === 0) {
