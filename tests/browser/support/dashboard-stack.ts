@@ -1,3 +1,4 @@
+import { freshDatabaseUrl } from '../../../apps/server/test/support/test-database.js';
 // Starts what the browser tests drive: the GraphQL server from sources with the demo fleet, the standalone
 // dashboard build, and Chromium; plus helpers to talk to the API and pick demo devices.
 
@@ -76,6 +77,9 @@ export async function startDashboardStack(): Promise<DashboardStack> {
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'devicevault-browser-'));
+  // On the PostgreSQL run every stack needs a database of its own: stacks running side by side with one
+  // database but different data dirs can't decrypt each other's credentials or read each other's blobs.
+  const database = await freshDatabaseUrl();
   const graphqlUrl = `http://127.0.0.1:${apiPort}/graphql`;
   let token = '';
   let browser: Browser | undefined;
@@ -106,6 +110,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
   async function stop(): Promise<void> {
     await browser?.close();
     await Promise.all(children.map(stopChild));
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -119,6 +124,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
         DEVICEVAULT_DATA_DIR: dataDir,
         DEVICEVAULT_DEMO: '1',
         DEVICEVAULT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ...(database.url ? { DATABASE_URL: database.url } : {}),
         // The server only answers cross-origin requests (CORS with credentials) from the dashboard's origin.
         DEVICEVAULT_WEB_ORIGIN: webUrl,
       },
