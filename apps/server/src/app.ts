@@ -129,13 +129,20 @@ export async function buildApp(
     sourceAddress: string | null;
     setCookie?: (cookie: string) => void;
   }): Promise<Context> {
-    const viewer = await resolveViewer(db, presentedToken(request.credentials));
+    const token = presentedToken(request.credentials);
+    const viewer = await resolveViewer(db, token);
+    let checked = { at: Date.now(), viewer };
     const audit = createAudit(db, log, { viewer, sourceAddress: request.sourceAddress });
     if (viewer?.via === 'api')
       await audit.record({ action: 'token.use', outcome: 'success', targetType: 'token', targetId: viewer.tokenId });
     return {
       ...shared,
       viewer,
+      async currentViewer() {
+        if (Date.now() - checked.at >= viewerRecheckMs)
+          checked = { at: Date.now(), viewer: await resolveViewer(db, token) };
+        return checked.viewer;
+      },
       sourceAddress: request.sourceAddress,
       audit,
       sessionCookie: {
@@ -145,6 +152,8 @@ export async function buildApp(
     };
   }
 
+  // How stale a subscription's view of its caller may get before it is re-read from the database.
+  const viewerRecheckMs = 5_000;
   const pendingCookies = new WeakMap<Request, string[]>();
   const trustedCookie = cookieFromTrustedOrigin(env.webOrigin);
   const yoga = createYoga<{ req?: IncomingMessage; connectionParams?: Record<string, unknown> }>({

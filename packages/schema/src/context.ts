@@ -72,6 +72,11 @@ export interface Context {
   audit: AuditPort;
   /** The signed-in user, or null for anonymous requests. */
   viewer: Viewer | null;
+  /**
+   * The caller as of now (re-checked at most every few seconds). Long-lived subscriptions ask before each
+   * event, so a revoked token, a disabled user or a removed grant stops what they receive.
+   */
+  currentViewer(): Promise<Viewer | null>;
   /** The client's address, for the audit log and rate limits. */
   sourceAddress: string | null;
 }

@@ -151,7 +151,8 @@ builder.subscriptionField('jobEvents', (t) =>
 
 /**
  * Every job event the viewer may see: a device's group is looked up once per subscription and cached,
- * so subscribers never hear about devices outside their groups.
+ * so subscribers never hear about devices outside their groups; the subscriber's own access is re-checked
+ * as events arrive, and the subscription ends once they are signed out, revoked or disabled.
  */
 async function* readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
   const groupOfDevice = new Map<string, string | null>();
@@ -165,7 +166,9 @@ async function* readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
           .where(eq(devices.id, event.deviceId));
         groupOfDevice.set(event.deviceId, device ? device.deviceGroupId : null);
       }
-      if (canReadDevice(ctx.viewer, { deviceGroupId: groupOfDevice.get(event.deviceId) ?? null })) yield event;
+      const viewer = await ctx.currentViewer();
+      if (!viewer) return;
+      if (canReadDevice(viewer, { deviceGroupId: groupOfDevice.get(event.deviceId) ?? null })) yield event;
     }
   } finally {
     await events.return?.();
@@ -195,6 +198,8 @@ async function* replayThenFollow(jobId: string, ctx: Context): AsyncGenerator<Jo
     }
     for await (const event of live) {
       if (event.seq <= lastSeq) continue;
+      const viewer = await ctx.currentViewer();
+      if (!viewer || !canReadDevice(viewer, row.device)) return;
       lastSeq = event.seq;
       yield event;
       if (terminalStatuses.has(event.status)) return;
