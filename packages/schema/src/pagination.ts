@@ -1,4 +1,4 @@
-/** Newest-first keyset pagination over (created_at, id), shared by every list connection. */
+/** Keyset pagination shared by every list connection: newest first here, A→Z in alphabetical-pagination.ts. */
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { GraphQLError } from 'graphql';
@@ -27,12 +27,23 @@ export interface Connection<T> {
 }
 
 /**
- * Resolves a connection: `fetch` applies the keyset condition, order and limit to its own query.
- * `first`/`after` page towards older rows; `last`/`before` towards newer ones.
+ * How a list is ordered for keyset paging: a key column with the id as tie-breaker, which way the key runs,
+ * and how a cursor carries the key. Forward pages (`first`/`after`) follow the order; `last`/`before` run
+ * against it.
  */
-export async function newestFirstConnection<T extends { createdAt: Date; id: string }>(
+export interface KeysetOrder<T> {
+  key: PgColumn;
+  id: PgColumn;
+  descending: boolean;
+  cursorOf(row: T): string;
+  /** The cursor's key as an SQL value and its id, or null when the cursor is malformed. */
+  parse(cursor: string): { key: SQL; id: string } | null;
+}
+
+/** Resolves a connection: `fetch` applies the keyset condition, order and limit to its own query. */
+export async function keysetConnection<T extends { id: string }>(
   args: ConnectionArgs,
-  columns: { createdAt: PgColumn; id: PgColumn },
+  order: KeysetOrder<T>,
   fetch: (page: KeysetPage) => Promise<T[]>,
 ): Promise<Connection<T>> {
   const backwards = args.last != null && args.first == null;
@@ -42,30 +53,33 @@ export async function newestFirstConnection<T extends { createdAt: Date; id: str
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  const parse = (cursor: string | null | undefined) => {
+    if (!cursor) return null;
+    const key = order.parse(cursor);
+    if (!key) throw new GraphQLError('malformed cursor', { extensions: { code: 'BAD_USER_INPUT' } });
+    return key;
+  };
+  const after = parse(args.after);
+  const before = parse(args.before);
+  const past = order.descending ? sql`<` : sql`>`;
+  const behind = order.descending ? sql`>` : sql`<`;
   const conditions: SQL[] = [];
-  const after = parseCursor(args.after);
-  const before = parseCursor(args.before);
-  // ISO strings, not Dates: postgres.js cannot serialize a Date bound into a raw `sql` fragment.
-  if (after)
-    conditions.push(
-      sql`(${columns.createdAt}, ${columns.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-    );
-  if (before)
-    conditions.push(
-      sql`(${columns.createdAt}, ${columns.id}) > (${before.createdAt.toISOString()}::timestamptz, ${before.id}::uuid)`,
-    );
-  // The (…, created_at DESC NULLS LAST, id DESC NULLS LAST) indexes serve only a matching null order; a bare
-  // DESC means NULLS FIRST, which made PostgreSQL sort the whole table instead of reading 51 index entries.
-  const direction = backwards ? sql`asc nulls first` : sql`desc nulls last`;
+  if (after) conditions.push(sql`(${order.key}, ${order.id}) ${past} (${after.key}, ${after.id}::uuid)`);
+  if (before) conditions.push(sql`(${order.key}, ${order.id}) ${behind} (${before.key}, ${before.id}::uuid)`);
+  // Null placement must match the indexes' (DESC NULLS LAST): a bare DESC means NULLS FIRST, which made
+  // PostgreSQL sort a whole history instead of reading 51 index entries.
+  const forwards = order.descending ? sql`desc nulls last` : sql`asc nulls last`;
+  const reverse = order.descending ? sql`asc nulls first` : sql`desc nulls first`;
+  const direction = backwards ? reverse : forwards;
   const rows = await fetch({
     where: conditions.length > 0 ? sql.join(conditions, sql` and `) : undefined,
-    orderBy: [sql`${columns.createdAt} ${direction}`, sql`${columns.id} ${direction}`],
+    orderBy: [sql`${order.key} ${direction}`, sql`${order.id} ${direction}`],
     limit: size + 1,
   });
   const hasMore = rows.length > size;
   const page = rows.slice(0, size);
   if (backwards) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+  const edges = page.map((node) => ({ cursor: order.cursorOf(node), node }));
   return {
     edges,
     pageInfo: {
@@ -77,9 +91,25 @@ export async function newestFirstConnection<T extends { createdAt: Date; id: str
   };
 }
 
-function parseCursor(cursor: string | null | undefined) {
-  if (!cursor) return null;
-  const key = decodeCursor(cursor);
-  if (!key) throw new GraphQLError('malformed cursor', { extensions: { code: 'BAD_USER_INPUT' } });
-  return key;
+/** Newest first by (created_at, id): every history-like list. */
+export function newestFirstConnection<T extends { createdAt: Date; id: string }>(
+  args: ConnectionArgs,
+  columns: { createdAt: PgColumn; id: PgColumn },
+  fetch: (page: KeysetPage) => Promise<T[]>,
+): Promise<Connection<T>> {
+  return keysetConnection<T>(
+    args,
+    {
+      key: columns.createdAt,
+      id: columns.id,
+      descending: true,
+      cursorOf: (row) => encodeCursor(row),
+      parse(cursor) {
+        const key = decodeCursor(cursor);
+        // An ISO string, not a Date: postgres.js cannot serialize a Date bound into a raw `sql` fragment.
+        return key && { key: sql`${key.createdAt.toISOString()}::timestamptz`, id: key.id };
+      },
+    },
+    fetch,
+  );
 }
