@@ -198,9 +198,14 @@ describe('the git repository', () => {
     const stored = await putBytes(store, Buffer.from('second\n'), { deviceName: 'pushed' });
     const commit = stored.ref.split(':')[0]!;
     let pushed = '';
-    for (let i = 0; i < 50 && pushed !== commit; i++) {
+    // The push runs in the background; until it lands the remote has no branch and rev-parse fails.
+    for (let i = 0; i < 150 && pushed !== commit; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      pushed = gitOut(remote, ['rev-parse', '--verify', '-q', 'refs/heads/main']).trim();
+      try {
+        pushed = gitOut(remote, ['rev-parse', '--verify', '-q', 'refs/heads/main']).trim();
+      } catch {
+        pushed = '';
+      }
     }
 
     assert.equal(pushed, commit);
