@@ -104,6 +104,8 @@ describe('dashboard', () => {
     await binaryRow.click();
     const viewer = page.getByTestId('backup-viewer');
     await viewer.waitFor({ timeout: 10_000 });
+    // The viewer shows "Loading…" until the backup's metadata arrives.
+    await viewer.getByText('Binary file — download only').waitFor({ timeout: 10_000 });
 
     assert.match((await binaryRow.textContent()) ?? '', /Binary/);
     assert.match((await binaryRow.textContent()) ?? '', /Binary file — download only/);

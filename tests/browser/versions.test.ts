@@ -182,6 +182,15 @@ describe('versions, search and account', () => {
       { timeout: 30_000 },
     );
 
+    // Both load after the page: wait for their values rather than reading whatever is there first.
+    await page
+      .getByTestId('signed-in-user')
+      .filter({ hasText: /^admin$/ })
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('device-count')
+      .filter({ hasText: new RegExp(`^${deviceCount}$`) })
+      .waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('signed-in-user').textContent(), 'admin');
     assert.equal(await page.getByTestId('device-count').textContent(), String(deviceCount));
     assert.match((await page.getByTestId('live-indicator').textContent()) ?? '', /live/);
