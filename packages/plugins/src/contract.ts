@@ -82,6 +82,8 @@ export interface BackupPlugin {
   description: string;
   isBinary: boolean;
   transport: TransportKind;
+  /** The Oxidized model whose stored output this plugin reproduces byte for byte (`ios`, `junos`, …). */
+  oxidizedModel?: string;
   options: readonly PluginOption[];
   collect(ctx: CollectContext): Promise<Artefact>;
 }

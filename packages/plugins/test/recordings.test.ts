@@ -28,7 +28,7 @@ function assertChecks(text: string, checks: { pass: string[]; fail: string[] }):
 
 for (const simulation of await findSimulations(fixturesRoot)) {
   const recording = await loadRecording(simulation);
-  const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os as keyof typeof pluginKeyByOxidizedModel] ?? '');
+  const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os] ?? '');
   if (!plugin) continue;
 
   describe(`${recording.name} through ${plugin.key}`, () => {

@@ -1,20 +1,14 @@
 /**
  * Which plugin stores the same config as which Oxidized model: recorded sessions live in folders named
- * after the Oxidized model, and the replay runner and the demo fleet pick the plugin from this map.
+ * after the Oxidized model, and the replay runner and the demo fleet pick the plugin from this map. Derived
+ * from each plugin's `oxidizedModel`, so a new vendor file is the only place to name its model.
  */
-export const pluginKeyByOxidizedModel = {
-  ios: 'cisco_ios',
-  nxos: 'cisco_nxos',
-  asa: 'cisco_asa',
-  eos: 'arista_eos',
-  junos: 'juniper_junos',
-  routeros: 'mikrotik_routeros',
-  fortigate: 'fortinet_fortigate',
-  aoscx: 'aruba_aoscx',
-  vyos: 'vyos',
-} as const satisfies Record<string, string>;
+import { plugins } from '../registry.js';
+
+export const pluginKeyByOxidizedModel: Readonly<Record<string, string>> = Object.fromEntries(
+  plugins.flatMap((plugin) => (plugin.oxidizedModel ? [[plugin.oxidizedModel, plugin.key]] : [])),
+);
 
 export function pluginKeyForModel(model: string): string | undefined {
-  const byModel: Readonly<Record<string, string>> = pluginKeyByOxidizedModel;
-  return Object.hasOwn(byModel, model) ? byModel[model] : undefined;
+  return Object.hasOwn(pluginKeyByOxidizedModel, model) ? pluginKeyByOxidizedModel[model] : undefined;
 }

@@ -47,6 +47,8 @@ export interface ShellPluginDefinition {
   key: string;
   friendlyName: string;
   description: string;
+  /** The Oxidized model whose output this plugin reproduces (recordings live in a folder of that name). */
+  oxidizedModel: string;
   /** `ssh-exec` runs each command on its own exec channel: no prompt, echo or post-login commands. */
   transport?: 'ssh-shell' | 'ssh-exec';
   prompt: RegExp;
@@ -89,6 +91,7 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     description: definition.description,
     isBinary: false,
     transport: definition.transport ?? 'ssh-shell',
+    oxidizedModel: definition.oxidizedModel,
     options: [],
     definition,
     collect: (ctx) => collectText(definition, ctx),

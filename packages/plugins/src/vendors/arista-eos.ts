@@ -8,6 +8,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const aristaEosPlugin = defineShellPlugin({
   key: 'arista_eos',
+  oxidizedModel: 'eos',
   friendlyName: 'Arista EOS',
   description: 'Running config plus inventory header, over an SSH shell.',
   prompt: /^.+[#>]$/m,

@@ -4,6 +4,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const arubaAoscxPlugin = defineShellPlugin({
   key: 'aruba_aoscx',
+  oxidizedModel: 'aoscx',
   friendlyName: 'Aruba AOS-CX',
   description: 'Running config plus version, environment, module, transceiver and system header, over an SSH shell.',
   // SSH prompts may start with `\r`; telnet-style ones are wrapped in VT100 cursor moves.

@@ -8,6 +8,7 @@ import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js'
 
 export const ciscoAsaPlugin = defineShellPlugin({
   key: 'cisco_asa',
+  oxidizedModel: 'asa',
   friendlyName: 'Cisco ASA',
   description: 'Running config (every context in multiple-context mode) plus version and inventory header, over SSH.',
   // ASA redraws its prompt after a `\r`.

@@ -7,6 +7,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const ciscoIosPlugin = defineShellPlugin({
   key: 'cisco_ios',
+  oxidizedModel: 'ios',
   friendlyName: 'Cisco IOS / IOS-XE',
   description: 'Running config plus version, VTP and inventory header, over an SSH shell.',
   prompt: /^([\w.@()-]+[#>]\s?)$/m,

@@ -4,6 +4,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const ciscoNxosPlugin = defineShellPlugin({
   key: 'cisco_nxos',
+  oxidizedModel: 'nxos',
   friendlyName: 'Cisco NX-OS',
   description: 'Running config plus version and inventory header, over an SSH shell.',
   prompt: /^(\r?[\w.@_()-]+[#]\s?)$/m,

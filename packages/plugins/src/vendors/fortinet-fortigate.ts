@@ -8,6 +8,7 @@ const volatileStatus =
 
 export const fortinetFortigatePlugin = defineShellPlugin({
   key: 'fortinet_fortigate',
+  oxidizedModel: 'fortigate',
   friendlyName: 'Fortinet FortiGate',
   description: 'Full configuration plus status, hardware and transceiver header, over an SSH shell.',
   prompt: /^(\(\w\) )?([-\w.~]+(\(\w+\))?(\s\(\S+\))?\s?[#>$]\s?)$/m,

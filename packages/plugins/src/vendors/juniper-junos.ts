@@ -4,6 +4,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const juniperJunosPlugin = defineShellPlugin({
   key: 'juniper_junos',
+  oxidizedModel: 'junos',
   friendlyName: 'Juniper Junos',
   description: 'Configuration (`display omit`) plus version, hardware and licence header, over SSH exec.',
   // Exec mode never sees a prompt; this is the CLI prompt, for the prompt tests and shell fallbacks.

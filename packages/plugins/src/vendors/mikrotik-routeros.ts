@@ -14,6 +14,7 @@ function withoutRuntimeFields(output: string): string {
 
 export const mikrotikRouterosPlugin = defineShellPlugin({
   key: 'mikrotik_routeros',
+  oxidizedModel: 'routeros',
   friendlyName: 'MikroTik RouterOS',
   description: '`/export` plus resource, package and history header, over SSH exec.',
   // Exec mode never sees a prompt; this is the CLI prompt, for the prompt tests and shell fallbacks.

@@ -7,6 +7,7 @@ import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const vyosPlugin = defineShellPlugin({
   key: 'vyos',
+  oxidizedModel: 'vyos',
   friendlyName: 'VyOS',
   description: 'Configuration as set commands plus version and recent commits header, over an SSH shell.',
   // `user@host:~$ ` in the shell, `user@host> ` in op mode.
