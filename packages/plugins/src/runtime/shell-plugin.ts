@@ -5,7 +5,7 @@
  * cleanup, and the results are concatenated with no separator.
  */
 import type { Algorithms } from 'ssh2';
-import type { BackupPlugin, CollectContext, DeviceTarget, TextArtefact } from '../contract.js';
+import type { BackupPlugin, CollectContext, DeviceTarget, PluginOption, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { connectSsh } from '../transports/ssh-connection.js';
 import { execCommand } from '../transports/ssh-exec.js';
@@ -41,6 +41,17 @@ export interface PostSession {
   rawOutputOf(command: string): string | undefined;
   /** Prefixes every line with the OS's comment marker. */
   comment(text: string): string;
+  /** The device being collected (its options select variants, its password feeds commands that need it). */
+  target: DeviceTarget;
+}
+
+/** What a `login` step may do right after the first prompt (Oxidized `post_login` blocks). */
+export interface LoginSession {
+  /** Types a line and waits for `prompt` (default: the OS prompt); returns the raw answer. */
+  run(command: string, prompt?: RegExp): Promise<string>;
+  /** Types a line without waiting (a command whose answer the next `run` reads). */
+  send(command: string): void;
+  target: DeviceTarget;
 }
 
 export interface ShellPluginDefinition {
@@ -71,6 +82,15 @@ export interface ShellPluginDefinition {
   maskSecrets?: (output: string, tools: CleanTools) => string;
   /** The config with volatile lines dropped, for deciding whether a change matters. */
   significantChanges?: (config: string) => string;
+  /**
+   * Custom steps after the first prompt, instead of `enable` (privilege changes that send without waiting,
+   * or use the login password); `postLogin` commands still run after it.
+   */
+  login?: (session: LoginSession) => Promise<void>;
+  /** What ends a typed line (default `\n`; some CLIs need `\r\n`). */
+  newline?: string;
+  /** Per-device options (Oxidized node vars), read from `target.options`. */
+  options?: readonly PluginOption[];
   /** Typed without waiting before disconnecting. */
   logout?: readonly string[];
   /** Algorithm lists for old devices (legacy kex, ciphers, host key types). */
@@ -92,7 +112,7 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     isBinary: false,
     transport: definition.transport ?? 'ssh-shell',
     oxidizedModel: definition.oxidizedModel,
-    options: [],
+    options: definition.options ?? [],
     definition,
     collect: (ctx) => collectText(definition, ctx),
   } satisfies ShellPlugin;
@@ -181,6 +201,7 @@ async function runPost(
       return index === -1 ? undefined : raws[index];
     },
     comment: (text) => commentLines(text, definition.commentPrefix),
+    target: ctx.target,
   });
 }
 
@@ -206,10 +227,22 @@ async function runShell(
   commands: readonly ShellCommand[],
   ctx: CollectContext,
 ): Promise<SessionOutputs> {
-  const shell = await openShell(client, ctx, { prompt: definition.prompt, expects: definition.expects });
+  const shell = await openShell(client, ctx, {
+    prompt: definition.prompt,
+    expects: definition.expects,
+    newline: definition.newline,
+  });
   try {
     await shell.waitForPrompt();
-    await enterPrivilegedMode(definition, shell, ctx.target);
+    if (definition.login) {
+      await definition.login({
+        run: (command, prompt) => shell.run(command, prompt),
+        send: (command) => shell.send(command),
+        target: ctx.target,
+      });
+    } else {
+      await enterPrivilegedMode(definition, shell, ctx.target);
+    }
     for (const command of definition.postLogin ?? []) await shell.run(command);
     const raws: string[] = [];
     for (const spec of commands) {
@@ -233,4 +266,25 @@ async function enterPrivilegedMode(
   if (!definition.enable || !target.enablePassword) return;
   await shell.run(definition.enable.command, definition.enable.passwordPrompt);
   await shell.run(target.enablePassword);
+}
+
+/**
+ * Oxidized's `enable` node var for plugins that take it: the option `enable=true` enters privileged mode
+ * without a password; the device's enable password, when set, is sent at the password prompt.
+ */
+export const enableOption: PluginOption = {
+  key: 'enable',
+  description: '"true" to enter privileged mode without a password (the enable password is used when set)',
+  required: false,
+};
+
+/** `false` (stay), `true` (enable without a password) or the password to give; like Oxidized's `vars(:enable)`. */
+export function enableVar(target: DeviceTarget): boolean | string {
+  if (target.enablePassword) return target.enablePassword;
+  return target.options.enable?.trim().toLowerCase() === 'true';
+}
+
+/** A boolean plugin option (`true`/`yes`/`1`), for Oxidized vars such as `cumulus_use_nvue`. */
+export function booleanOption(target: DeviceTarget, key: string): boolean {
+  return ['true', 'yes', '1'].includes(target.options[key]?.trim().toLowerCase() ?? '');
 }
