@@ -6,14 +6,19 @@ import type { BackupPlugin } from './contract.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
+import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
+import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
+import { garderosGrsPlugin } from './vendors/garderos-grs.js';
+import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { noopPlugin } from './vendors/noop.js';
+import { perlePlugin } from './vendors/perle-os.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { vyosPlugin } from './vendors/vyos.js';
@@ -33,6 +38,12 @@ export const plugins: readonly BackupPlugin[] = [
   mikrotikRouterOsBinaryPlugin,
   sftpFilePlugin,
   tftpFilePlugin,
+  // Oxidized models added from their recordings (issue 10).
+  broadcomEfosPlugin,
+  h3cComwarePlugin,
+  cienaSaos10Plugin,
+  garderosGrsPlugin,
+  perlePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -60,3 +60,27 @@ export function takeWhile<T>(items: readonly T[], keep: (item: T) => boolean): T
   const stop = items.findIndex((item) => !keep(item));
   return stop === -1 ? [...items] : items.slice(0, stop);
 }
+
+/** A pattern with Ruby's line semantics (`^`/`$` at every line), tested without moving `lastIndex`. */
+function rubyLineTest(pattern: string | RegExp): (line: string) => boolean {
+  if (typeof pattern === 'string') return (line) => line.includes(pattern);
+  const flags = pattern.flags.replace(/[gy]/g, '');
+  const regex = new RegExp(pattern.source, flags.includes('m') ? flags : `${flags}m`);
+  return (line) => regex.test(line);
+}
+
+/** Lines (with their `\n`) matching none of `patterns`: strings match as substrings (Oxidized `reject_lines`). */
+export function rejectLines(text: string, patterns: readonly (string | RegExp)[]): string {
+  const tests = patterns.map(rubyLineTest);
+  return linesOf(text)
+    .filter((line) => !tests.some((test) => test(line)))
+    .join('');
+}
+
+/** Lines (with their `\n`) matching any of `patterns` (Oxidized `keep_lines`). */
+export function keepLines(text: string, patterns: readonly (string | RegExp)[]): string {
+  const tests = patterns.map(rubyLineTest);
+  return linesOf(text)
+    .filter((line) => tests.some((test) => test(line)))
+    .join('');
+}

@@ -31,6 +31,18 @@ export interface ShellCommand {
   volatile?: boolean;
   /** Another command to run instead when the raw output matches `ifOutputMatches` (older OS releases). */
   fallback?: { ifOutputMatches: RegExp; command: string };
+  /**
+   * Decided just before the command would run, from the answers so far (Oxidized `cmd …, if: -> { … }`,
+   * e.g. `config global` only when `get system status` said VDOMs are on); a skipped command adds nothing.
+   */
+  runIf?: (earlier: EarlierOutputs) => boolean;
+}
+
+/** What a `runIf` condition may look at: the device and the raw answers of the commands run before it. */
+export interface EarlierOutputs {
+  target: DeviceTarget;
+  /** The raw output of a command listed in `commands` (undefined when it was skipped or has not run yet). */
+  rawOutputOf(command: string): string | undefined;
 }
 
 /** What a `post` step may do: run more commands on the same session and read earlier outputs. */
@@ -43,6 +55,8 @@ export interface PostSession {
   comment(text: string): string;
   /** The device being collected (its options select variants, its password feeds commands that need it). */
   target: DeviceTarget;
+  /** Whether secrets are scrubbed, for devices that hide them themselves when asked (RouterOS `hide-sensitive`). */
+  scrubSecrets: boolean;
 }
 
 /** What a `login` step may do right after the first prompt (Oxidized `post_login` blocks). */
@@ -144,7 +158,11 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
       definition.transport === 'ssh-exec'
         ? await runExec(definition, connection.client, commands, ctx)
         : await runShell(definition, connection.client, commands, ctx);
-    const outputs = commands.map((spec, i) => processCommandOutput(definition, spec, raws[i] ?? '', ctx.scrubSecrets));
+    // A command skipped by its `runIf` has no raw output and adds nothing, not even its cleanup's header.
+    const outputs = commands.map((spec, i) => {
+      const raw = raws[i];
+      return raw === undefined ? '' : processCommandOutput(definition, spec, raw, ctx.scrubSecrets);
+    });
     if (post !== undefined) outputs.push(post);
     return {
       kind: 'text',
@@ -177,16 +195,40 @@ function commandFor(spec: ShellCommand, ctx: CollectContext): string {
 
 type Client = Awaited<ReturnType<typeof connectSsh>>['client'];
 
-/** Raw outputs in `commands` order, and what the `post` step returned (undefined when there is none). */
+/** Raw outputs in `commands` order (undefined for a skipped one), and what the `post` step returned. */
 interface SessionOutputs {
-  raws: string[];
+  raws: (string | undefined)[];
   post: string | undefined;
+}
+
+function earlierOutputs(
+  commands: readonly ShellCommand[],
+  raws: readonly (string | undefined)[],
+  target: DeviceTarget,
+): EarlierOutputs {
+  return {
+    target,
+    rawOutputOf(command) {
+      const index = commands.findIndex((spec) => spec.command === command);
+      return index === -1 ? undefined : raws[index];
+    },
+  };
+}
+
+/** False when the command's `runIf` says to skip it, given what ran before it. */
+function shouldRun(
+  spec: ShellCommand,
+  commands: readonly ShellCommand[],
+  raws: readonly (string | undefined)[],
+  ctx: CollectContext,
+): boolean {
+  return spec.runIf?.(earlierOutputs(commands, raws, ctx.target)) ?? true;
 }
 
 async function runPost(
   definition: ShellPluginDefinition,
   commands: readonly ShellCommand[],
-  raws: readonly string[],
+  raws: readonly (string | undefined)[],
   ctx: CollectContext,
   runRaw: (command: string) => Promise<string>,
 ): Promise<string | undefined> {
@@ -196,12 +238,10 @@ async function runPost(
       ctx.progress({ message: `running ${command}` });
       return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets);
     },
-    rawOutputOf(command) {
-      const index = commands.findIndex((spec) => spec.command === command);
-      return index === -1 ? undefined : raws[index];
-    },
+    rawOutputOf: earlierOutputs(commands, raws, ctx.target).rawOutputOf,
     comment: (text) => commentLines(text, definition.commentPrefix),
     target: ctx.target,
+    scrubSecrets: ctx.scrubSecrets,
   });
 }
 
@@ -211,8 +251,12 @@ async function runExec(
   commands: readonly ShellCommand[],
   ctx: CollectContext,
 ): Promise<SessionOutputs> {
-  const raws: string[] = [];
+  const raws: (string | undefined)[] = [];
   for (const spec of commands) {
+    if (!shouldRun(spec, commands, raws, ctx)) {
+      raws.push(undefined);
+      continue;
+    }
     ctx.progress({ message: `running ${spec.command}` });
     const raw = await execCommand(client, commandFor(spec, ctx), ctx);
     raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
@@ -244,8 +288,12 @@ async function runShell(
       await enterPrivilegedMode(definition, shell, ctx.target);
     }
     for (const command of definition.postLogin ?? []) await shell.run(command);
-    const raws: string[] = [];
+    const raws: (string | undefined)[] = [];
     for (const spec of commands) {
+      if (!shouldRun(spec, commands, raws, ctx)) {
+        raws.push(undefined);
+        continue;
+      }
       ctx.progress({ message: `running ${spec.command}` });
       const raw = await shell.run(commandFor(spec, ctx));
       raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
@@ -288,3 +336,27 @@ export function enableVar(target: DeviceTarget): boolean | string {
 export function booleanOption(target: DeviceTarget, key: string): boolean {
   return ['true', 'yes', '1'].includes(target.options[key]?.trim().toLowerCase() ?? '');
 }
+
+/**
+ * Oxidized's usual enable step as a `login`: `enable=true` types the command alone; an enable password
+ * types it, waits for `passwordPrompt`, then types the password.
+ */
+export function enableLogin(command = 'enable', passwordPrompt = /^[pP]assword:/): ShellPluginDefinition['login'] {
+  return async ({ run, target }) => {
+    const enable = enableVar(target);
+    if (enable === true) await run(command);
+    else if (enable) {
+      await run(command, passwordPrompt);
+      await run(enable);
+    }
+  };
+}
+
+/**
+ * Oxidized's `clean :escape_codes`: ANSI CSI sequences and `ESC =` / `ESC >`, with a carriage return on
+ * either side, removed from the buffer as it arrives (CLIs that colour or redraw their prompt).
+ */
+export const escapeCodesExpect: ShellExpect = {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
+  pattern: /\r?\x1b(?:\[[0-?]*[ -/]*[@-~]|[=>])\r?/g,
+};
