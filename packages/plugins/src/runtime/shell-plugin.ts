@@ -17,6 +17,8 @@ export interface CleanTools {
   comment(text: string): string;
   /** The command that produced the output. */
   command: string;
+  /** The device being collected, for cleanups that depend on its options (Oxidized node vars). */
+  target?: DeviceTarget;
 }
 
 export interface ShellCommand {
@@ -138,10 +140,12 @@ export function processCommandOutput(
   spec: ShellCommand,
   raw: string,
   scrubSecrets: boolean,
+  target?: DeviceTarget,
 ): string {
   const tools: CleanTools = {
     command: spec.command,
     comment: (text) => commentLines(text, definition.commentPrefix),
+    target,
   };
   let output = definition.cleanAll ? definition.cleanAll(raw, tools) : raw;
   if (scrubSecrets && definition.maskSecrets) output = definition.maskSecrets(output, tools);
@@ -161,7 +165,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
     // A command skipped by its `runIf` has no raw output and adds nothing, not even its cleanup's header.
     const outputs = commands.map((spec, i) => {
       const raw = raws[i];
-      return raw === undefined ? '' : processCommandOutput(definition, spec, raw, ctx.scrubSecrets);
+      return raw === undefined ? '' : processCommandOutput(definition, spec, raw, ctx.scrubSecrets, ctx.target);
     });
     if (post !== undefined) outputs.push(post);
     return {
@@ -236,7 +240,7 @@ async function runPost(
   return definition.post({
     async run(command) {
       ctx.progress({ message: `running ${command}` });
-      return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets);
+      return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets, ctx.target);
     },
     rawOutputOf: earlierOutputs(commands, raws, ctx.target).rawOutputOf,
     comment: (text) => commentLines(text, definition.commentPrefix),
