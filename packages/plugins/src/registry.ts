@@ -12,14 +12,20 @@ import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
+import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
+import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
+import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
 import { perlePlugin } from './vendors/perle-os.js';
+import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
+import { smartbytePlugin } from './vendors/smartbyte-os.js';
+import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { vyosPlugin } from './vendors/vyos.js';
 
@@ -44,6 +50,12 @@ export const plugins: readonly BackupPlugin[] = [
   cienaSaos10Plugin,
   garderosGrsPlugin,
   perlePlugin,
+  quantaQuantaosPlugin,
+  nvidiaOnyxPlugin,
+  fsFsosPlugin,
+  smartbytePlugin,
+  netgearPlugin,
+  sonicwallSonicosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -1,0 +1,55 @@
+/**
+ * Netgear managed switches (ProSAFE / M-series CLI). Same commands and stored bytes as Oxidized's `netgear`
+ * model: each command's output under a `!COMMAND:` line, version and boot variables commented.
+ */
+import { linesOf } from '../runtime/cleanup.js';
+import { defineShellPlugin, enableLogin, enableOption, escapeCodesExpect } from '../runtime/shell-plugin.js';
+
+export const netgearPlugin = defineShellPlugin({
+  key: 'netgear_os',
+  oxidizedModel: 'netgear',
+  friendlyName: 'Netgear managed switch',
+  description: 'Running config plus version and boot variables, over an SSH shell.',
+  prompt: /^\(?[\w \-+.]+\)? ?[#>] ?$/m,
+  commentPrefix: '!',
+  options: [enableOption],
+  expects: [
+    escapeCodesExpect,
+    // The pager of `show version` on old models: space for more.
+    { pattern: /^--More--(?: or \(q\)uit)?$/m, send: ' ' },
+  ],
+  login: enableLogin('enable', /[pP]assword:\s?$/),
+  postLogin: ['terminal length 0'],
+  // `quit` may ask whether to save unsaved changes: nothing was changed here, so no.
+  logout: ['quit', 'n'],
+  // A `COMMAND:` header, then the output without the command echo and the trailing prompt.
+  cleanAll: (output, { comment, command }) => comment(`COMMAND: ${command}\n`) + linesOf(output).slice(1, -1).join(''),
+  maskSecrets: (output) =>
+    output
+      // Passwords and encrypted passwords.
+      .replace(/password (\S+)/g, 'password <hidden>')
+      .replace(/encrypted (\S+)/g, 'encrypted <hidden>')
+      // SNMP communities, alone or followed by access and view.
+      .replace(/snmp-server community (\S+)$/gm, 'snmp-server community <hidden>')
+      .replace(/snmp-server community (\S+) (\S+) (\S+)/g, 'snmp-server community $1 $2 <hidden>'),
+  commands: [
+    {
+      command: 'show version',
+      // The clock, which changes on every run.
+      clean: (output, { comment }) => comment(output.replace(/(Current Time\.+ ).*/g, '$1 <removed>')),
+    },
+    { command: 'show bootvar', clean: (output, { comment }) => comment(output) },
+    {
+      command: 'show running-config',
+      clean: (output) =>
+        output
+          // Uptime and clocks printed in the config header.
+          .replace(/(System Up Time:?\s+).*/g, '$1 <removed>')
+          .replace(/(Current SNTP Synchronized Time:).*/g, '$1 <removed>')
+          .replace(/(Current System Time:).*/g, '$1 <removed>')
+          // Lone backspaces the CLI leaves between lines.
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what the device sends.
+          .replace(/(?:\r?\n)?\x08(?:\r?\n)?/g, '\n'),
+    },
+  ],
+});
