@@ -1,9 +1,19 @@
 /**
- * Cisco IOS and IOS-XE. Same commands and stored bytes as Oxidized's `ios` model: a `! `-commented header
- * from show version / vtp status / inventory, then the running config.
+ * Cisco IOS and IOS-XE (switches, routers, C9800 wireless controllers). Same commands and stored bytes as
+ * Oxidized's `ios` model: a `! `-commented header from show version / vtp status / inventory, then the
+ * running config. Node vars as options: `enable`, `ios_rbac` (`show running-config view full`) and
+ * `output_store_mode` (`on_significant` keeps the unattributed "Last configuration change" line).
  */
-import { cutBoth, linesOf, prefixEachLine } from '../runtime/cleanup.js';
-import { defineShellPlugin } from '../runtime/shell-plugin.js';
+import { cutBoth, cutHead, linesOf, prefixEachLine, rejectLines } from '../runtime/cleanup.js';
+import {
+  booleanOption,
+  type CleanTools,
+  defineShellPlugin,
+  enableLogin,
+  enableOption,
+} from '../runtime/shell-plugin.js';
+
+const runningConfig = 'show running-config';
 
 export const ciscoIosPlugin = defineShellPlugin({
   key: 'cisco_ios',
@@ -12,15 +22,25 @@ export const ciscoIosPlugin = defineShellPlugin({
   description: 'Running config plus version, VTP and inventory header, over an SSH shell.',
   prompt: /^([\w.@()-]+[#>]\s?)$/m,
   commentPrefix: '! ',
-  expects: [
-    // A pager that `terminal length 0` did not silence (some AAA setups reset it): press space, drop the prompt.
-    { pattern: /^ ?--More-- ?(?![\s\S])/m, send: ' ' },
-    // The backspaces IOS draws to erase `--More--` after the keypress.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what IOS sends.
-    { pattern: /\x08+ +\x08+/g },
+  options: [
+    enableOption,
+    {
+      key: 'ios_rbac',
+      description: '"true" when the login sees a role-based CLI view: reads `show running-config view full`',
+      required: false,
+    },
+    {
+      key: 'output_store_mode',
+      description: '"on_significant" keeps the "! Last configuration change" line even when no user is named',
+      required: false,
+    },
   ],
-  enable: { command: 'enable', passwordPrompt: /^[pP]assword:/ },
-  postLogin: ['terminal length 0', 'terminal width 0'],
+  // Oxidized sets the terminal up first and enters privileged mode after (the `enable` macro comes last).
+  async login(session) {
+    await session.run('terminal length 0');
+    await session.run('terminal width 0');
+    await enableLogin('enable', /password/i)?.(session);
+  },
   logout: ['exit'],
   cleanAll(output) {
     // Error lines of commands that some models lack, so one config layout fits every device.
@@ -29,6 +49,9 @@ export const ciscoIosPlugin = defineShellPlugin({
     return cutBoth(withoutErrors);
   },
   maskSecrets: maskIosSecrets,
+  significantChanges: (config) =>
+    // Save and change timestamps: a save without a change is not a change.
+    rejectLines(config, [/^! (Last|No) configuration change (at|since)/, '! NVRAM config last updated at']),
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(summariseVersion(output)) },
     {
@@ -41,51 +64,44 @@ export const ciscoIosPlugin = defineShellPlugin({
       },
     },
     { command: 'show inventory', clean: (output, { comment }) => comment(output) },
+    { command: runningConfig, when: (target) => !booleanOption(target, 'ios_rbac'), clean: cleanRunningConfig },
+    // A login bound to an RBAC view sees only part of the config unless it asks for the full view.
     {
-      command: 'show running-config',
-      clean(output) {
-        // The "Building configuration..." preamble lines, and ntp clock-period which drifts constantly.
-        const kept = linesOf(output)
-          .slice(3)
-          .filter((line) => !/^ntp clock-period /.test(line))
-          .join('');
-        return (
-          kept
-            // Size and change timestamps that differ on every save without any config change.
-            .replace(/^Current configuration : [^\n]*\n/gm, '')
-            // Values the device rewrites on its own (an expression MIB's evaluated value).
-            .replace(/^(snmp mib expression owner [^\n]*\n\s+expression) .+$/gm, '$1 <value removed>')
-            // auto-bw rewrites the tunnel bandwidth line continuously; keep only the auto-bw line.
-            .replace(
-              /^ tunnel mpls traffic-eng bandwidth[^\n]*\n+((?: [^\n]*\n+)*? tunnel mpls traffic-eng auto-bw)/gm,
-              '$1',
-            )
-        );
-      },
+      command: `${runningConfig} view full`,
+      when: (target) => booleanOption(target, 'ios_rbac'),
+      clean: cleanRunningConfig,
     },
   ],
 });
 
-/** Secret masks, with Oxidized's placeholders so stored configs compare equal across both tools. */
+function cleanRunningConfig(output: string, { target }: CleanTools): string {
+  // "Building configuration...", a blank line and "Current configuration : <size>" (cut by position), the NTP
+  // clock-period that drifts constantly, and the size line where it comes later.
+  let config = rejectLines(cutHead(output, 3), [/^ntp clock-period /, /^Current configuration : \S+/]);
+  if (target?.options.output_store_mode !== 'on_significant') {
+    // A change stamp that names no user moves on every reload or automatic change; keep only attributed ones.
+    config = rejectLines(config, [/^! (Last|No) configuration change (at|since)(?!.*\d+ by \S+$)/]);
+  }
+  // Oxidized also rewrites `tunnel mpls traffic-eng bandwidth … auto-bw` blocks, but its rule is written in
+  // extended (/x) mode, which drops the spaces from the pattern, so it never matches a config; nothing to do.
+  // The evaluated value of a custom SNMP expression OID, which the device rewrites on its own.
+  return config.replace(/^(\s+expression) \d+$/gm, '$1 <value removed>');
+}
+
+/** Secret masks, in Oxidized's order and with its placeholders, so stored configs compare equal across both. */
 function maskIosSecrets(config: string): string {
   return (
     config
       // SNMP communities are passwords.
       .replace(/^(snmp-server community).*/gm, '$1 <configuration removed>')
-      // The community in a trap/inform host line. Kept to one line: Oxidized's version of this rule lets
-      // `\s` run across newlines and leaves the communities of every later host line in place.
-      .replace(
-        /^(snmp-server host \S+(?: vrf \S+)?(?: informs| traps)?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) +\S+(.*)$/gm,
-        '$1 <secret hidden>$2',
-      )
-      // RADIUS dynamic-authorization client keys (`server-key [0|7] KEY`), which Oxidized leaves visible.
-      .replace(/^(\s+client .*server-key(?: \d)?) \S+/gm, '$1 <secret hidden>')
+      // The community a v1/v2c trap or inform host is sent with.
+      .replace(/^(snmp-server host \S+( vrf \S+)?( informs?)?( version (1|2c))?) +\S+( .*)?/gm, '$1 <secret hidden>$6')
       // Local user and enable passwords (type 0, 5, 7, 8, 9 alike).
       .replace(/^(username .+ (password|secret) \d) .+/gm, '$1 <secret hidden>')
       .replace(/^(enable (password|secret)( level \d+)? \d) .+/gm, '$1 <secret hidden>')
       // Line and sub-mode passwords.
-      .replace(/^(\s+(?:password|secret)) (?:\d )?\S+/gm, '$1 <secret hidden>')
-      // Wireless pre-shared keys.
+      .replace(/^( +(?:password|secret)) (?:\d )?\S+/gm, '$1 <secret hidden>')
+      // Wireless pre-shared keys (autonomous APs).
       .replace(/^(.*wpa-psk ascii \d) (\S+)/gm, '$1 <secret hidden>')
       // Type-7 keys are reversible.
       .replace(/^(.*key 7) (\d.+)/gm, '$1 <secret hidden>')
@@ -94,18 +110,35 @@ function maskIosSecrets(config: string): string {
       // IKE pre-shared keys, keeping the peer address.
       .replace(/^(crypto isakmp key) (\S+) (.*)/gm, '$1 <secret hidden> $3')
       // Routing protocol and first-hop-redundancy authentication keys.
-      .replace(/^(\s+ip ospf message-digest-key \d+ md5) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+ip ospf authentication-key) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+neighbor \S+ password) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+vrrp \d+ authentication text) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+standby \d+ authentication) .{1,8}$/gm, '$1 <secret hidden>')
-      .replace(/^(\s+standby \d+ authentication md5 key-string) .+?( timeout \d+)?$/gm, '$1 <secret hidden> $2')
+      .replace(/^( +ip ospf message-digest-key \d+ md5) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +ip ospf authentication-key) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +neighbor \S+ password) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +vrrp \d+ authentication text) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +standby \d+ authentication) .{1,8}$/gm, '$1 <secret hidden>')
+      .replace(/^( +standby \d+ authentication md5 key-string) .+?( timeout \d+)?$/gm, '$1 <secret hidden> $2')
       // Key-chain keys.
-      .replace(/^(\s+key-string) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +key-string) .+/gm, '$1 <secret hidden>')
       // The key line inside a `tacacs server` / `radius server` block.
-      .replace(/^((tacacs|radius) server [^\n]+\n(\s+[^\n]+\n)*\s+key) [^\n]+$/gm, '$1 <secret hidden>')
+      .replace(/^((tacacs|radius) server [^\n]+\n( +[^\n]+\n)* +key) [^\n]+$/gm, '$1 <secret hidden>')
       // PPP CHAP/PAP passwords.
-      .replace(/^(\s+ppp (chap|pap) password \d) .+/gm, '$1 <secret hidden>')
+      .replace(/^( +ppp (chap|pap) password \d) .+/gm, '$1 <secret hidden>')
+      // C9800 WLAN pre-shared keys.
+      .replace(/^( +security wpa psk set-key (?:ascii|hex) \d) (.*)$/gm, '$1 <secret hidden>')
+      // C9800 AP 802.1X supplicant passwords.
+      .replace(/^( +dot1x username \S+ password \d) (.*)$/gm, '$1 <secret hidden>')
+      // C9800 AP management user password and enable secret.
+      .replace(
+        /^( +mgmtuser username \S+ password \d) (.*) (secret \d) (.*)$/gm,
+        '$1 <secret hidden> $3 <secret hidden>',
+      )
+      // RADIUS dynamic-authorization client keys.
+      .replace(/^( +client \S+ server-key \d) (.*)$/gm, '$1 <secret hidden>')
+      // IS-IS domain authentication password.
+      .replace(/^( +domain-password) \S+ ?(.*)/gm, '$1 <secret hidden> $2')
+      // Pre-shared keys in IKEv2 keyrings and similar blocks.
+      .replace(/^( +pre-shared-key).*/gm, '$1 <configuration removed>')
+      // Any other server key (`radius-server … server-key`, `aaa server radius dynamic-author`).
+      .replace(/^(.*server-key(?: \d)?) \S+/gm, '$1 <secret hidden>')
   );
 }
 
@@ -131,6 +164,9 @@ const versionRules: VersionRule[] = [
   ],
 ];
 
+/** The processor line: chassis (`cisco ASR-920-24TZ-M`), CPU in parentheses (may hold spaces) and memory. */
+const chassisLine = /(\S+(?:\sseries)?)\s+(?:\(([\S ]+)\)\s+processor|\(revision[^)]+\)).*\s+with (\S+k) bytes/i;
+
 /** The `show version` header: first line, then one line per fact found (image, memory, chassis, CPU). */
 function summariseVersion(output: string): string {
   const lines = linesOf(output);
@@ -143,12 +179,10 @@ function summariseVersion(output: string): string {
       const match = pattern.exec(line);
       if (match) facts.push(format(match, slave));
     }
-    const chassis = /(\S+(?:\sseries)?)\s+(?:\((\S+)\)\s+processor|\(revision[^)]+\)).*\s+with (\S+k) bytes/i.exec(
-      line,
-    );
+    const chassis = chassisLine.exec(line);
     if (chassis) facts.push(...chassisFacts(chassis, lines[i + 1] ?? '', lines[i + 2] ?? '', slave, slaveSlot));
     // Board identity lines, kept verbatim (asset tracking wants them in the backup).
-    if (/^Motherboard (Assembly|Serial|Revision) Number\s*:/i.test(line)) facts.push(line);
+    if (line.startsWith('Motherboard')) facts.push(line);
     const image = /^System image file is "([^"]*)"$/.exec(line);
     if (image) facts.push(`Image: ${image[1]}`);
   });
@@ -169,9 +203,18 @@ function chassisFacts(
   const boardId = /processor board id (\S+)/i.exec(nextLine);
   if (boardId) facts.push(`Processor ID: ${boardId[1]}`);
   let cpuExtra = '';
-  if (new RegExp(`(cpu at |processor: |${cpu} processor,)`, 'i').test(lineAfter)) {
-    cpuExtra = prefixEachLine(lineAfter.replace(/implementation/g, 'impl'), ', ').replace(/\n$/, '');
+  if (cpuDetailLine(cpu).test(lineAfter)) {
+    cpuExtra = prefixEachLine(lineAfter.replace(/implementation/g, 'impl'), ', ').replace(/\r?\n$/, '');
   }
   facts.push(`CPU:${slave} ${cpu}${cpuExtra}${slaveSlot ? `, slot ${slaveSlot}` : ''}`);
   return facts;
+}
+
+/** The line that details the CPU; Oxidized puts the CPU name into the pattern as regex source. */
+function cpuDetailLine(cpu: string): RegExp {
+  try {
+    return new RegExp(`(cpu at |processor: |${cpu} processor,)`, 'i');
+  } catch {
+    return /(cpu at |processor: )/i;
+  }
 }

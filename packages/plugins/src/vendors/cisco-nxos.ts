@@ -1,4 +1,7 @@
-/** Cisco NX-OS. Same commands and stored bytes as Oxidized's `nxos` model. */
+/**
+ * Cisco NX-OS. Same commands and stored bytes as Oxidized's `nxos` model: a `! `-commented version and
+ * inventory header (plain `show inventory` on releases without `show inventory all`), then the running config.
+ */
 import { cutBoth, linesOf, takeWhile } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
@@ -7,47 +10,58 @@ export const ciscoNxosPlugin = defineShellPlugin({
   oxidizedModel: 'nxos',
   friendlyName: 'Cisco NX-OS',
   description: 'Running config plus version and inventory header, over an SSH shell.',
-  prompt: /^(\r?[\w.@_()-]+[#]\s?)$/m,
+  prompt: /^(\r?[\w.@_()-]+#\s?)$/m,
   commentPrefix: '! ',
   postLogin: ['terminal length 0'],
   logout: ['exit'],
-  cleanAll(output) {
-    // The echo and the prompt first (NX-OS draws the prompt after a lone `\r`), then the `\r`s of
-    // `\r\r\n` line ends.
-    return cutBoth(output).replace(/\r\n?/g, '\n');
-  },
+  // The command echo and the trailing prompt.
+  cleanAll: (output) => cutBoth(output),
   maskSecrets(config) {
     return (
       config
         // SNMP communities are passwords.
-        .replace(/^(snmp-server community).*/gm, '$1 <configuration removed>')
-        // SNMPv3 auth and priv keys.
-        .replace(/^(snmp-server user (\S+) (\S+) auth (\S+)) (\S+) (priv) (\S+)/gm, '$1 <configuration removed> ')
-        // Local user passwords.
-        .replace(/^(username \S+ password \d) (\S+)/gm, '$1 <secret hidden>')
-        // RADIUS shared key.
-        .replace(/^(radius-server key).*/gm, '$1 <secret hidden>')
+        .replace(/^(snmp-server community).*/gm, '$1 <secret hidden>')
+        // SNMPv3 auth and priv keys (localized or not), keeping the algorithms.
+        .replace(/^(snmp-server user \S+ \S+ auth \S+) \S+ (priv \S+) \S+ /gm, '$1 <secret hidden> $2 <secret hidden> ')
+        // The community (or v3 user) a trap host is sent with, keeping a UDP port after it.
+        .replace(/^(snmp-server host.*? )\S+( udp-port \d+)?$/gm, '$1<secret hidden>$2')
+        // Communities mapped to SNMPv3 contexts.
+        .replace(/^(snmp-server mib community-map) \S+ ?(.*)/gm, '$1 <secret hidden> $2')
+        // Typed passwords anywhere (users, BGP neighbours, OSPF, HSRP).
+        .replace(/(password \d+) (\S+)/g, '$1 <secret hidden>')
+        // RADIUS and TACACS+ shared keys, global and per host.
+        .replace(/^(radius-server .*key(?: \d+)?) \S+/gm, '$1 <secret hidden>')
+        .replace(/^(tacacs-server .*key(?: \d+)?) \S+/gm, '$1 <secret hidden>')
     );
   },
   commands: [
     {
       command: 'show version',
       clean(output, { comment }) {
-        const beforeUptime = takeWhile(linesOf(output), (line) => !/uptime/i.test(line));
-        // Free bootflash space changes with every file copied; uptime and reset history change by themselves.
-        return comment(beforeUptime.filter((line) => !/^\s+bootflash:/.test(line)).join(''));
+        // Uptime, reset history and free bootflash space change by themselves: keep what comes before them.
+        const stable = takeWhile(
+          linesOf(output),
+          (line) => !/uptime|bootflash:\s+\d+\skB|sysmgrcli_show_flash_size/i.test(line),
+        );
+        return comment(`${stable.join('')}\n`);
       },
     },
     {
       command: 'show inventory all',
-      // Releases without `all` answer with an error; plain `show inventory` lists the same modules there.
-      fallback: { ifOutputMatches: /% Invalid command/, command: 'show inventory' },
+      // Releases without `all` reject it; plain `show inventory` lists the modules there (without optics).
+      fallback: { ifOutputMatches: /^% Invalid .* at '\^' marker\./m, command: 'show inventory' },
       clean: (output, { comment }) => comment(output),
     },
     {
       command: 'show running-config',
-      // The generation timestamp, different on every run.
-      clean: (output) => output.replace(/^!Time:[^\n]*\n/gm, ''),
+      clean: (output) =>
+        output
+          // A `show run…` command line left in the output (an echo the cut missed) becomes a comment.
+          .replace(/^(show run.*)$/gm, '! $1')
+          // The generation timestamp, different on every run.
+          .replace(/^!Time:[^\n]*\n/gm, '')
+          // A prompt echoed inside the output (NX-OS redraws it on some releases).
+          .replace(/^[\w.@_()-]+#.*$/gm, ''),
     },
   ],
 });
