@@ -32,29 +32,34 @@ for (const simulation of await findSimulations(fixturesRoot)) {
   if (!plugin) continue;
 
   describe(`${recording.name} through ${plugin.key}`, () => {
-    if (recording.expectedOutput !== null) {
-      const expected = recording.expectedOutput;
-      it('stores exactly the expected config when secrets are kept', async () => {
-        const artefact = await collectFromRecording(plugin, recording);
+    // Each run collects with the options of the recording's options.yaml (Oxidized node vars).
+    for (const run of recording.runs) {
+      const { options } = run;
+      const suffix = run.name === null ? '' : ` (${run.name})`;
+      if (recording.expectedOutput !== null) {
+        const expected = recording.expectedOutput;
+        it(`stores exactly the expected config when secrets are kept${suffix}`, async () => {
+          const artefact = await collectFromRecording(plugin, recording, { options });
 
-        assert.equal(textOf(artefact), expected);
-      });
-    }
-    if (recording.secret) {
-      const checks = recording.secret;
-      it('hides every secret when scrubbing is on', async () => {
-        const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true });
+          assert.equal(textOf(artefact), expected);
+        });
+      }
+      if (recording.secret) {
+        const checks = recording.secret;
+        it(`hides every secret when scrubbing is on${suffix}`, async () => {
+          const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true, options });
 
-        assertChecks(textOf(artefact), checks);
-      });
-    }
-    if (recording.significantChanges) {
-      const checks = recording.significantChanges;
-      it('keeps only significant lines in the significant-changes view', async () => {
-        const artefact = await collectFromRecording(plugin, recording);
+          assertChecks(textOf(artefact), checks);
+        });
+      }
+      if (recording.significantChanges) {
+        const checks = recording.significantChanges;
+        it(`keeps only significant lines in the significant-changes view${suffix}`, async () => {
+          const artefact = await collectFromRecording(plugin, recording, { options });
 
-        assertChecks(textOf(artefact, 'significantText'), checks);
-      });
+          assertChecks(textOf(artefact, 'significantText'), checks);
+        });
+      }
     }
   });
 }

@@ -1,7 +1,9 @@
 /**
  * Reads a recorded device session (`<name>.simulation.yaml`) and the files beside it: the expected
- * `output.txt`, the `secret.yaml` and `significant_changes.yaml` checks, and the folder's `prompt.yaml`.
- * The format is described in fixtures/device-sessions/README.md.
+ * `output.txt`, the `secret.yaml` and `significant_changes.yaml` checks, the plugin options to collect it
+ * with (`options.yaml`), and the folder's `prompt.yaml`. A `<name>.custom_simulation.yaml` (a session that
+ * Oxidized runs from a model-specific spec with node vars set) pairs with `custom_output.txt`,
+ * `custom_options.yaml` and so on. The format is described in fixtures/device-sessions/README.md.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -23,9 +25,20 @@ export interface RegexChecks {
   fail: string[];
 }
 
+/** One way to collect a recording: the plugin options (Oxidized node vars) it is collected with. */
+export interface RecordingRun {
+  /** Shown in test names when a recording is collected more than one way; null for the only, plain run. */
+  name: string | null;
+  options: Record<string, string>;
+}
+
 export interface Recording {
-  /** `<folder>/<description>`, for test names and logs. */
+  /** `<folder>/<description>`, for test names and logs (`… (custom)` for a custom simulation). */
   name: string;
+  /** A `custom_simulation.yaml`: it only comes out right with the options of its `custom_options.yaml`. */
+  custom: boolean;
+  /** Every run must store `expectedOutput` and pass the checks; one run with no options by default. */
+  runs: RecordingRun[];
   /** The folder: Oxidized's model name (`ios`, `routeros`, …). */
   os: string;
   /** Banner and first prompt; null for exec-only devices. */
@@ -46,15 +59,19 @@ export interface PromptCases {
 }
 
 const simulationSuffix = '.simulation.yaml';
+const customSimulationSuffix = '.custom_simulation.yaml';
 
 export async function loadRecording(simulationPath: string): Promise<Recording> {
   const folder = dirname(simulationPath);
-  const description = basename(simulationPath, simulationSuffix);
+  const custom = simulationPath.endsWith(customSimulationSuffix);
+  const description = basename(simulationPath, custom ? customSimulationSuffix : simulationSuffix);
   const doc = parse(await readFile(simulationPath, 'utf8')) as { init_prompt?: unknown; commands?: unknown } | null;
   const { ordered, exchanges } = parseCommands(doc?.commands);
-  const sibling = (kind: string) => join(folder, `${description}.${kind}`);
+  const sibling = (kind: string) => join(folder, `${description}.${custom ? 'custom_' : ''}${kind}`);
   return {
-    name: `${basename(folder)}/${description}`,
+    name: `${basename(folder)}/${description}${custom ? ' (custom)' : ''}`,
+    custom,
+    runs: await readRuns(sibling('options.yaml')),
     os: basename(folder),
     initPrompt: typeof doc?.init_prompt === 'string' ? rubyUndump(doc.init_prompt) : null,
     ordered,
@@ -72,13 +89,17 @@ export async function loadPromptCases(folder: string): Promise<PromptCases | nul
   return { pass: strings(doc.pass), fail: strings(doc.fail), passWithExpect: strings(doc.pass_with_expect) };
 }
 
-/** Every `*.simulation.yaml` below `root`, one folder level deep (folder = OS), sorted for stable test order. */
+/**
+ * Every `*.simulation.yaml` and `*.custom_simulation.yaml` below `root`, one folder level deep (folder = OS),
+ * sorted for stable test order.
+ */
 export async function findSimulations(root: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     for (const file of await readdir(join(root, entry.name))) {
-      if (file.endsWith(simulationSuffix)) found.push(join(root, entry.name, file));
+      if (file.endsWith(simulationSuffix) || file.endsWith(customSimulationSuffix))
+        found.push(join(root, entry.name, file));
     }
   }
   return found.sort();
@@ -103,6 +124,29 @@ async function readChecks(path: string): Promise<RegexChecks | null> {
   if (text === null) return null;
   const doc = (parse(text) ?? {}) as Record<string, unknown>;
   return { pass: strings(doc.pass), fail: strings(doc.fail) };
+}
+
+/**
+ * `options.yaml`: either `options: { key: value }` (one run) or `runs: [{ name, options }]` (the same session
+ * collected several ways, e.g. under a node var's current and deprecated names). Values become strings.
+ */
+async function readRuns(path: string): Promise<RecordingRun[]> {
+  const text = await readOptional(path);
+  if (text === null) return [{ name: null, options: {} }];
+  const doc = (parse(text) ?? {}) as { options?: unknown; runs?: unknown };
+  if (!Array.isArray(doc.runs)) return [{ name: null, options: stringMap(doc.options) }];
+  return doc.runs.map((run: unknown, index) => {
+    const entry = (run ?? {}) as { name?: unknown; options?: unknown };
+    return {
+      name: typeof entry.name === 'string' ? entry.name : `run ${index + 1}`,
+      options: stringMap(entry.options),
+    };
+  });
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
 }
 
 async function readOptional(path: string): Promise<string | null> {

@@ -84,3 +84,13 @@ export function keepLines(text: string, patterns: readonly (string | RegExp)[]):
     .filter((line) => tests.some((test) => test(line)))
     .join('');
 }
+
+/**
+ * Every line without its trailing whitespace, joined by `\n`, with a final `\n` (Ruby
+ * `lines.map(&:rstrip).join("\n") + "\n"`): Ruby's whitespace is NUL, tab, LF, VT, FF, CR and space only.
+ */
+export function rstripLines(text: string): string {
+  return `${linesOf(text)
+    .map((line) => line.replace(/[\0\t\n\v\f\r ]+$/, ''))
+    .join('\n')}\n`;
+}

@@ -1,43 +1,70 @@
-/** Juniper Junos. Same commands and stored bytes as Oxidized's `junos` model (exec channel per command). */
-import { linesOf } from '../runtime/cleanup.js';
-import { defineShellPlugin } from '../runtime/shell-plugin.js';
+/**
+ * Juniper Junos. Same commands and stored bytes as Oxidized's `junos` model: version, hardware and licences
+ * as a `# `-commented header, the config, then one status that depends on the model `show version` names
+ * (fabric reachability on an MX960, virtual chassis on EX/QFX, chassis cluster on SRX). Each command runs on
+ * its own exec channel, so there is no prompt, echo or paging to deal with.
+ */
+import { linesOf, rstripLines } from '../runtime/cleanup.js';
+import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
+
+/** The one model-specific status Oxidized appends after the config (its `post` block). */
+async function modelStatus({ rawOutputOf, run, comment }: PostSession): Promise<string> {
+  const model = /^Model: (\S+)/m.exec(rawOutputOf('show version') ?? '')?.[1];
+  if (model === undefined) return '';
+  if (model === 'mx960') return comment(await run('show chassis fabric reachability'));
+  if (/^(ex22|ex3[34]|ex4|ex8|qfx)/.test(model)) return comment(await run('show virtual-chassis'));
+  if (!/^srx/.test(model)) return '';
+  const cluster = await run('show chassis cluster status');
+  // A standalone SRX answers with a one-line error: nothing worth keeping.
+  return linesOf(cluster).length <= 1 && cluster.includes('error:') ? '' : comment(cluster);
+}
 
 export const juniperJunosPlugin = defineShellPlugin({
   key: 'juniper_junos',
   oxidizedModel: 'junos',
   friendlyName: 'Juniper Junos',
-  description: 'Configuration (`display omit`) plus version, hardware and licence header, over SSH exec.',
+  description:
+    'Configuration (`display omit`) plus version, hardware and licence header, and the SRX cluster, EX/QFX virtual-chassis or MX960 fabric status, over SSH exec.',
   // Exec mode never sees a prompt; this is the CLI prompt, for the prompt tests and shell fallbacks.
   prompt: /^(\{\w+(:\w+)?\}\r?\n)?([\w.@()/:-]+[>#]\s?)$/m,
   transport: 'ssh-exec',
   commentPrefix: '# ',
   cleanAll(output) {
-    // Subscriber-scale counters change with load, not with configuration.
-    const scaled = output.replace(/ {2}scale-subscriber (\s+)(\d+)/g, '  scale-subscriber                <count>');
-    // Trailing blanks, which Junos pads table columns with.
-    return `${linesOf(scaled)
-      .map((line) => line.trimEnd())
-      .join('\n')}\n`;
+    // Subscriber-scale licence counters change with load, not with configuration.
+    const subscribers = output.replace(/ {2}scale-subscriber (\s+)(\d+)/g, '  scale-subscriber                <count>');
+    // vMX bandwidth licence counters, likewise.
+    const bandwidth = subscribers.replace(/VMX-BANDWIDTH\s+(\d+) (.*)/g, 'VMX-BANDWIDTH                  <count> $2');
+    // Trailing blanks, which Junos pads table columns with; the output always ends with one `\n`.
+    return rstripLines(bandwidth);
   },
   maskSecrets(config) {
     return (
       config
         // SNMP community names are passwords.
         .replace(/community (\S+) \{/g, 'community <hidden> {')
-        // `$N$` hashed secrets that Junos marks as SECRET-DATA.
+        // SSH public keys of users, which Junos marks as SECRET-DATA.
+        .replace(/(ssh-(rsa|dsa|ecdsa|ecdsa-sk|ed25519|ed25519-sk) )".*; ## SECRET-DATA/g, '<secret removed>')
+        // `$N$` hashed or encrypted secrets that Junos marks as SECRET-DATA.
         .replace(/ "\$\d\$\S+; ## SECRET-DATA/g, ' <secret removed>;')
+        // A cleartext password in an archive-site URL (`user:pass@host`), which Junos does not mark at all.
+        .replace(/((?:ftp|pasvftp|sftp|scp|https?):\/\/[^/@"]+):[^@"]+@/g, '$1:<secret removed>@')
     );
   },
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },
     { command: 'show chassis hardware', clean: (output, { comment }) => comment(output) },
-    { command: 'show system license', clean: (output, { comment }) => comment(output) },
+    {
+      command: 'show system license',
+      clean: (output, { comment }) =>
+        comment(
+          output
+            // FIB and RIB scale licence counters change with the table sizes.
+            .replace(/ {2}fib[-\s]scale\s+(\d+)/gi, '  fib-scale                       <count>')
+            .replace(/ {2}rib[-\s]scale\s+(\d+)/gi, '  rib-scale                       <count>'),
+        ),
+    },
     { command: 'show system license keys', clean: (output, { comment }) => comment(output) },
     { command: 'show configuration | display omit' },
-    {
-      command: 'show chassis cluster status',
-      // Only SRX clusters have a state worth keeping; standalone boxes and other models answer with an error.
-      clean: (output, { comment }) => (/error:/.test(output) ? '' : comment(output)),
-    },
   ],
+  post: modelStatus,
 });

@@ -16,6 +16,8 @@ export interface ReplayCollectOptions {
   password?: string;
   pinnedFingerprint?: string | null;
   dripIntervalMs?: number;
+  /** Plugin options (Oxidized node vars) for the target, e.g. from a recording's `options.yaml`. */
+  options?: Record<string, string>;
 }
 
 export function buildContext(port: number, options: ReplayCollectOptions = {}): CollectContext {
@@ -26,7 +28,7 @@ export function buildContext(port: number, options: ReplayCollectOptions = {}): 
       username: credentials.username,
       password: options.password ?? credentials.password,
       hostKeyFingerprint: options.pinnedFingerprint ?? null,
-      options: {},
+      options: options.options ?? {},
     },
     signal: new AbortController().signal,
     timeouts: { connectMs: 2000, idleMs: 2000, overallMs: 10_000, ...options.timeouts },
