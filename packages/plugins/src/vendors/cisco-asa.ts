@@ -3,8 +3,8 @@
  * inventory header, then the running config of the single context (plus the AnyConnect and DAP XML files it
  * refers to), or in multiple-context mode the system config followed by every context's config.
  */
-import { cutBoth, linesOf } from '../runtime/cleanup.js';
-import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
+import { cutBoth, linesOf, rejectLines } from '../runtime/cleanup.js';
+import { defineShellPlugin, enableOption, enableVar, type PostSession } from '../runtime/shell-plugin.js';
 
 export const ciscoAsaPlugin = defineShellPlugin({
   key: 'cisco_asa',
@@ -14,7 +14,16 @@ export const ciscoAsaPlugin = defineShellPlugin({
   // ASA redraws its prompt after a `\r`.
   prompt: /^\r*([\w.@()-/]+[#>]\s?)$/m,
   commentPrefix: '! ',
-  enable: { command: 'enable', passwordPrompt: /^[pP]assword:/ },
+  options: [enableOption],
+  // Oxidized types `enable` and then the password without waiting for the password prompt.
+  async login({ run, send, target }) {
+    const enable = enableVar(target);
+    if (enable === true) await run('enable');
+    else if (enable) {
+      send('enable');
+      await run(enable);
+    }
+  },
   postLogin: ['terminal pager 0'],
   logout: ['exit'],
   // The command echo and the trailing prompt.
@@ -25,24 +34,25 @@ export const ciscoAsaPlugin = defineShellPlugin({
     { command: 'show mode', clean: () => '' },
     {
       command: 'show version',
-      clean(output, { comment }) {
-        // The uptime line (`fw01 up 2 mins 28 secs`, `up 173 days 16 hours`), which changes every minute.
-        const kept = linesOf(output)
-          .filter((line) => !/(\s+up\s+\d+\s+)|(.*days.*)/.test(line))
-          .join('');
-        return comment(
-          kept
+      clean: (output, { comment }) =>
+        comment(
+          rejectLines(output, [
+            // The uptime line (`fw01 up 2 mins 28 secs`, `up 173 days 16 hours`), which changes every minute.
+            /(\s+up\s+\d+\s+)|(.*days.*)/,
             // When and by whom the config was last changed, and the boot time: they say nothing about the config.
-            .replace(/^Configuration has not been modified since last system restart.*\n/gm, '')
-            .replace(/^Configuration last modified by.*\n/gm, '')
-            .replace(/^Start-up time.*\n/gm, ''),
-        );
-      },
+            /^Configuration has not been modified since last system restart.*/,
+            /^Configuration last modified by.*/,
+            /^Start-up time.*/,
+          ]),
+        ),
     },
     { command: 'show inventory', clean: (output, { comment }) => comment(output) },
   ],
+  // The mode is read from the answer without its echo and prompt (a firewall may be named "multiple-…").
   post: (session) =>
-    (session.rawOutputOf('show mode') ?? '').includes('multiple') ? multipleContext(session) : singleContext(session),
+    cutBoth(session.rawOutputOf('show mode') ?? '').includes('multiple')
+      ? multipleContext(session)
+      : singleContext(session),
 });
 
 async function singleContext(session: PostSession): Promise<string> {
