@@ -4,7 +4,7 @@
  * answers those with the password.
  */
 import { cutBoth } from '../runtime/cleanup.js';
-import { defineShellPlugin } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
 
 export const aristaEosPlugin = defineShellPlugin({
   key: 'arista_eos',
@@ -13,7 +13,19 @@ export const aristaEosPlugin = defineShellPlugin({
   description: 'Running config plus inventory header, over an SSH shell.',
   prompt: /^.+[#>]$/m,
   commentPrefix: '! ',
-  enable: { command: 'enable', passwordPrompt: /[pP]assword:\s?$/ },
+  options: [enableOption],
+  // Privileged mode only when asked for (`enable=true` needs no password); only then is paging turned off too,
+  // as in Oxidized: the commands themselves say `| no-more`.
+  async login({ run, target }) {
+    const enable = enableVar(target);
+    if (enable === false) return;
+    if (enable === true) await run('enable', /^.+[#>]\s?$/);
+    else {
+      await run('enable', /[pP]assword:\s?$/);
+      await run(enable, /^.+[#>]\s?$/);
+    }
+    await run('terminal length 0');
+  },
   logout: ['exit'],
   // The command echo and the trailing prompt.
   cleanAll: (output) => cutBoth(output),
@@ -22,16 +34,16 @@ export const aristaEosPlugin = defineShellPlugin({
       config
         // SNMP communities are passwords.
         .replace(/^(snmp-server community).*/gm, '$1 <configuration removed>')
-        // The community a v1/v2c trap host is sent with. Oxidized's test data for EOS requires this mask
-        // (`snmp-server host 10.1.2.3 version 1 <secret hidden>`); the rule has the shape of its IOS one.
+        // The community (or v3 user) a trap or inform host is sent with.
         .replace(
-          /^(snmp-server host \S+(?: vrf \S+)?(?: informs| traps)?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) +\S+(.*)$/gm,
-          '$1 <secret hidden>$2',
+          /^(snmp-server host \S+( vrf \S+)?( informs?| traps?)?( version (1|2c|3 (?:noauth|auth|priv)))?) \S+(.*)/gm,
+          '$1 <secret hidden>$6',
         )
         // Hashed user and enable secrets (`secret sha512 …`).
         .replace(/(secret \w+) (\S+).*/g, '$1 <secret hidden>')
         // Typed passwords (`password 7 …`): BGP neighbours, users, OSPF.
         .replace(/(password \d+) (\S+).*/g, '$1 <secret hidden>')
+        // Whatever follows `enable secret` / `enable password` (hash type included).
         .replace(/^(enable (?:secret|password)).*/gm, '$1 <configuration removed>')
         // The licence key that unlocks third-party optics.
         .replace(/^(service unsupported-transceiver).*/gm, '$1 <license key removed>')
