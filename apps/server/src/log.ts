@@ -1,6 +1,11 @@
-/** One-line JSON logs on stdout. Callers pass ids and codes, never credentials or configs. */
+/**
+ * The one place that builds the logger: pino, one JSON line per entry on stdout (or a test's sink).
+ * Callers pass ids and codes, never credentials or configs; the redact paths below are a second line of
+ * defence for a field that carries one anyway.
+ */
+import { type DestinationStream, pino } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -9,18 +14,39 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(
-  level: LogLevel,
-  write: (line: string) => void = (line) => process.stdout.write(line),
-): Logger {
-  function emit(at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) {
-    if (order[at] < order[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
-  }
+// Field names that hold a secret wherever they appear (top level or one object down, e.g. `{ input: { password } }`).
+const secretFields = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'secret',
+  'enableSecret',
+  'token',
+  'authorization',
+  'cookie',
+  'privateKey',
+  'passphrase',
+];
+export const redactedPaths = secretFields.flatMap((field) => [field, `*.${field}`]);
+
+/** `write` receives each finished line (tests collect them); by default they go to stdout synchronously. */
+export function createLogger(level: LogLevel, write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write } : pino.destination({ dest: 1, sync: true });
+  const logger = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'message',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+    },
+    destination,
+  );
   return {
-    debug: (message, fields) => emit('debug', message, fields),
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
+    debug: (message, fields) => logger.debug(fields ?? {}, message),
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
   };
 }

@@ -5,6 +5,7 @@
 import type { Database } from '@devicevault/schema/db/client';
 import { authTokens, userGrants, users } from '@devicevault/schema/db/tables';
 import type { Viewer } from '@devicevault/schema/policy';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { hashToken } from './tokens.js';
 
@@ -19,11 +20,8 @@ export interface Credentials {
 export function presentedToken({ authorization, cookie }: Credentials): string | null {
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) return bearer;
-  for (const part of cookie?.split(';') ?? []) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === sessionCookieName && value.length > 0) return decodeURIComponent(value.join('='));
-  }
-  return null;
+  if (!cookie) return null;
+  return parseCookies(cookie)[sessionCookieName] || null;
 }
 
 export async function resolveViewer(db: Database, token: string | null): Promise<Viewer | null> {
@@ -64,16 +62,15 @@ export async function resolveViewer(db: Database, token: string | null): Promise
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  return [
-    `${sessionCookieName}=${encodeURIComponent(token)}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Lax',
-    `Expires=${expiresAt.toUTCString()}`,
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return serializeCookie(sessionCookieName, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    expires: expiresAt,
+    secure,
+  });
 }
 
 export function clearedSessionCookie(): string {
-  return `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+  return serializeCookie(sessionCookieName, '', { path: '/', httpOnly: true, sameSite: 'lax', expires: new Date(0) });
 }
