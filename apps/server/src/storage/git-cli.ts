@@ -1,3 +1,4 @@
+// Hand-written on purpose: a thin spawn of the real git CLI so blob reads stream (simple-git returns whole strings; isomorphic-git is a second git).
 /** Runs the real `git` CLI: small commands return stdout, blob reads stream. */
 import { spawn } from 'node:child_process';
 import { type Readable, Transform } from 'node:stream';

@@ -1,3 +1,4 @@
+// Hand-written on purpose: no maintained npm TFTP client does RFC 2347–2349 option negotiation and streams to a spool file.
 /**
  * TFTP read (RFC 1350) with option negotiation (RFC 2347), blksize (RFC 2348) and tsize (RFC 2349),
  * streamed into a spool file. Lock-step: one DATA block in flight, our ACK releases the next one.

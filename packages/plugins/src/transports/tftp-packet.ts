@@ -1,3 +1,4 @@
+// Hand-written on purpose: no maintained npm TFTP library; this is the byte layout shared by our client and test servers.
 /**
  * TFTP wire format (RFC 1350 packets, RFC 2347 options). Pure encode/decode so the client and the
  * test servers share one implementation of the byte layout.
