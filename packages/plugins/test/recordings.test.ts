@@ -35,11 +35,12 @@ for (const simulation of await findSimulations(fixturesRoot)) {
     // Each run collects with the options of the recording's options.yaml (Oxidized node vars).
     for (const run of recording.runs) {
       const { options } = run;
+      const devicePassword = run.password ?? undefined;
       const suffix = run.name === null ? '' : ` (${run.name})`;
       if (recording.expectedOutput !== null) {
         const expected = recording.expectedOutput;
         it(`stores exactly the expected config when secrets are kept${suffix}`, async () => {
-          const artefact = await collectFromRecording(plugin, recording, { options });
+          const artefact = await collectFromRecording(plugin, recording, { options, devicePassword });
 
           assert.equal(textOf(artefact), expected);
         });
@@ -47,7 +48,7 @@ for (const simulation of await findSimulations(fixturesRoot)) {
       if (recording.secret) {
         const checks = recording.secret;
         it(`hides every secret when scrubbing is on${suffix}`, async () => {
-          const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true, options });
+          const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true, options, devicePassword });
 
           assertChecks(textOf(artefact), checks);
         });
@@ -55,7 +56,7 @@ for (const simulation of await findSimulations(fixturesRoot)) {
       if (recording.significantChanges) {
         const checks = recording.significantChanges;
         it(`keeps only significant lines in the significant-changes view${suffix}`, async () => {
-          const artefact = await collectFromRecording(plugin, recording, { options });
+          const artefact = await collectFromRecording(plugin, recording, { options, devicePassword });
 
           assertChecks(textOf(artefact, 'significantText'), checks);
         });

@@ -30,6 +30,11 @@ export interface RecordingRun {
   /** Shown in test names when a recording is collected more than one way; null for the only, plain run. */
   name: string | null;
   options: Record<string, string>;
+  /**
+   * The login password the session was recorded with, when the device's answers depend on it (a model that
+   * types the login password again for enable or sudo); null for any. From `password:` in options.yaml.
+   */
+  password: string | null;
 }
 
 export interface Recording {
@@ -132,14 +137,16 @@ async function readChecks(path: string): Promise<RegexChecks | null> {
  */
 async function readRuns(path: string): Promise<RecordingRun[]> {
   const text = await readOptional(path);
-  if (text === null) return [{ name: null, options: {} }];
-  const doc = (parse(text) ?? {}) as { options?: unknown; runs?: unknown };
-  if (!Array.isArray(doc.runs)) return [{ name: null, options: stringMap(doc.options) }];
+  if (text === null) return [{ name: null, options: {}, password: null }];
+  const doc = (parse(text) ?? {}) as { options?: unknown; runs?: unknown; password?: unknown };
+  const password = typeof doc.password === 'string' ? doc.password : null;
+  if (!Array.isArray(doc.runs)) return [{ name: null, options: stringMap(doc.options), password }];
   return doc.runs.map((run: unknown, index) => {
-    const entry = (run ?? {}) as { name?: unknown; options?: unknown };
+    const entry = (run ?? {}) as { name?: unknown; options?: unknown; password?: unknown };
     return {
       name: typeof entry.name === 'string' ? entry.name : `run ${index + 1}`,
       options: stringMap(entry.options),
+      password: typeof entry.password === 'string' ? entry.password : password,
     };
   });
 }

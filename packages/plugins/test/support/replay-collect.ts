@@ -16,6 +16,8 @@ export interface ReplayCollectOptions {
   password?: string;
   pinnedFingerprint?: string | null;
   dripIntervalMs?: number;
+  /** The password the replay device accepts and the target logs in with (a recording's `password:`). */
+  devicePassword?: string;
   /** Plugin options (Oxidized node vars) for the target, e.g. from a recording's `options.yaml`. */
   options?: Record<string, string>;
 }
@@ -26,7 +28,7 @@ export function buildContext(port: number, options: ReplayCollectOptions = {}): 
       host: '127.0.0.1',
       port,
       username: credentials.username,
-      password: options.password ?? credentials.password,
+      password: options.password ?? options.devicePassword ?? credentials.password,
       hostKeyFingerprint: options.pinnedFingerprint ?? null,
       options: options.options ?? {},
     },
@@ -47,6 +49,7 @@ export async function collectFromRecording(
 ): Promise<Artefact> {
   const server = await startReplayServer(recording, {
     ...credentials,
+    password: options.devicePassword ?? credentials.password,
     fault: options.fault,
     dripIntervalMs: options.dripIntervalMs,
   });
