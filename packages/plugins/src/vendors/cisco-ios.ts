@@ -22,6 +22,14 @@ export const ciscoIosPlugin = defineShellPlugin({
   description: 'Running config plus version, VTP and inventory header, over an SSH shell.',
   prompt: /^([\w.@()-]+[#>]\s?)$/m,
   commentPrefix: '! ',
+  expects: [
+    // A pager that `terminal length 0` did not silence (some AAA setups reset it): press space, drop the prompt.
+    // Oxidized's model carries the same rule as a commented-out example; it never fires on a paging-free session.
+    { pattern: /^ ?--More-- ?(?![\s\S])/m, send: ' ' },
+    // The backspaces IOS draws to erase `--More--` after the keypress.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what IOS sends.
+    { pattern: /\x08+ +\x08+/g },
+  ],
   options: [
     enableOption,
     {

@@ -57,11 +57,12 @@ export const ciscoNxosPlugin = defineShellPlugin({
       clean: (output) =>
         output
           // A `show run…` command line left in the output (an echo the cut missed) becomes a comment.
-          .replace(/^(show run.*)$/gm, '! $1')
+          // (`[^\n]` rather than `.`: some releases end lines with `\r\r\n`, and Ruby's `.` takes the `\r`.)
+          .replace(/^(show run[^\n]*)/gm, '! $1')
           // The generation timestamp, different on every run.
           .replace(/^!Time:[^\n]*\n/gm, '')
           // A prompt echoed inside the output (NX-OS redraws it on some releases).
-          .replace(/^[\w.@_()-]+#.*$/gm, ''),
+          .replace(/^[\w.@_()-]+#[^\n]*/gm, ''),
     },
   ],
 });
