@@ -18,6 +18,7 @@ import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
+import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
@@ -27,6 +28,8 @@ import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
+import { tplinkPlugin } from './vendors/tplink-os.js';
+import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 
 export const plugins: readonly BackupPlugin[] = [
@@ -56,6 +59,9 @@ export const plugins: readonly BackupPlugin[] = [
   smartbytePlugin,
   netgearPlugin,
   sonicwallSonicosPlugin,
+  netgateTnsrPlugin,
+  tplinkPlugin,
+  vsolOltPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -64,8 +64,7 @@ export function takeWhile<T>(items: readonly T[], keep: (item: T) => boolean): T
 /** A pattern with Ruby's line semantics (`^`/`$` at every line), tested without moving `lastIndex`. */
 function rubyLineTest(pattern: string | RegExp): (line: string) => boolean {
   if (typeof pattern === 'string') return (line) => line.includes(pattern);
-  const flags = pattern.flags.replace(/[gy]/g, '');
-  const regex = new RegExp(pattern.source, flags.includes('m') ? flags : `${flags}m`);
+  const regex = rb(new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')));
   return (line) => regex.test(line);
 }
 
@@ -93,4 +92,44 @@ export function rstripLines(text: string): string {
   return `${linesOf(text)
     .map((line) => line.replace(/[\0\t\n\v\f\r ]+$/, ''))
     .join('\n')}\n`;
+}
+
+/**
+ * A Ruby regular expression as JavaScript, for porting Oxidized's filters exactly: Ruby's `.` matches `\r`
+ * (JavaScript's does not), its `^`/`$` are line anchors that know only `\n` (JavaScript's `/m` also breaks
+ * lines at `\r`), and `\h` is a hex digit. Device output keeps stray `\r`s, so the difference shows. Write the
+ * Ruby source as a JavaScript literal without `m`; add `s` where the Ruby regex has `/m` (dot matches `\n`).
+ */
+export function rb(pattern: RegExp): RegExp {
+  const dotAll = pattern.flags.includes('s');
+  const source = pattern.source;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i += 1) {
+    const char = source[i];
+    if (char === '\\') {
+      const next = source[i + 1] ?? '';
+      i += 1;
+      if (next === 'h') out += inClass ? '0-9a-fA-F' : '[0-9a-fA-F]';
+      else if (next === 'A' && !inClass) out += '(?<![\\s\\S])';
+      else if (next === 'z' && !inClass) out += '(?![\\s\\S])';
+      else if (next === 'Z' && !inClass) out += '(?=\\n?(?![\\s\\S]))';
+      else out += `\\${next}`;
+    } else if (inClass) {
+      if (char === ']') inClass = false;
+      out += char;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+      // A `]` or `^]` right after the opening bracket is literal in Ruby.
+      if (source[i + 1] === '^') {
+        out += '^';
+        i += 1;
+      }
+    } else if (char === '.') out += dotAll ? '[\\s\\S]' : '[^\\n]';
+    else if (char === '^') out += '(?<![^\\n])';
+    else if (char === '$') out += '(?![^\\n])';
+    else out += char;
+  }
+  return new RegExp(out, pattern.flags.replace(/[ms]/g, ''));
 }

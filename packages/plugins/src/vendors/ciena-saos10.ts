@@ -2,7 +2,7 @@
  * Ciena SAOS 10.x. Same commands and stored bytes as Oxidized's `saos10` model: hostname, software,
  * components, health and reset reasons as `# ` comments, then the running config.
  */
-import { cutBoth } from '../runtime/cleanup.js';
+import { cutBoth, rb } from '../runtime/cleanup.js';
 import { type CleanTools, defineShellPlugin } from '../runtime/shell-plugin.js';
 
 function commented(output: string, { comment }: CleanTools): string {
@@ -29,7 +29,7 @@ export const cienaSaos10Plugin = defineShellPlugin({
     {
       command: 'show running config',
       // The creation time and terminal of this dump, which differ on every run.
-      clean: (output) => output.replace(/^! Created: [^\n]*\n/gm, '').replace(/^! On terminal: [^\n]*\n/gm, ''),
+      clean: (output) => output.replace(rb(/^! Created: [^\n]*\n/g), '').replace(rb(/^! On terminal: [^\n]*\n/g), ''),
     },
   ],
 });

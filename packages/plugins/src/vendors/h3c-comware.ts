@@ -2,7 +2,7 @@
  * H3C Comware (and HPE Comware-based switches). Same commands and stored bytes as Oxidized's `h3c` model:
  * version and device inventory as `# ` comments, then the current configuration.
  */
-import { cutBoth, rejectLines } from '../runtime/cleanup.js';
+import { cutBoth, rb, rejectLines } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const h3cComwarePlugin = defineShellPlugin({
@@ -19,9 +19,9 @@ export const h3cComwarePlugin = defineShellPlugin({
   maskSecrets: (output) =>
     output
       // The SIM PIN of a cellular interface.
-      .replace(/(pin verify (?:auto|)).*/g, '$1 <PIN hidden>')
+      .replace(rb(/(pin verify (?:auto|)).*/g), '$1 <PIN hidden>')
       // Comware's reversible `%^%#…%^%#` cipher text (passwords, keys, communities).
-      .replace(/(%\^%#.*%\^%#)/g, '<secret hidden>'),
+      .replace(rb(/(%\^%#.*%\^%#)/g), '<secret hidden>'),
   commands: [
     {
       command: 'display version',

@@ -2,7 +2,7 @@
  * Netgear managed switches (ProSAFE / M-series CLI). Same commands and stored bytes as Oxidized's `netgear`
  * model: each command's output under a `!COMMAND:` line, version and boot variables commented.
  */
-import { linesOf } from '../runtime/cleanup.js';
+import { linesOf, rb } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableLogin, enableOption, escapeCodesExpect } from '../runtime/shell-plugin.js';
 
 export const netgearPlugin = defineShellPlugin({
@@ -16,7 +16,7 @@ export const netgearPlugin = defineShellPlugin({
   expects: [
     escapeCodesExpect,
     // The pager of `show version` on old models: space for more.
-    { pattern: /^--More--(?: or \(q\)uit)?$/m, send: ' ' },
+    { pattern: rb(/^--More--(?: or \(q\)uit)?$/), send: ' ' },
   ],
   login: enableLogin('enable', /[pP]assword:\s?$/),
   postLogin: ['terminal length 0'],
@@ -27,16 +27,16 @@ export const netgearPlugin = defineShellPlugin({
   maskSecrets: (output) =>
     output
       // Passwords and encrypted passwords.
-      .replace(/password (\S+)/g, 'password <hidden>')
-      .replace(/encrypted (\S+)/g, 'encrypted <hidden>')
+      .replace(rb(/password (\S+)/g), 'password <hidden>')
+      .replace(rb(/encrypted (\S+)/g), 'encrypted <hidden>')
       // SNMP communities, alone or followed by access and view.
-      .replace(/snmp-server community (\S+)$/gm, 'snmp-server community <hidden>')
-      .replace(/snmp-server community (\S+) (\S+) (\S+)/g, 'snmp-server community $1 $2 <hidden>'),
+      .replace(rb(/snmp-server community (\S+)$/g), 'snmp-server community <hidden>')
+      .replace(rb(/snmp-server community (\S+) (\S+) (\S+)/g), 'snmp-server community $1 $2 <hidden>'),
   commands: [
     {
       command: 'show version',
       // The clock, which changes on every run.
-      clean: (output, { comment }) => comment(output.replace(/(Current Time\.+ ).*/g, '$1 <removed>')),
+      clean: (output, { comment }) => comment(output.replace(rb(/(Current Time\.+ ).*/g), '$1 <removed>')),
     },
     { command: 'show bootvar', clean: (output, { comment }) => comment(output) },
     {
@@ -44,12 +44,12 @@ export const netgearPlugin = defineShellPlugin({
       clean: (output) =>
         output
           // Uptime and clocks printed in the config header.
-          .replace(/(System Up Time:?\s+).*/g, '$1 <removed>')
-          .replace(/(Current SNTP Synchronized Time:).*/g, '$1 <removed>')
-          .replace(/(Current System Time:).*/g, '$1 <removed>')
+          .replace(rb(/(System Up Time:?\s+).*/g), '$1 <removed>')
+          .replace(rb(/(Current SNTP Synchronized Time:).*/g), '$1 <removed>')
+          .replace(rb(/(Current System Time:).*/g), '$1 <removed>')
           // Lone backspaces the CLI leaves between lines.
           // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what the device sends.
-          .replace(/(?:\r?\n)?\x08(?:\r?\n)?/g, '\n'),
+          .replace(rb(/(?:\r?\n)?\x08(?:\r?\n)?/g), '\n'),
     },
   ],
 });

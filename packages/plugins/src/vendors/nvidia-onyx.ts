@@ -2,7 +2,7 @@
  * NVIDIA (Mellanox) Onyx / MLNX-OS switches. Same commands and stored bytes as Oxidized's `mlnxos` model:
  * version and inventory as `## ` comments, the answer to `enable`, then the running config.
  */
-import { linesOf, rejectLines } from '../runtime/cleanup.js';
+import { linesOf, rb, rejectLines } from '../runtime/cleanup.js';
 import { defineShellPlugin, escapeCodesExpect } from '../runtime/shell-plugin.js';
 
 export const nvidiaOnyxPlugin = defineShellPlugin({
@@ -22,7 +22,7 @@ export const nvidiaOnyxPlugin = defineShellPlugin({
   cleanAll(output) {
     // A character followed by a backspace: the pager erasing itself.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what the device sends.
-    const erased = output.replace(/.\x08/g, '');
+    const erased = output.replace(rb(/.\x08/g), '');
     // The command echo and the blank line after it, and the prompt with the blank line before it.
     const lines = linesOf(erased);
     return lines.slice(2, Math.max(2, lines.length - 2)).join('');
@@ -30,9 +30,9 @@ export const nvidiaOnyxPlugin = defineShellPlugin({
   maskSecrets: (output) =>
     output
       // SNMP communities are passwords: the whole statement goes.
-      .replace(/(snmp-server community).*/g, '   <snmp-server community configuration removed>')
+      .replace(rb(/(snmp-server community).*/g), '   <snmp-server community configuration removed>')
       // Local user password hashes: the whole statement goes.
-      .replace(/username (\S+) password (\d+) (\S+).*/g, '<secret hidden>'),
+      .replace(rb(/username (\S+) password (\d+) (\S+).*/g), '<secret hidden>'),
   commands: [
     {
       command: 'show version',

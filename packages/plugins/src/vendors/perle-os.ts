@@ -2,7 +2,7 @@
  * Perle console servers and routers (PerleOS / IOS-like CLI). Same commands and stored bytes as Oxidized's
  * `perle` model: version, hardware and transceiver identity as `! ` comments, then the running config.
  */
-import { cutBoth, keepLines, rejectLines } from '../runtime/cleanup.js';
+import { cutBoth, keepLines, rb, rejectLines } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const perlePlugin = defineShellPlugin({
@@ -15,7 +15,7 @@ export const perlePlugin = defineShellPlugin({
   postLogin: ['terminal length 0'],
   logout: ['exit'],
   // The command echo and the trailing prompt, then the carriage returns the CLI leaves in its output.
-  cleanAll: (output) => cutBoth(output).replace(/\r/g, ''),
+  cleanAll: (output) => cutBoth(output).replace(rb(/\r/g), ''),
   commands: [
     { command: 'show version verbose', clean: (output, { comment }) => comment(output) },
     { command: 'show system hardware', clean: (output, { comment }) => comment(`${output}\n`) },

@@ -2,7 +2,7 @@
  * SmartByte / SmartOptics STC switches. Same commands and stored bytes as Oxidized's `smartbyte` model: the
  * running config, then version, optics and power as `! ` comments.
  */
-import { cutTail } from '../runtime/cleanup.js';
+import { cutTail, rb } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableLogin, enableOption } from '../runtime/shell-plugin.js';
 
 export const smartbytePlugin = defineShellPlugin({
@@ -18,13 +18,13 @@ export const smartbytePlugin = defineShellPlugin({
   postLogin: ['terminal length 0'],
   logout: ['exit'],
   // Carriage returns, and the trailing prompt (the echo stays, as in Oxidized's stored configs).
-  cleanAll: (output) => cutTail(output.replace(/\r/g, '')),
+  cleanAll: (output) => cutTail(output.replace(rb(/\r/g), '')),
   maskSecrets: (output) =>
     output
       // The community named in an SNMP group.
-      .replace(/group (\S+) v2c/g, 'group <hidden> v2c')
+      .replace(rb(/group (\S+) v2c/g), 'group <hidden> v2c')
       // SNMP communities.
-      .replace(/community (\S+)/g, 'community <hidden>'),
+      .replace(rb(/community (\S+)/g), 'community <hidden>'),
   commands: [
     { command: 'show running-config' },
     { command: 'show version', clean: (output, { comment }) => comment(output) },
@@ -33,7 +33,7 @@ export const smartbytePlugin = defineShellPlugin({
       // The current-alarm box, whose contents change with the optics' live state.
       clean: (output, { comment }) =>
         comment(
-          output.replace(/^\|Transceiver current alarm information: {11}\|\s+\+-{49}\+.*?\s+\+-{49}\+\s+/gms, ''),
+          output.replace(rb(/^\|Transceiver current alarm information: {11}\|\s+\+-{49}\+.*?\s+\+-{49}\+\s+/gs), ''),
         ),
     },
     { command: 'show power', clean: (output, { comment }) => comment(output) },

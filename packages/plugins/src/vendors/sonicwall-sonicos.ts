@@ -2,7 +2,7 @@
  * SonicWall SonicOS (NSA/TZ firewalls). Same commands and stored bytes as Oxidized's `sonicos` model:
  * version as `! ` comments, then the current config, both without clocks, uptime and checksums.
  */
-import { linesOf } from '../runtime/cleanup.js';
+import { linesOf, rb } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 /** Secret statements `<keyword> <type>,<value>`: the value goes, the keyword stays. */
@@ -50,7 +50,7 @@ export const sonicwallSonicosPlugin = defineShellPlugin({
     {
       command: 'show current-config',
       // Comment lines (`: …`) of the dump header.
-      clean: (output) => withoutVolatile(output.replace(/^: [^\n]*\n/gm, '')),
+      clean: (output) => withoutVolatile(output.replace(rb(/^: [^\n]*\n/g), '')),
     },
   ],
 });
@@ -71,5 +71,5 @@ function withoutVolatile(output: string): string {
 
 /** Ruby's `strip`: whitespace and NUL at both ends. */
 function rubyStrip(text: string): string {
-  return text.replace(/^[\s\0]+|[\s\0]+$/g, '');
+  return text.replace(rb(/^[\s\0]+|[\s\0]+$/g), '');
 }
