@@ -264,6 +264,31 @@ export const auditLog = pgTable(
   ],
 );
 
+/**
+ * Sign-in throttle counters, shared by every server process on the database. `key` is `user:<name>`,
+ * `address:<address>` or `pair:<name>|<address>`; every attempt is counted up front (so parallel guesses
+ * can't all pass one check) and a successful one is given back. Logic: apps/server/src/auth/login-throttle.ts.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/** Addresses a user has signed in from: a throttle on the username doesn't apply to them (the owner keeps access). */
+export const loginKnownAddresses = pgTable(
+  'login_known_addresses',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('login_known_addresses_pair_idx').on(t.userId, t.address)],
+);
+
 /** Demo fleet bookkeeping: seeded once per data dir. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
