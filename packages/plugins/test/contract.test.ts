@@ -19,7 +19,7 @@ const transports = ['ssh-shell', 'ssh-exec', 'sftp', 'tftp', 'none'];
  * written from Oxidized's model alone; each shows up as a TODO in every run until someone adds a recording
  * (a real device's session with its expected output, never one generated from our own plugin).
  */
-const unrecorded: ReadonlyMap<string, 'prompt test' | 'contract only'> = new Map([['vyos', 'prompt test']]);
+const unrecorded: ReadonlyMap<string, 'prompt test' | 'contract only'> = new Map();
 
 function modelFolderOf(key: string): string | undefined {
   return Object.entries(pluginKeyByOxidizedModel).find(([, pluginKey]) => pluginKey === key)?.[0];
