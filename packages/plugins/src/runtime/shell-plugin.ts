@@ -108,7 +108,7 @@ export interface ShellPluginDefinition {
   /** Per-device options (Oxidized node vars), read from `target.options`. */
   options?: readonly PluginOption[];
   /** Typed without waiting before disconnecting. */
-  logout?: readonly string[];
+  logout?: readonly string[] | ((target: DeviceTarget) => readonly string[]);
   /** Algorithm lists for old devices (legacy kex, ciphers, host key types). */
   algorithms?: Algorithms;
 }
@@ -303,7 +303,8 @@ async function runShell(
       raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
     }
     const post = await runPost(definition, commands, raws, ctx, (command) => shell.run(command));
-    for (const command of definition.logout ?? []) shell.send(command);
+    const logout = typeof definition.logout === 'function' ? definition.logout(ctx.target) : definition.logout;
+    for (const command of logout ?? []) shell.send(command);
     return { raws, post };
   } finally {
     shell.close();
