@@ -158,10 +158,9 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
   const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
   try {
     const commands = definition.commands.filter((spec) => spec.when?.(ctx.target) ?? true);
-    const { raws, post } =
-      definition.transport === 'ssh-exec'
-        ? await runExec(definition, connection.client, commands, ctx)
-        : await runShell(definition, connection.client, commands, ctx);
+    const { raws, post } = usesExec(definition, ctx.target)
+      ? await runExec(definition, connection.client, commands, ctx)
+      : await runShell(definition, connection.client, commands, ctx);
     // A command skipped by its `runIf` has no raw output and adds nothing, not even its cleanup's header.
     const outputs = commands.map((spec, i) => {
       const raw = raws[i];
@@ -191,6 +190,20 @@ function significantView(
   if (!definition.significantChanges && !commands.some((spec) => spec.volatile)) return undefined;
   const kept = outputs.filter((_, i) => !commands[i]?.volatile).join('');
   return definition.significantChanges ? definition.significantChanges(kept) : kept;
+}
+
+/**
+ * Oxidized's `ssh_no_exec` node var: an exec plugin talks to an interactive shell instead (devices whose exec
+ * channel is disabled or broken), with its prompt, `postLogin` and `logout`; its cleanups see the option too.
+ */
+export const sshNoExecOption: PluginOption = {
+  key: 'ssh_no_exec',
+  description: '"true" to use an interactive shell instead of an exec channel per command (Oxidized var)',
+  required: false,
+};
+
+function usesExec(definition: ShellPluginDefinition, target: DeviceTarget): boolean {
+  return definition.transport === 'ssh-exec' && !booleanOption(target, sshNoExecOption.key);
 }
 
 function commandFor(spec: ShellCommand, ctx: CollectContext): string {
