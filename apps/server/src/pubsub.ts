@@ -3,9 +3,9 @@
  * LISTEN, so several server processes sharing a database all deliver each other's job progress; on PGlite
  * (one process) events stay in memory.
  */
-import type { OpenDatabase } from '@devicevault/schema/db/client';
 import type { DeviceVaultPubSub, PubSubEvents } from '@devicevault/schema/pubsub';
 import { createPubSub } from 'graphql-yoga';
+import type { OpenDatabase } from './db/open-database.js';
 import type { Logger } from './log.js';
 
 const channel = 'devicevault_events';

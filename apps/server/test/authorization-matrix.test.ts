@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
-import { buildSchema } from '@devicevault/schema/schema';
+import { buildSchema } from '@devicevault/schema';
 import type { Client } from 'graphql-ws';
 import {
   createCollectionGroup,

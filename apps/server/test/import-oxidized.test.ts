@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { backups, deviceGroups, devices } from '@devicevault/schema/db/tables';
 import { asc, eq } from 'drizzle-orm';
 import { importOxidized } from '../src/cli/oxidized-importer.js';

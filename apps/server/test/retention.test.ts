@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { type BackupRow, backups, deviceGroups, devices, textContents } from '@devicevault/schema/db/tables';
 import { eq, inArray } from 'drizzle-orm';
 import { createPruner, type PrunerHooks } from '../src/jobs/pruner.js';

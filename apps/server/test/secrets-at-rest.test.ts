@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
-import { rowsOf } from '@devicevault/schema/db/client';
+import { rowsOf } from '@devicevault/schema/db/database';
 import { sql } from 'drizzle-orm';
 import { mutate } from './support/api-builders.js';
 import { createDevice, jobProgressSubscription, type ProgressEvent, triggerBackup } from './support/builders.js';

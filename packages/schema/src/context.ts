@@ -2,7 +2,7 @@
  * What resolvers may use. The server wires real implementations; the schema only knows these ports,
  * so `packages/schema` never imports `apps/server`.
  */
-import type { Database } from './db/client.js';
+import type { Database } from './db/database.js';
 import type { AuditLogRow, AuthTokenRow, BackupRow } from './db/tables.js';
 import type { Viewer } from './policy.js';
 import type { DeviceVaultPubSub } from './pubsub.js';

@@ -1,6 +1,6 @@
 /** "Used by" counts: how many devices reference each credential / device group / collection group. */
 import { inArray, sql } from 'drizzle-orm';
-import type { Database } from './db/client.js';
+import type { Database } from './db/database.js';
 import { devices } from './db/tables.js';
 
 type DeviceReference = typeof devices.credentialId | typeof devices.deviceGroupId | typeof devices.collectionGroupId;

@@ -19,3 +19,9 @@ export function checkRole(role: string): ValidationFailure | null {
 export function generatePassword(): string {
   return randomBytes(15).toString('base64url');
 }
+
+export function checkPasswordStrength(field: string, password: string): ValidationFailure | null {
+  if (password.length < 10) return new ValidationFailure(field, 'passwords must be at least 10 characters');
+  if (password.length > 1024) return new ValidationFailure(field, 'passwords must be at most 1024 characters');
+  return null;
+}

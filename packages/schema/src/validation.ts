@@ -1,6 +1,9 @@
 /** Input checks shared by mutations; each returns a ValidationFailure naming the field, or null. */
-import { isIP } from 'node:net';
+import { z } from 'zod';
 import { ValidationFailure } from './errors.js';
+
+// zod's checks instead of node:net's isIP keep this package free of Node's socket modules.
+const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 
 // RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens, 253 chars at most.
 const hostnameShape =
@@ -8,7 +11,8 @@ const hostnameShape =
 
 export function checkHost(field: string, host: string): ValidationFailure | null {
   const trimmed = host.trim();
-  if (isIP(trimmed) !== 0) return null;
+  // An IPv6 zone (`fe80::1%eth0`) is valid for a link-local address; zod knows only the address part.
+  if (ipAddress.safeParse(trimmed.replace(/^([^%]*:[^%]*)%[\w.-]+$/, '$1')).success) return null;
   // All-numeric dotted names look like broken IPv4 addresses, not host names.
   if (hostnameShape.test(trimmed) && !/^[\d.]+$/.test(trimmed)) return null;
   return new ValidationFailure(field, `"${host}" is not an IPv4 address, IPv6 address or DNS name`);

@@ -1,6 +1,6 @@
 /** Writes audit rows. A failing audit write is logged but never breaks the action being audited. */
 import type { AuditEntry, AuditPort } from '@devicevault/schema/context';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { auditLog } from '@devicevault/schema/db/tables';
 import type { Viewer } from '@devicevault/schema/policy';
 import type { Logger } from '../log.js';

@@ -4,7 +4,7 @@
  * generated password printed once to the console (never to the structured log).
  */
 import { randomBytes } from 'node:crypto';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { users } from '@devicevault/schema/db/tables';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';

@@ -2,7 +2,7 @@
  * Who is calling: the same answer for HTTP (Authorization header or session cookie), graphql-ws
  * (connection params or the upgrade request's cookie) and the download route.
  */
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { authTokens, userGrants, users } from '@devicevault/schema/db/tables';
 import type { Viewer } from '@devicevault/schema/policy';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';

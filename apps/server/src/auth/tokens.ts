@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { TokensPort } from '@devicevault/schema/context';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { authTokens } from '@devicevault/schema/db/tables';
 
 const prefixes = { session: 'dvs_', api: 'dvt_' } as const;

@@ -8,13 +8,12 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@devicevault/schema/db/client';
 import { deviceGroups, type UserRole, userGrants, users } from '@devicevault/schema/db/tables';
-import { checkPasswordStrength } from '@devicevault/schema/domains/auth';
-import { checkRole, checkUsername, generatePassword } from '@devicevault/schema/user-rules';
+import { checkPasswordStrength, checkRole, checkUsername, generatePassword } from '@devicevault/schema/user-rules';
 import { eq, inArray } from 'drizzle-orm';
 import { createAudit } from '../audit/audit-log.js';
 import { passwords } from '../auth/passwords.js';
+import { openDatabase } from '../db/open-database.js';
 import { readEnv } from '../env.js';
 import { createLogger } from '../log.js';
 

@@ -9,7 +9,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findPlugin } from '@devicevault/plugins/registry';
-import { openDatabase } from '@devicevault/schema/db/client';
+import { openDatabase } from '../db/open-database.js';
 import { readEnv } from '../env.js';
 import { createLogger } from '../log.js';
 import { createStorageRegistry } from '../storage/storage-registry.js';

@@ -12,7 +12,7 @@ import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { backups, type DeviceRow, deviceGroups, devices } from '@devicevault/schema/db/tables';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
@@ -215,7 +215,7 @@ async function importVersion(
         changed: previous?.sha256 !== sha256,
         createdAt: version.time,
       });
-      if (text !== null) await insertTextContents(tx as unknown as Database, [{ sha256, content: text }]);
+      if (text !== null) await insertTextContents(tx, [{ sha256, content: text }]);
     });
     return true;
   } finally {

@@ -1,7 +1,7 @@
 /** Prints the Pothos schema as SDL to packages/schema/schema.graphql (or stdout with --stdout). */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { buildSchema } from '@devicevault/schema/schema';
+import { buildSchema } from '@devicevault/schema';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 
 const sdl = `${printSchema(lexicographicSortSchema(buildSchema()))}\n`;

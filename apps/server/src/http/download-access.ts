@@ -6,7 +6,7 @@
  * URLs issued to nobody (no `uid`) are refused: the API only issues them to signed-in users.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { devices, userGrants, users } from '@devicevault/schema/db/tables';
 import { canReadDevice, type Viewer } from '@devicevault/schema/policy';
 import { eq } from 'drizzle-orm';

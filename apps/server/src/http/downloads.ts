@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { type BackupRow, backups, devices } from '@devicevault/schema/db/tables';
 import { isUuid } from '@devicevault/schema/errors';
 import { eq } from 'drizzle-orm';

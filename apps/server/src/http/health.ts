@@ -4,7 +4,7 @@
  * job, device and backup counts from the database, so every process reports the same totals.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Database, rowsOf } from '@devicevault/schema/db/client';
+import { type Database, rowsOf } from '@devicevault/schema/db/database';
 import { sql } from 'drizzle-orm';
 
 export function isHealthRequest(request: IncomingMessage): boolean {

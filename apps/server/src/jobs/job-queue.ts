@@ -2,7 +2,7 @@
  * The jobs table as a queue: claims with FOR UPDATE SKIP LOCKED and a lease, so several processes can
  * share one PostgreSQL and a dead process's jobs are picked up again once its lease expires.
  */
-import { type Database, rowsOf } from '@devicevault/schema/db/client';
+import { type Database, rowsOf } from '@devicevault/schema/db/database';
 import { type JobLogLine, type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 

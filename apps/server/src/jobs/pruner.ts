@@ -10,8 +10,8 @@
  *
  * On a git location only rows are pruned: commits stay in history (see git-backup-store.ts).
  */
-import type { Database } from '@devicevault/schema/db/client';
-import { rowsOf } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
+import { rowsOf } from '@devicevault/schema/db/database';
 import {
   backups,
   type DeviceRow,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CollectErrorCode } from '@devicevault/plugins/errors';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import {
   type BackupRow,
   backups,
@@ -239,8 +239,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       };
       await deps.db.transaction(async (tx) => {
         await tx.insert(backups).values({ id: backupId, deviceId: device.id, jobId: job.id, changed, ...version });
-        await insertTextContents(tx as unknown as Database, texts);
-        await appendJobLog(tx as unknown as Database, job.id, line, {
+        await insertTextContents(tx, texts);
+        await appendJobLog(tx, job.id, line, {
           backupId,
           finishedAt: new Date(),
           leaseOwner: null,

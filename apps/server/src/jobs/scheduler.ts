@@ -2,7 +2,7 @@
  * Queues a job for every enabled device of a collection group when its cron schedule fires.
  * Schedules are re-read every minute so edits apply without a restart.
  */
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { collectionGroups, devices, jobs } from '@devicevault/schema/db/tables';
 import { Cron } from 'croner';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { type BackupRow, textContents } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
 import type { StorageRegistry } from './storage-registry.js';

@@ -1,5 +1,5 @@
 /** Text versions in the database (keyed by sha256, shared by every version with that content) for search and diff. */
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { textContents } from '@devicevault/schema/db/tables';
 
 export interface TextContent {

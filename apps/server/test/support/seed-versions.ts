@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { type BackupRow, backups, storageLocations } from '@devicevault/schema/db/tables';
 import { createStorageRegistry, type StorageRegistry } from '../../src/storage/storage-registry.js';
 import { insertTextContents } from '../../src/storage/text-contents.js';
@@ -95,7 +95,7 @@ export async function seedVersion(
       const texts = [{ sha256: hash, content: Buffer.from(input.bytes ?? '').toString('utf8') }];
       if (input.significant !== undefined)
         texts.push({ sha256: sha256(input.significant), content: input.significant });
-      await insertTextContents(tx as unknown as Database, texts);
+      await insertTextContents(tx, texts);
     }
     return row!;
   });

@@ -4,12 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Algorithms, Client as SshClient } from 'ssh2';
-import ssh2 from 'ssh2';
 import type { CollectContext, DeviceTarget } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
-
-const { Client } = ssh2;
 
 export interface SshConnection {
   client: SshClient;
@@ -35,9 +32,11 @@ export async function connectSsh(
   ctx: Pick<CollectContext, 'signal' | 'timeouts'>,
   options: ConnectSshOptions = {},
 ): Promise<SshConnection> {
+  // Loaded here, not at the top: whatever lists plugins (the GraphQL schema, `schema:print`) never loads ssh2.
+  const { default: ssh2 } = await import('ssh2');
   if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
 
-  const client = new Client();
+  const client = new ssh2.Client();
   let seenFingerprint = '';
   let hostKeyRejected = false;
 

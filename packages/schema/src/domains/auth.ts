@@ -5,6 +5,7 @@ import { authTokens, type UserRow, users } from '../db/tables.js';
 import { ErrorInterface, ValidationErrorType, ValidationFailure } from '../errors.js';
 import { requireViewer } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
+import { checkPasswordStrength } from '../user-rules.js';
 
 const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 
@@ -38,8 +39,13 @@ const InvalidCredentialsErrorType = builder.objectType(LoginFailure, {
 
 const RateLimitedErrorType = builder.objectType(RateLimited, {
   name: 'RateLimitedError',
+  description:
+    'Sign-in refused without checking the password: too many failures for this username (from addresses it ' +
+    'never signed in from), from this address, or for this username from this address.',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds until the next attempt is counted.' }),
+  }),
 });
 
 const LoginInput = builder.inputType('LoginInput', {
@@ -70,22 +76,19 @@ builder.mutationField('login', (t) =>
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const username = input.username.trim();
-      const limitKey = `${username.toLowerCase()}|${ctx.sourceAddress ?? ''}`;
-      const limit = ctx.loginRateLimit.check(limitKey);
-      if (!limit.allowed) {
+      const attempt = await ctx.loginThrottle.begin(username, ctx.sourceAddress);
+      if (!attempt.allowed) {
         return new RateLimited(
-          `Too many failed sign-ins; try again in ${limit.retryAfterSeconds} s.`,
-          limit.retryAfterSeconds,
+          `Too many failed sign-ins for this username or from this address; try again in ${attempt.retryAfterSeconds} s.`,
+          attempt.retryAfterSeconds,
         );
       }
       const [user] = await ctx.db.select().from(users).where(eq(users.username, username));
       // Verify against a hash even for unknown users so response time doesn't reveal which names exist.
       const valid = await ctx.passwords.verify(user?.passwordHash ?? unknownUserHash, input.password);
-      if (!user || !valid || user.disabled) {
-        ctx.loginRateLimit.recordFailure(limitKey);
-        return new LoginFailure('Wrong username or password.');
-      }
-      ctx.loginRateLimit.reset(limitKey);
+      // A failed attempt needs no call: begin() counted it already.
+      if (!user || !valid || user.disabled) return new LoginFailure('Wrong username or password.');
+      await attempt.succeeded(user.id);
       const expiresAt = new Date(Date.now() + sessionLifetimeMs);
       const { token } = await ctx.tokens.issue({ userId: user.id, kind: 'session', expiresAt });
       await ctx.db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
@@ -151,12 +154,6 @@ builder.mutationField('changePassword', (t) =>
     },
   }),
 );
-
-export function checkPasswordStrength(field: string, password: string): ValidationFailure | null {
-  if (password.length < 10) return new ValidationFailure(field, 'passwords must be at least 10 characters');
-  if (password.length > 1024) return new ValidationFailure(field, 'passwords must be at most 1024 characters');
-  return null;
-}
 
 builder.queryField('viewer', (t) =>
   t.field({

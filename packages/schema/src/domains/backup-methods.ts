@@ -1,8 +1,7 @@
-import type { BackupPlugin } from '@devicevault/plugins/contract';
-import { plugins } from '@devicevault/plugins/registry';
+import { type PluginSummary, pluginCatalog } from '@devicevault/plugins/catalog';
 import { builder } from '../builder.js';
 
-const PluginOptionType = builder.objectRef<BackupPlugin['options'][number]>('BackupMethodOption').implement({
+const PluginOptionType = builder.objectRef<PluginSummary['options'][number]>('BackupMethodOption').implement({
   fields: (t) => ({
     key: t.exposeString('key'),
     description: t.exposeString('description'),
@@ -10,7 +9,7 @@ const PluginOptionType = builder.objectRef<BackupPlugin['options'][number]>('Bac
   }),
 });
 
-export const BackupMethodType = builder.objectRef<BackupPlugin>('BackupMethod').implement({
+export const BackupMethodType = builder.objectRef<PluginSummary>('BackupMethod').implement({
   description: 'A collection plugin: how DeviceVault talks to one kind of device.',
   fields: (t) => ({
     key: t.exposeString('key'),
@@ -22,4 +21,4 @@ export const BackupMethodType = builder.objectRef<BackupPlugin>('BackupMethod').
   }),
 });
 
-builder.queryField('backupMethods', (t) => t.field({ type: [BackupMethodType], resolve: () => [...plugins] }));
+builder.queryField('backupMethods', (t) => t.field({ type: [BackupMethodType], resolve: () => [...pluginCatalog] }));

@@ -6,7 +6,7 @@ import { Cron } from 'croner';
 import { and, eq, ilike, ne } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { type CollectionGroupRow, collectionGroups, type DeviceRow, devices } from '../db/tables.js';
 import { countDevicesUsing, deviceCountLoader } from '../device-counts.js';
 import { InUse, InUseErrorType, isUuid, NotFound, ValidationFailure } from '../errors.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { type CredentialRow, credentials, deviceGroups } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { type Failure, resultUnion } from '../results.js';

@@ -5,7 +5,7 @@
 import { and, eq, ilike, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { type DeviceGroupRow, type DeviceRow, deviceGroups, devices } from '../db/tables.js';
 import { countDevicesUsing, deviceCountLoader } from '../device-counts.js';
 import { InUse, InUseErrorType, isUuid, NotFound, ValidationFailure } from '../errors.js';

@@ -2,7 +2,7 @@
  * Bulk device import from CSV. Every row is validated first (nothing is written for a dry run); then the
  * valid rows go in with multi-row INSERTs in one transaction, so they land all together or not at all.
  */
-import { findPlugin } from '@devicevault/plugins/registry';
+import { findPluginSummary } from '@devicevault/plugins/catalog';
 import { inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -193,7 +193,7 @@ async function validateRows(ctx: Context, header: Column[], records: CsvRecord[]
     };
     const name = value('name');
     const host = value('host');
-    const plugin = findPlugin(value('pluginKey'));
+    const plugin = findPluginSummary(value('pluginKey'));
     const nameProblem = checkName('name', name);
     if (nameProblem) fail('name', nameProblem.message);
     const hostProblem = checkHost('host', host);

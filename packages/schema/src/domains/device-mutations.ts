@@ -2,7 +2,7 @@
  * Changing and removing devices. Admins may change any device; operators only devices in their groups,
  * and only into groups they operate. Devices outside the viewer's groups look like missing ones.
  */
-import { findPlugin } from '@devicevault/plugins/registry';
+import { findPluginSummary } from '@devicevault/plugins/catalog';
 import { and, eq } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -69,7 +69,7 @@ builder.mutationField('updateDevice', (t) =>
         scrubSecrets: input.scrubSecrets ?? existing.scrubSecrets,
         enabled: input.enabled ?? existing.enabled,
       };
-      const plugin = findPlugin(next.pluginKey);
+      const plugin = findPluginSummary(next.pluginKey);
       const failure = firstFailure(
         checkName('name', next.name),
         checkHost('host', next.host),

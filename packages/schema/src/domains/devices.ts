@@ -1,8 +1,8 @@
-import { findPlugin } from '@devicevault/plugins/registry';
+import { findPluginSummary } from '@devicevault/plugins/catalog';
 import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import {
   type BackupRow,
   type backups,
@@ -153,7 +153,7 @@ builder.mutationField('createDevice', (t) =>
     type: resultUnion('CreateDeviceResult', CreateDeviceSuccess),
     args: { input: t.arg({ type: CreateDeviceInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<{ device: DeviceRow } | Failure> => {
-      const plugin = findPlugin(input.pluginKey);
+      const plugin = findPluginSummary(input.pluginKey);
       const port = input.port ?? (plugin?.transport === 'tftp' ? 69 : 22);
       const options = normalizeOptions(input.options);
       const failure = firstFailure(
@@ -237,7 +237,7 @@ export function normalizeOptions(value: unknown): Record<string, string> | null 
 }
 
 export function missingOption(
-  plugin: ReturnType<typeof findPlugin>,
+  plugin: ReturnType<typeof findPluginSummary>,
   options: Record<string, string>,
 ): ValidationFailure | null {
   const missing = plugin?.options.find((option) => option.required && !options[option.key]);

@@ -6,7 +6,7 @@
  */
 import { eq, ne } from 'drizzle-orm';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { type RetentionPolicyRow, retentionPolicies } from '../db/tables.js';
 import { ValidationFailure } from '../errors.js';
 import { type Failure, resultUnion } from '../results.js';

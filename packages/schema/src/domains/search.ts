@@ -7,8 +7,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import type { Database } from '../db/client.js';
-import { rowsOf } from '../db/client.js';
+import type { Database } from '../db/database.js';
+import { rowsOf } from '../db/database.js';
 import { type BackupRow, backups, type DeviceRow, devices } from '../db/tables.js';
 import { ValidationErrorType, ValidationFailure } from '../errors.js';
 import { readableDevicesCondition } from '../policy.js';
@@ -226,7 +226,7 @@ async function withStatementTimeout<T>(db: Database, run: (db: Database) => Prom
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${searchTimeoutMs}`));
-      return run(tx as unknown as Database);
+      return run(tx);
     });
   } catch (error) {
     // 57014 query_canceled, from postgres.js and PGlite alike (drizzle may wrap it as the cause).

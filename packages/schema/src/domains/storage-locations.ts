@@ -5,7 +5,7 @@
  */
 import { eq, ne } from 'drizzle-orm';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import {
   type DeviceRow,
   deviceGroups,

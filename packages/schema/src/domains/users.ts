@@ -5,16 +5,14 @@
 import { and, eq, ilike, inArray } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
-import type { Database } from '../db/client.js';
+import type { Database, Transaction } from '../db/database.js';
 import { authTokens, deviceGroups, type UserRole, type UserRow, userGrants, users } from '../db/tables.js';
 import { isUuid, LastAdmin, LastAdminErrorType, NotFound, ValidationFailure } from '../errors.js';
 import { requireViewer } from '../policy.js';
 import { deleteSuccess, type Failure, resultUnion } from '../results.js';
-import { checkRole, checkUsername, generatePassword } from '../user-rules.js';
-import { checkPasswordStrength, UserType } from './auth.js';
+import { checkPasswordStrength, checkRole, checkUsername, generatePassword } from '../user-rules.js';
+import { UserType } from './auth.js';
 import { DeviceGroupType } from './device-groups.js';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 builder.objectField(UserType, 'deviceGroups', (t) =>
   t.field({

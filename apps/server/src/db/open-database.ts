@@ -3,10 +3,8 @@
  * (zero setup). Both are migrated on open, under an advisory lock so parallel starters don't race.
  */
 import { fileURLToPath } from 'node:url';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import * as tables from './tables.js';
-
-export type Database = PgDatabase<PgQueryResultHKT, typeof tables>;
+import type { Database } from '@devicevault/schema/db/database';
+import * as tables from '@devicevault/schema/db/tables';
 
 export interface OpenDatabase {
   db: Database;
@@ -17,6 +15,7 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+// The same depth from src/db and dist/db: the repository's drizzle/ folder.
 export const migrationsFolder = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
 const migrationLockId = 727274;
 
@@ -30,11 +29,11 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { max: 10, onnotice: () => {} });
-  const db = drizzle(client, { schema: tables }) as unknown as Database;
+  const db = drizzle(client, { schema: tables });
   const lock = await client.reserve();
   try {
     await lock`select pg_advisory_lock(${migrationLockId})`;
-    await migrate(db as never, { migrationsFolder });
+    await migrate(db, { migrationsFolder });
   } finally {
     await lock`select pg_advisory_unlock(${migrationLockId})`;
     lock.release();
@@ -58,11 +57,11 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const client = new PGlite(dir);
-  const db = drizzle(client, { schema: tables }) as unknown as Database;
+  const db = drizzle(client, { schema: tables });
   // A single PGlite instance is one connection, but two processes could still open the same dir.
   await client.query(`select pg_advisory_lock(${migrationLockId})`);
   try {
-    await migrate(db as never, { migrationsFolder });
+    await migrate(db, { migrationsFolder });
   } finally {
     await client.query(`select pg_advisory_unlock(${migrationLockId})`);
   }
@@ -78,10 +77,4 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
     },
     close: () => client.close(),
   };
-}
-
-/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
-export function rowsOf<T>(result: unknown): T[] {
-  const withRows = result as { rows?: T[] };
-  return withRows.rows ?? Array.from(result as Iterable<T>);
 }

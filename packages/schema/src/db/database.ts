@@ -1,0 +1,18 @@
+/**
+ * The database handle every query helper takes. A transaction is a PgDatabase too (PgTransaction extends it),
+ * so `tx` from `db.transaction(async (tx) => …)` passes where a Database is expected, without a cast — on
+ * PGlite and postgres.js alike. Opening and migrating live in apps/server (`src/db/open-database.ts`).
+ */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as tables from './tables.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof tables>;
+
+/** The handle inside `db.transaction(...)`; name it only where `tx.rollback()` is needed. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
+export function rowsOf<T>(result: unknown): T[] {
+  const withRows = result as { rows?: T[] };
+  return withRows.rows ?? Array.from(result as Iterable<T>);
+}
