@@ -5,13 +5,18 @@
 import type { BackupPlugin } from './contract.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
+import { arubaAoswPlugin } from './vendors/aruba-aosw.js';
+import { arubaInstantPlugin } from './vendors/aruba-instant.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
+import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
+import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
+import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
@@ -62,6 +67,11 @@ export const plugins: readonly BackupPlugin[] = [
   netgateTnsrPlugin,
   tplinkPlugin,
   vsolOltPlugin,
+  arubaAoswPlugin,
+  arubaInstantPlugin,
+  ciscoFirelinuxosPlugin,
+  fortinetFortiosPlugin,
+  brocadeIronwarePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
