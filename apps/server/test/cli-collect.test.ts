@@ -53,12 +53,13 @@ function deviceArgs(server: ReplayServer, password = credentials.password): stri
   ];
 }
 
-/** The first plain recording (no custom node vars) with an expected output for each OS folder that has one. */
+/** The first recording that needs no plugin options, with an expected output, for each OS folder that has one. */
 async function oneRecordingPerOs(): Promise<Recording[]> {
   const byOs = new Map<string, Recording>();
   for (const path of await findSimulations(fixtures)) {
     const recording = await loadRecording(path);
-    if (recording.custom || recording.expectedOutput === null || byOs.has(recording.os)) continue;
+    const needsOptions = recording.custom || recording.runs.some((run) => Object.keys(run.options).length > 0);
+    if (needsOptions || recording.expectedOutput === null || byOs.has(recording.os)) continue;
     byOs.set(recording.os, recording);
   }
   return [...byOs.values()];

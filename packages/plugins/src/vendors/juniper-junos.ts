@@ -4,8 +4,8 @@
  * (fabric reachability on an MX960, virtual chassis on EX/QFX, chassis cluster on SRX). Each command runs on
  * its own exec channel, so there is no prompt, echo or paging to deal with.
  */
-import { linesOf, rstripLines } from '../runtime/cleanup.js';
-import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
+import { cutBoth, linesOf, rstripLines } from '../runtime/cleanup.js';
+import { booleanOption, defineShellPlugin, type PostSession, sshNoExecOption } from '../runtime/shell-plugin.js';
 
 /** The one model-specific status Oxidized appends after the config (its `post` block). */
 async function modelStatus({ rawOutputOf, run, comment }: PostSession): Promise<string> {
@@ -29,7 +29,13 @@ export const juniperJunosPlugin = defineShellPlugin({
   prompt: /^(\{\w+(:\w+)?\}\r?\n)?([\w.@()/:-]+[>#]\s?)$/m,
   transport: 'ssh-exec',
   commentPrefix: '# ',
-  cleanAll(output) {
+  options: [sshNoExecOption],
+  // Only in a shell (`ssh_no_exec`): no pager, no wrapping; then leave the CLI.
+  postLogin: ['set cli screen-length 0', 'set cli screen-width 0'],
+  logout: ['exit'],
+  cleanAll(raw, { target }) {
+    // In a shell (`ssh_no_exec`), the command echo and the trailing prompt.
+    const output = target && booleanOption(target, sshNoExecOption.key) ? cutBoth(raw) : raw;
     // Subscriber-scale licence counters change with load, not with configuration.
     const subscribers = output.replace(/ {2}scale-subscriber (\s+)(\d+)/g, '  scale-subscriber                <count>');
     // vMX bandwidth licence counters, likewise.

@@ -4,8 +4,8 @@
  * show-sensitive` from 7 on, `/export` before) or by `remove_secret` (`/export hide-sensitive`). Each command
  * runs on its own exec channel.
  */
-import { keepLines, linesOf, rstripLines, splitLines } from '../runtime/cleanup.js';
-import { booleanOption, defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
+import { cutBoth, keepLines, linesOf, rstripLines, splitLines } from '../runtime/cleanup.js';
+import { booleanOption, defineShellPlugin, type PostSession, sshNoExecOption } from '../runtime/shell-plugin.js';
 
 /** Colour (`m`) and erase-line (`K`) escape codes; the class is Oxidized's `[m|K]`, bar included. */
 function withoutColours(text: string): string {
@@ -63,9 +63,23 @@ export const mikrotikRouterosPlugin = defineShellPlugin({
       description: '"true" to export with `hide-sensitive` even when secrets are not scrubbed (Oxidized var)',
       required: false,
     },
+    sshNoExecOption,
   ],
-  // Colour codes, and the blanks RouterOS pads table columns with.
-  cleanAll: (output) => rstripLines(withoutColours(output)),
+  // Only in a shell (`ssh_no_exec`).
+  logout: ['quit'],
+  cleanAll(output, { target }) {
+    const plain = withoutColours(output);
+    // In a shell (`ssh_no_exec`): the echo and the prompt, then the carriage returns RouterOS's line editor
+    // puts before and after lines (Ruby's `^` and `$`, which see only `\n` as a line end, written out).
+    const shell =
+      target && booleanOption(target, sshNoExecOption.key)
+        ? cutBoth(plain)
+            .replace(/(?<![^\n])\r+([^\n]+)/g, '$1')
+            .replace(/([^\r]*)\r+(?![^\n])/g, '$1')
+        : plain;
+    // The blanks RouterOS pads table columns with.
+    return rstripLines(shell);
+  },
   commands: [
     {
       command: '/system resource print',
