@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
-import type { Database } from '@devicevault/schema/db/database';
+import type { JobQueuePort } from '@devicevault/schema/context';
+import type { Database } from '@devicevault/schema/db/client';
 import { collectionGroups, credentials, devices, settings } from '@devicevault/schema/db/tables';
 import { eq, inArray } from 'drizzle-orm';
 import ssh2 from 'ssh2';
-import { enqueueDevices } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 
@@ -41,7 +41,7 @@ export async function startDemoFleet(deps: {
   secrets: SecretBox;
   dataDir: string;
   log: Logger;
-  onQueued(): void;
+  enqueue: JobQueuePort['enqueue'];
 }): Promise<DemoFleet> {
   const { db } = deps;
   const hostKey = await demoHostKey(deps.dataDir);
@@ -60,8 +60,12 @@ export async function startDemoFleet(deps: {
   for (const [name, port] of ports) await db.update(devices).set({ port }).where(eq(devices.name, name));
 
   const names = [...ports.keys(), 'demo-firmware-image'];
-  const queued = await enqueueDevices(db, inArray(devices.name, names), 'demo');
-  if (queued > 0) deps.onQueued();
+  const demoDevices = await db.select({ id: devices.id }).from(devices).where(inArray(devices.name, names));
+  await deps.enqueue({
+    deviceIds: demoDevices.map((device) => device.id),
+    trigger: 'demo',
+    requestedBy: { userId: null, label: 'demo fleet' },
+  });
   deps.log.info('demo fleet running', { devices: names.length, source: basename(dirname(fixtures)) });
   return {
     async stop() {

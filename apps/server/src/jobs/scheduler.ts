@@ -2,10 +2,11 @@
  * Queues a job for every enabled device of a collection group when its cron schedule fires.
  * Schedules are re-read every minute so edits apply without a restart.
  */
-import type { Database } from '@devicevault/schema/db/database';
-import { collectionGroups, devices, jobs } from '@devicevault/schema/db/tables';
+import type { JobQueuePort } from '@devicevault/schema/context';
+import type { Database } from '@devicevault/schema/db/client';
+import { collectionGroups, devices } from '@devicevault/schema/db/tables';
 import { Cron } from 'croner';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 
 export interface Scheduler {
@@ -13,7 +14,7 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function createScheduler(deps: { db: Database; log: Logger; onQueued(): void }): Scheduler {
+export function createScheduler(deps: { db: Database; log: Logger; enqueue: JobQueuePort['enqueue'] }): Scheduler {
   const crons = new Map<string, { schedule: string; cron: Cron }>();
   let refresher: NodeJS.Timeout | undefined;
 
@@ -40,12 +41,15 @@ export function createScheduler(deps: { db: Database; log: Logger; onQueued(): v
   }
 
   async function enqueueGroup(groupId: string) {
-    const queued = await enqueueDevices(
-      deps.db,
-      and(eq(devices.collectionGroupId, groupId), eq(devices.enabled, true)),
-      'schedule',
-    );
-    if (queued > 0) deps.onQueued();
+    const members = await deps.db
+      .select({ id: devices.id })
+      .from(devices)
+      .where(and(eq(devices.collectionGroupId, groupId), eq(devices.enabled, true)));
+    await deps.enqueue({
+      deviceIds: members.map((device) => device.id),
+      trigger: 'schedule',
+      requestedBy: { userId: null, label: 'scheduler' },
+    });
   }
 
   return {
@@ -59,30 +63,4 @@ export function createScheduler(deps: { db: Database; log: Logger; onQueued(): v
       crons.clear();
     },
   };
-}
-
-/**
- * Queues one job per matching device, skipping devices that already have a queued or running job so a
- * slow device never piles up duplicates. Returns how many were queued.
- */
-export async function enqueueDevices(db: Database, where: ReturnType<typeof and>, trigger: string): Promise<number> {
-  const targets = await db
-    .select({ id: devices.id })
-    .from(devices)
-    .where(
-      and(
-        where,
-        sql`not exists (select 1 from ${jobs} where ${jobs.deviceId} = ${devices.id} and ${inArray(jobs.status, ['queued', 'running', 'storing'])})`,
-      ),
-    );
-  if (targets.length === 0) return 0;
-  const at = new Date().toISOString();
-  await db.insert(jobs).values(
-    targets.map((device) => ({
-      deviceId: device.id,
-      trigger,
-      log: [{ seq: 0, at, status: 'queued' as const, message: `Queued by ${trigger}` }],
-    })),
-  );
-  return targets.length;
 }

@@ -98,21 +98,16 @@ builder.mutationField('triggerBackup', (t) =>
       if (!device || !canReadDevice(ctx.viewer, device)) return new NotFound(`device ${input.deviceId} does not exist`);
       if (!canOperateDevice(ctx.viewer, device)) throw forbidden('Viewers may not trigger backups.');
       if (!device.enabled) return new ValidationFailure('deviceId', 'this device is disabled; enable it first');
-      const queued: JobLogLine = {
-        seq: 0,
-        at: new Date().toISOString(),
-        status: 'queued',
-        message: 'Queued on request',
-      };
-      const [job] = await ctx.db
-        .insert(jobs)
-        .values({ deviceId: device.id, trigger: 'manual', log: [queued] })
-        .returning();
-      const event = { ...queued, jobId: job!.id, deviceId: device.id };
-      ctx.pubsub.publish('jobProgress', job!.id, event);
-      ctx.pubsub.publish('jobEvents', event);
-      ctx.jobQueue.jobQueued();
-      return { job: job! };
+      const { queued, skipped } = await ctx.jobQueue.enqueue({
+        deviceIds: [device.id],
+        trigger: 'manual',
+        requestedBy: { userId: ctx.viewer?.userId ?? null, label: ctx.viewer?.username ?? 'anonymous' },
+      });
+      // A device with a queued or running job isn't queued twice: the caller gets the job already on its way.
+      const jobId = queued[0]?.jobId ?? skipped[0]?.activeJobId;
+      const [job] = jobId ? await ctx.db.select().from(jobs).where(eq(jobs.id, jobId)) : [];
+      if (!job) return new ValidationFailure('deviceId', 'this device could not be queued; try again');
+      return { job };
     },
   }),
 );
