@@ -49,8 +49,11 @@ export interface EarlierOutputs {
 
 /** What a `post` step may do: run more commands on the same session and read earlier outputs. */
 export interface PostSession {
-  /** Runs a command; its output has been through `cleanAll` and the secret masks, like any other command's. */
-  run(command: string): Promise<string>;
+  /**
+   * Runs a command; its output has been through `cleanAll` and the secret masks, like any other command's.
+   * `label` is what the job log shows instead of the command, for commands that carry a password.
+   */
+  run(command: string, options?: { label?: string }): Promise<string>;
   /** The raw output of a command listed in `commands` (undefined when it was skipped). */
   rawOutputOf(command: string): string | undefined;
   /** Prefixes every line with the OS's comment marker. */
@@ -251,8 +254,8 @@ async function runPost(
 ): Promise<string | undefined> {
   if (!definition.post) return undefined;
   return definition.post({
-    async run(command) {
-      ctx.progress({ message: `running ${command}` });
+    async run(command, options) {
+      ctx.progress({ message: `running ${options?.label ?? command}` });
       return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets, ctx.target);
     },
     rawOutputOf: earlierOutputs(commands, raws, ctx.target).rawOutputOf,
