@@ -26,10 +26,16 @@ function assertChecks(text: string, checks: { pass: string[]; fail: string[] }):
   for (const pattern of checks.fail) assert.doesNotMatch(text, rubyRegExp(pattern), `expected /${pattern}/ to be gone`);
 }
 
+/** What this run replays, printed as a test name: recordings and checks per OS that has a plugin. */
+const coverage = { recordings: 0, secretChecks: 0, operatingSystems: new Set<string>() };
+
 for (const simulation of await findSimulations(fixturesRoot)) {
   const recording = await loadRecording(simulation);
   const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os] ?? '');
   if (!plugin) continue;
+  coverage.recordings += 1;
+  coverage.operatingSystems.add(recording.os);
+  if (recording.secret) coverage.secretChecks += recording.secret.pass.length + recording.secret.fail.length;
 
   describe(`${recording.name} through ${plugin.key}`, () => {
     // Each run collects with the options of the recording's options.yaml (Oxidized node vars).
@@ -48,7 +54,11 @@ for (const simulation of await findSimulations(fixturesRoot)) {
       if (recording.secret) {
         const checks = recording.secret;
         it(`hides every secret when scrubbing is on${suffix}`, async () => {
-          const artefact = await collectFromRecording(plugin, recording, { scrubSecrets: true, options, devicePassword });
+          const artefact = await collectFromRecording(plugin, recording, {
+            scrubSecrets: true,
+            options,
+            devicePassword,
+          });
 
           assertChecks(textOf(artefact), checks);
         });
@@ -87,3 +97,9 @@ for (const [model, key] of Object.entries(pluginKeyByOxidizedModel)) {
     });
   });
 }
+
+describe('recorded sessions', () => {
+  it(`replays ${coverage.recordings} recordings of ${coverage.operatingSystems.size} operating systems, with ${coverage.secretChecks} secret checks`, () => {
+    assert.ok(coverage.recordings > 0, `no recordings found under ${fixturesRoot}`);
+  });
+});
