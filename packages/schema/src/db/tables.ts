@@ -134,6 +134,8 @@ export const jobs = pgTable(
     trigger: text('trigger').notNull().default('manual'),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(1),
+    /** Times the process running it died (its lease expired): retried without counting as an attempt. */
+    interruptions: integer('interruptions').notNull().default(0),
     runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
