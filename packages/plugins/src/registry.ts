@@ -15,6 +15,7 @@ import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
@@ -23,10 +24,12 @@ import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
+import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
+import { opnsensePlugin } from './vendors/opnsense.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
@@ -72,6 +75,9 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoFirelinuxosPlugin,
   fortinetFortiosPlugin,
   brocadeIronwarePlugin,
+  eatonNetworkPlugin,
+  opnsensePlugin,
+  netgatePfsensePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

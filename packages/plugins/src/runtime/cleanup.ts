@@ -133,3 +133,14 @@ export function rb(pattern: RegExp): RegExp {
   }
   return new RegExp(out, pattern.flags.replace(/[ms]/g, ''));
 }
+
+/**
+ * Oxidized's `xmlcomment`: one `<!-- … -->` line per line of `text`, each holding the whole text (as the
+ * model does) with `--` split into `- -`, since XML comments may not contain a double hyphen.
+ */
+export function xmlComment(text: string): string {
+  const body = text.replace(/-(?=-)/g, '- ').replace(/(\r\n|\n|\r)$/, '');
+  return linesOf(text)
+    .map(() => `<!-- ${body} -->\n`)
+    .join('');
+}
