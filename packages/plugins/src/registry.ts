@@ -28,6 +28,7 @@ import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
+import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
 import { opnsensePlugin } from './vendors/opnsense.js';
 import { perlePlugin } from './vendors/perle-os.js';
@@ -78,6 +79,7 @@ export const plugins: readonly BackupPlugin[] = [
   eatonNetworkPlugin,
   opnsensePlugin,
   netgatePfsensePlugin,
+  nvidiaCumulusPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -70,7 +70,11 @@ export async function loadRecording(simulationPath: string): Promise<Recording> 
   const folder = dirname(simulationPath);
   const custom = simulationPath.endsWith(customSimulationSuffix);
   const description = basename(simulationPath, custom ? customSimulationSuffix : simulationSuffix);
-  const doc = parse(await readFile(simulationPath, 'utf8')) as { init_prompt?: unknown; commands?: unknown } | null;
+  const doc = parse(await readFile(simulationPath, 'utf8')) as {
+    init_prompt?: unknown;
+    commands?: unknown;
+    oxidized_output?: unknown;
+  } | null;
   const { ordered, exchanges } = parseCommands(doc?.commands);
   const sibling = (kind: string) => join(folder, `${description}.${custom ? 'custom_' : ''}${kind}`);
   return {
@@ -81,7 +85,10 @@ export async function loadRecording(simulationPath: string): Promise<Recording> 
     initPrompt: typeof doc?.init_prompt === 'string' ? rubyUndump(doc.init_prompt) : null,
     ordered,
     exchanges,
-    expectedOutput: await readOptional(sibling('output.txt')),
+    // Some of Oxidized's custom simulations carry their expected output inline (`oxidized_output`, Ruby-escaped).
+    expectedOutput:
+      (await readOptional(sibling('output.txt'))) ??
+      (typeof doc?.oxidized_output === 'string' ? rubyUndump(doc.oxidized_output).toString('utf8') : null),
     secret: await readChecks(sibling('secret.yaml')),
     significantChanges: await readChecks(sibling('significant_changes.yaml')),
   };
