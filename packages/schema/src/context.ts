@@ -2,7 +2,7 @@
  * What resolvers may use. The server wires real implementations; the schema only knows these ports,
  * so `packages/schema` never imports `apps/server`.
  */
-import type { Database } from './db/database.js';
+import type { Database } from './db/client.js';
 import type { AuditLogRow, AuthTokenRow, BackupRow } from './db/tables.js';
 import type { Viewer } from './policy.js';
 import type { DeviceVaultPubSub } from './pubsub.js';
@@ -21,27 +21,9 @@ export interface DownloadsPort {
   urlFor(backup: BackupRow, userId: string | null): string | null;
 }
 
-/** What asked for a backup: a user (manual, API) or a part of the server (schedule, demo, device change). */
-export interface EnqueueRequest {
-  deviceIds: readonly string[];
-  trigger: 'manual' | 'schedule' | 'demo' | (string & {});
-  /** The user who asked, or null for the server itself; `label` names either in the job log and audit row. */
-  requestedBy: { userId: string | null; label: string };
-}
-
-export interface EnqueueResult {
-  /** One new job per queued device, in no particular order. */
-  queued: { jobId: string; deviceId: string }[];
-  /** Devices given but not queued: one already has a queued or running job, is disabled, or doesn't exist. */
-  skipped: { deviceId: string; reason: 'active' | 'disabled' | 'missing'; activeJobId: string | null }[];
-}
-
 export interface JobQueuePort {
-  /**
-   * Queues one job per device in one statement, skipping devices that already have a queued or running job;
-   * audits the request, publishes each job's `queued` line and wakes the runner. The only way to queue a job.
-   */
-  enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
+  /** Wakes the runner after a job row was inserted, so it needn't wait for its next poll. */
+  jobQueued(): void;
 }
 
 export interface PasswordsPort {
@@ -62,11 +44,18 @@ export interface SessionCookiePort {
   clear(): void;
 }
 
-export interface RateLimitPort {
-  /** False when this key has failed too often recently; `retryAfterSeconds` says when to try again. */
-  check(key: string): { allowed: boolean; retryAfterSeconds: number };
-  recordFailure(key: string): void;
-  reset(key: string): void;
+export interface LoginThrottlePort {
+  /**
+   * Counts one sign-in attempt for this username from this address, or refuses it while the username, the
+   * address or the pair is throttled (`retryAfterSeconds` says when to try again). An allowed attempt
+   * counts as failed unless `succeeded` is called.
+   */
+  begin(
+    username: string,
+    sourceAddress: string | null,
+  ): Promise<
+    { allowed: true; succeeded(userId: string): Promise<void> } | { allowed: false; retryAfterSeconds: number }
+  >;
 }
 
 export type AuditEntry = Pick<AuditLogRow, 'action' | 'outcome'> &
@@ -86,7 +75,7 @@ export interface Context {
   passwords: PasswordsPort;
   tokens: TokensPort;
   sessionCookie: SessionCookiePort;
-  loginRateLimit: RateLimitPort;
+  loginThrottle: LoginThrottlePort;
   audit: AuditPort;
   /** The signed-in user, or null for anonymous requests. */
   viewer: Viewer | null;
