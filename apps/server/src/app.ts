@@ -7,10 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { buildSchema } from '@devicevault/schema';
 import type { Context } from '@devicevault/schema/context';
-import { type OpenDatabase, openDatabase } from '@devicevault/schema/db/client';
 import type { BackupRow } from '@devicevault/schema/db/tables';
-import { buildSchema } from '@devicevault/schema/schema';
 import { createYoga, maskError } from 'graphql-yoga';
 import { createAudit } from './audit/audit-log.js';
 import { ensureAdmin } from './auth/bootstrap-admin.js';
@@ -24,6 +23,7 @@ import {
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
+import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
@@ -36,6 +36,7 @@ import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
 import { useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
+import { createEnqueue } from './jobs/enqueue.js';
 import { createCollectPool } from './jobs/pool.js';
 import { createPruner } from './jobs/pruner.js';
 import { createJobRunner } from './jobs/runner.js';
@@ -103,7 +104,8 @@ export async function buildApp(
     maxTextBytes: env.maxTextBytes,
     afterBackup: (deviceId) => pruner.schedule(deviceId),
   });
-  const scheduler = createScheduler({ db, log, onQueued: () => runner.wake() });
+  const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake() });
+  const scheduler = createScheduler({ db, log, enqueue });
 
   await ensureAdmin(db, env.adminPassword, log);
   const tokens = createTokens(db);
@@ -116,7 +118,7 @@ export async function buildApp(
     downloads: {
       urlFor: (backup: BackupRow, userId: string | null) => `${publicOrigin}${signer.pathFor(backup.id, userId)}`,
     },
-    jobQueue: { jobQueued: () => runner.wake() },
+    jobQueue: { enqueue },
     passwords,
     tokens,
     loginThrottle,
@@ -260,8 +262,7 @@ export async function buildApp(
       runner.start();
       pruner.start();
       await scheduler.start();
-      if (env.demo)
-        demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, onQueued: () => runner.wake() });
+      if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
       log.info('DeviceVault server listening', { port: actualPort, database: database.kind });
       return { port: actualPort, url: `http://127.0.0.1:${actualPort}` };
     },

@@ -2,7 +2,7 @@
  * What resolvers may use. The server wires real implementations; the schema only knows these ports,
  * so `packages/schema` never imports `apps/server`.
  */
-import type { Database } from './db/client.js';
+import type { Database } from './db/database.js';
 import type { AuditLogRow, AuthTokenRow, BackupRow } from './db/tables.js';
 import type { Viewer } from './policy.js';
 import type { DeviceVaultPubSub } from './pubsub.js';
@@ -21,9 +21,27 @@ export interface DownloadsPort {
   urlFor(backup: BackupRow, userId: string | null): string | null;
 }
 
+/** What asked for a backup: a user (manual, API) or a part of the server (schedule, demo, device change). */
+export interface EnqueueRequest {
+  deviceIds: readonly string[];
+  trigger: 'manual' | 'schedule' | 'demo' | (string & {});
+  /** The user who asked, or null for the server itself; `label` names either in the job log and audit row. */
+  requestedBy: { userId: string | null; label: string };
+}
+
+export interface EnqueueResult {
+  /** One new job per queued device, in no particular order. */
+  queued: { jobId: string; deviceId: string }[];
+  /** Devices given but not queued: one already has a queued or running job, is disabled, or doesn't exist. */
+  skipped: { deviceId: string; reason: 'active' | 'disabled' | 'missing'; activeJobId: string | null }[];
+}
+
 export interface JobQueuePort {
-  /** Wakes the runner after a job row was inserted, so it needn't wait for its next poll. */
-  jobQueued(): void;
+  /**
+   * Queues one job per device in one statement, skipping devices that already have a queued or running job;
+   * audits the request, publishes each job's `queued` line and wakes the runner. The only way to queue a job.
+   */
+  enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
 }
 
 export interface PasswordsPort {

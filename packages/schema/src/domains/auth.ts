@@ -5,6 +5,7 @@ import { authTokens, type UserRow, users } from '../db/tables.js';
 import { ErrorInterface, ValidationErrorType, ValidationFailure } from '../errors.js';
 import { requireViewer } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
+import { checkPasswordStrength } from '../user-rules.js';
 
 const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 
@@ -153,12 +154,6 @@ builder.mutationField('changePassword', (t) =>
     },
   }),
 );
-
-export function checkPasswordStrength(field: string, password: string): ValidationFailure | null {
-  if (password.length < 10) return new ValidationFailure(field, 'passwords must be at least 10 characters');
-  if (password.length > 1024) return new ValidationFailure(field, 'passwords must be at most 1024 characters');
-  return null;
-}
 
 builder.queryField('viewer', (t) =>
   t.field({
