@@ -39,6 +39,10 @@ export const arubaAoscxPlugin = defineShellPlugin({
   maskSecrets(config) {
     return (
       config
+        // Ours, before Oxidized's rules: a `key ciphertext <key>` that its TACACS+ rule (which masks the word
+        // `ciphertext`) and its RADIUS rule (which needs text after the key) would leave in the clear.
+        .replace(/^(tacacs-server host \S+ key ciphertext) \S+/gm, '$1 <secret hidden>')
+        .replace(/^(radius-server host \S+ key ciphertext) \S+$/gm, '$1 <secret hidden>')
         // Local user password hashes.
         .replace(/^(user .* group .*(?: ciphertext)?) \S+/gm, '$1 <secret hidden>')
         // SNMP communities are passwords.
@@ -56,6 +60,10 @@ export const arubaAoscxPlugin = defineShellPlugin({
         // TACACS+ shared keys, per host and global.
         .replace(/^(tacacs-server host \S+ key) \S+(.*)/gm, '$1 <secret hidden> $2')
         .replace(/^(tacacs-server key).*/gm, '$1 <secret hidden>')
+        // Ours, after Oxidized's rules: an SNMPv3 user with an auth but no priv passphrase (its rule needs both).
+        .replace(/^(snmpv3 user .*auth-pass ciphertext) (?!<)\S+/gm, '$1 <auth-pass>')
+        // Ours: every other secret AOS-CX stores as `ciphertext <base64>` (NTP, BGP, OSPF, dyn-authorization keys).
+        .replace(/(ciphertext) (?!<)\S+/g, '$1 <secret hidden>')
     );
   },
   commands: [
