@@ -95,6 +95,8 @@ export interface ShellPluginDefinition {
    * whose commands depend on earlier answers (ASA contexts, files the config refers to).
    */
   post?: (session: PostSession) => Promise<string>;
+  /** Puts what `post` returns before the commands' outputs (Oxidized `pre`, which also runs after them). */
+  postGoesFirst?: boolean;
   /** Runs on every command's output first (Oxidized `cmd :all`). */
   cleanAll?: (output: string, tools: CleanTools) => string;
   /** Masks secrets when scrubbing is on (Oxidized `cmd :secret`). */
@@ -169,11 +171,12 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
       const raw = raws[i];
       return raw === undefined ? '' : processCommandOutput(definition, spec, raw, ctx.scrubSecrets, ctx.target);
     });
-    if (post !== undefined) outputs.push(post);
+    const postOutputs = post === undefined ? [] : [post];
+    const ordered = definition.postGoesFirst ? [...postOutputs, ...outputs] : [...outputs, ...postOutputs];
     return {
       kind: 'text',
-      text: outputs.join(''),
-      significantText: significantView(definition, commands, outputs),
+      text: ordered.join(''),
+      significantText: significantView(definition, commands, [...outputs, ...postOutputs], definition.postGoesFirst),
       hostKeyFingerprint: connection.hostKeyFingerprint,
     };
   } catch (error) {
@@ -189,9 +192,13 @@ function significantView(
   definition: ShellPluginDefinition,
   commands: readonly ShellCommand[],
   outputs: readonly string[],
+  postGoesFirst = false,
 ): string | undefined {
   if (!definition.significantChanges && !commands.some((spec) => spec.volatile)) return undefined;
-  const kept = outputs.filter((_, i) => !commands[i]?.volatile).join('');
+  const keptOutputs = outputs.filter((_, i) => !commands[i]?.volatile);
+  // The `post` output sits after the command outputs here; move it to the front when it goes first.
+  if (postGoesFirst && outputs.length > commands.length) keptOutputs.unshift(keptOutputs.pop() ?? '');
+  const kept = keptOutputs.join('');
   return definition.significantChanges ? definition.significantChanges(kept) : kept;
 }
 
