@@ -56,8 +56,12 @@ export const fortinetFortigatePlugin = defineShellPlugin({
     },
     {
       key: 'fortigate_autoupdate',
-      description:
-        '"true" to add the `diagnose autoupdate version` signature versions (`fortios_autoupdate`, deprecated, too)',
+      description: '"true" to add the signature versions of `diagnose autoupdate version`',
+      required: false,
+    },
+    {
+      key: 'fortios_autoupdate',
+      description: 'Deprecated name of `fortigate_autoupdate` (Oxidized var)',
       required: false,
     },
   ],
