@@ -67,7 +67,7 @@ describe('plugin registry', () => {
       const folder = modelFolderOf(plugin.key);
       assert.ok(folder, `${plugin.key} has no Oxidized model folder in oxidized-models.ts`);
       const files = existsSync(join(fixturesRoot, folder)) ? readdirSync(join(fixturesRoot, folder)) : [];
-      const recorded = files.some((file) => file.endsWith('.simulation.yaml'));
+      const recorded = files.some((file) => /\.(custom_)?simulation\.yaml$/.test(file));
       const exception = unrecorded.get(plugin.key);
       if (exception === undefined) {
         assert.ok(recorded, `${plugin.key} has no recorded session under fixtures/device-sessions/${folder}`);
