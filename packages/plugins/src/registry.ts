@@ -16,6 +16,7 @@ import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
+import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
@@ -34,6 +35,7 @@ import { opnsensePlugin } from './vendors/opnsense.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
+import { sikluEtherhaulPlugin } from './vendors/siklu-etherhaul.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
@@ -80,6 +82,8 @@ export const plugins: readonly BackupPlugin[] = [
   opnsensePlugin,
   netgatePfsensePlugin,
   nvidiaCumulusPlugin,
+  sikluEtherhaulPlugin,
+  extremeWingPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
