@@ -56,7 +56,7 @@ export const ciscoIosPlugin = defineShellPlugin({
     // The command echo and the trailing prompt.
     return cutBoth(withoutErrors);
   },
-  maskSecrets: maskIosSecrets,
+  maskSecrets: (output) => maskIosLeftovers(maskIosSecrets(output)),
   significantChanges: (config) =>
     // Save and change timestamps: a save without a change is not a change.
     rejectLines(config, [/^! (Last|No) configuration change (at|since)/, '! NVRAM config last updated at']),
@@ -147,6 +147,28 @@ function maskIosSecrets(config: string): string {
       .replace(/^( +pre-shared-key).*/gm, '$1 <configuration removed>')
       // Any other server key (`radius-server … server-key`, `aaa server radius dynamic-author`).
       .replace(/^(.*server-key(?: \d)?) \S+/gm, '$1 <secret hidden>')
+  );
+}
+
+/**
+ * Ours, after Oxidized's masks: secrets its rules leave in the clear. Each rule skips text that already is a
+ * placeholder (`(?!<)`), so every line Oxidized masks comes out exactly as Oxidized masks it.
+ */
+function maskIosLeftovers(config: string): string {
+  return (
+    config
+      // `crypto isakmp key 6 <key> address …`: Oxidized's rule takes the type digit for the key.
+      .replace(/^(crypto isakmp key <secret hidden>) (?!(?:address|hostname) )\S+( (?:address|hostname) )/gm, '$1$2')
+      // RADIUS keys of type 0 or with no type (Oxidized's type-7 rule wants a key that starts with a digit).
+      .replace(/^(radius-server (?:\S+ )*?key(?: \d)?) (?!<)\S+$/gm, '$1 <secret hidden>')
+      // NTP authentication keys (`ntp authentication-key 1 md5 <key> 7`).
+      .replace(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm, '$1 <secret hidden>')
+      // IKEv2 profile keys (`authentication remote pre-share key <key>`).
+      .replace(/^( +authentication (?:local|remote) pre-share key(?: \d)?) (?!<)\S+$/gm, '$1 <secret hidden>')
+      // The key that encrypts type-6 secrets (`key config-key password-encrypt <key>`).
+      .replace(/^(key config-key password-encrypt) (?!<)\S+$/gm, '$1 <secret hidden>')
+      // Any other password or secret that ends a line (`ip ftp password 7 …`, `l2tp tunnel password 0 …`).
+      .replace(/^(\s*\S.*? (?:password|secret)(?: \d)?) (?!<)\S+$/gm, '$1 <secret hidden>')
   );
 }
 
