@@ -32,6 +32,21 @@ export const ciscoNxosPlugin = defineShellPlugin({
         // RADIUS and TACACS+ shared keys, global and per host.
         .replace(/^(radius-server .*key(?: \d+)?) \S+/gm, '$1 <secret hidden>')
         .replace(/^(tacacs-server .*key(?: \d+)?) \S+/gm, '$1 <secret hidden>')
+        // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
+        // SNMPv3 keys its rule misses: auth only, DES priv, or no text after the priv key.
+        .replace(/^(snmp-server user \S+ (?:\S+ )?auth \S+) (?!<)\S+/gm, '$1 <secret hidden>')
+        .replace(/^(snmp-server user .* priv(?: aes-128)?) (?!<)(?!aes-128 )\S+/gm, '$1 <secret hidden>')
+        // Key-chain keys (`key-string 7 …`).
+        .replace(/^(\s+key-string(?: \d)?) (?!<)\S+/gm, '$1 <secret hidden>')
+        // OSPF interface keys.
+        .replace(
+          /^(\s+ip ospf (?:authentication-key|message-digest-key \d+ md5)(?: \d)?) (?!<)\S+/gm,
+          '$1 <secret hidden>',
+        )
+        // HSRP and VRRP authentication strings.
+        .replace(/^(\s+authentication (?:text|md5 key-string(?: \d)?)) (?!<)\S+/gm, '$1 <secret hidden>')
+        // NTP authentication keys (`ntp authentication-key 1 md5 <key> 7`).
+        .replace(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm, '$1 <secret hidden>')
     );
   },
   commands: [
