@@ -23,6 +23,7 @@ import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
+import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
@@ -42,6 +43,7 @@ import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
+import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
 
 export const plugins: readonly BackupPlugin[] = [
   noopPlugin,
@@ -84,6 +86,8 @@ export const plugins: readonly BackupPlugin[] = [
   nvidiaCumulusPlugin,
   sikluEtherhaulPlugin,
   extremeWingPlugin,
+  watchguardFirewarePlugin,
+  linuxGenericPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
