@@ -6,13 +6,14 @@ import { type App, buildApp } from '../../apps/server/src/app.js';
 import type { Env } from '../../apps/server/src/env.js';
 import { createLogger } from '../../apps/server/src/log.js';
 import { freshDatabaseUrl } from '../../apps/server/test/support/test-database.js';
+import type { GqlData } from '../../apps/server/test/support/test-server.js';
 
 export interface BenchApp {
   app: App;
   url: string;
   dataDir: string;
   token: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }>;
+  gql<T = GqlData>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ export async function startBenchApp(): Promise<BenchApp> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
       });
-      return response.json() as Promise<{ data?: any; errors?: unknown[] }>;
+      return response.json() as Promise<{ data?: GqlData; errors?: unknown[] }>;
     },
     async stop() {
       await app.stop();

@@ -59,6 +59,11 @@ export type Env = {
   graphiql?: boolean;
 };
 
+/** What a child process (git) inherits: this process's environment plus `overrides`. */
+export function childProcessEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // An empty variable (`DATABASE_URL=`) means unset, as shells and .env files commonly write it.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));

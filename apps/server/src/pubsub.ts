@@ -21,7 +21,7 @@ export async function createDeviceVaultPubSub(
 ): Promise<{ pubsub: DeviceVaultPubSub; close(): Promise<void> }> {
   const local = new EventTarget();
   const pubsub = createPubSub<PubSubEvents>({ eventTarget: local as never });
-  if (!database || database.kind !== 'postgres') return { pubsub, close: async () => {} };
+  if (database?.kind !== 'postgres') return { pubsub, close: async () => {} };
 
   const unlisten = await database.listen(channel, (raw) => {
     try {

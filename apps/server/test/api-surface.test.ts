@@ -203,7 +203,8 @@ describe('the management API', () => {
           edges { node { name enabled deviceGroup { id } } } pageInfo { hasNextPage endCursor }
         }
       }`;
-      const names = (result: any) => result.data.devices.edges.map((edge: any) => edge.node.name);
+      const names = (result: { data?: { devices: { edges: { node: { name: string } }[] } } }) =>
+        result.data?.devices.edges.map((edge) => edge.node.name);
 
       const page1 = await server.gql(query, { filter: { search: tag } });
       const page2 = await server.gql(query, { filter: { search: tag }, after: page1.data.devices.pageInfo.endCursor });
@@ -320,7 +321,7 @@ describe('the management API', () => {
       );
 
       assert.ok(viewers.data.users.edges.length >= 1);
-      assert.ok(viewers.data.users.edges.every((edge: any) => edge.node.role === 'viewer'));
+      assert.ok(viewers.data.users.edges.every((edge: { node: { role: string } }) => edge.node.role === 'viewer'));
       assert.deepEqual([badName.field, badRole.field, short.field], ['username', 'role', 'password']);
     });
 

@@ -31,6 +31,7 @@ import {
 import { createDevice, jobProgressSubscription, type ProgressEvent, triggerBackup } from './support/builders.js';
 import {
   collectSubscription,
+  type GqlData,
   signIn,
   startTestServer,
   type TestServer,
@@ -92,7 +93,7 @@ interface Row {
 }
 
 interface GqlResult {
-  data?: Record<string, any> | null;
+  data?: GqlData | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
@@ -143,7 +144,12 @@ function errorOutcome(result: GqlResult): Outcome | null {
 }
 
 /** A query: its error, else ok when `visible` finds the group-A object (or global data) in the answer. */
-async function query(who: Who, document: string, variables: Record<string, unknown>, visible: (data: any) => boolean) {
+async function query(
+  who: Who,
+  document: string,
+  variables: Record<string, unknown>,
+  visible: (data: GqlData) => boolean,
+) {
   const result: GqlResult = await server.gql(document, variables, token[who]);
   return errorOutcome(result) ?? (visible(result.data) ? 'ok' : 'hidden');
 }

@@ -5,7 +5,6 @@
  * directory of per-group repositories (`<group>.git`). Idempotent: a version already imported (same
  * device, time and sha256) is skipped, so running it twice imports each version once.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';

@@ -10,7 +10,7 @@ import { findPlugin } from '@devicevault/plugins/registry';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import type { JobQueuePort } from '@devicevault/schema/context';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { collectionGroups, credentials, devices, settings } from '@devicevault/schema/db/tables';
 import { eq, inArray } from 'drizzle-orm';
 import ssh2 from 'ssh2';

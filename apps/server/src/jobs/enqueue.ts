@@ -4,7 +4,7 @@
  * `queued` line published live, and the runner woken.
  */
 import type { EnqueueRequest, EnqueueResult, JobQueuePort } from '@devicevault/schema/context';
-import { type Database, rowsOf } from '@devicevault/schema/db/client';
+import { type Database, rowsOf } from '@devicevault/schema/db/database';
 import type { JobLogLine } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { sql } from 'drizzle-orm';

@@ -3,7 +3,7 @@
  * Schedules are re-read every minute so edits apply without a restart.
  */
 import type { JobQueuePort } from '@devicevault/schema/context';
-import type { Database } from '@devicevault/schema/db/client';
+import type { Database } from '@devicevault/schema/db/database';
 import { collectionGroups, devices } from '@devicevault/schema/db/tables';
 import { Cron } from 'croner';
 import { and, eq, isNotNull } from 'drizzle-orm';

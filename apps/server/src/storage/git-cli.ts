@@ -2,6 +2,7 @@
 /** Runs the real `git` CLI: small commands return stdout, blob reads stream. */
 import { spawn } from 'node:child_process';
 import { type Readable, Transform } from 'node:stream';
+import { childProcessEnv } from '../env.js';
 
 export interface GitOptions {
   env?: Record<string, string>;
@@ -31,7 +32,7 @@ const baseEnv = {
 };
 
 function gitEnv(extra?: Record<string, string>) {
-  return { ...process.env, ...baseEnv, ...extra };
+  return childProcessEnv({ ...baseEnv, ...extra });
 }
 
 export function git(

@@ -1,11 +1,11 @@
 /** Builders for the management API (groups, users, tokens) used by the API-surface, audit and import tests. */
-import { signIn, type TestServer } from './test-server.js';
+import { type GqlData, signIn, type TestServer } from './test-server.js';
 
 /**
  * Calls `name(input: $input)` selecting `__typename`, every error's message/field, `success` on the
  * success type and `extraSelection` (e.g. `... on InUseError { usedByCount }`); returns the payload.
  */
-export async function mutate<T = any>(
+export async function mutate<T = GqlData>(
   server: TestServer,
   name: string,
   input: Record<string, unknown>,

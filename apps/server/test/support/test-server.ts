@@ -12,6 +12,10 @@ import type { Env } from '../../src/env.js';
 import { createLogger } from '../../src/log.js';
 import { freshDatabaseUrl } from './test-database.js';
 
+/** A GraphQL answer's data as tests read it: each test reads back exactly the fields its document selected. */
+// biome-ignore lint/suspicious/noExplicitAny: untyped JSON from the wire; typing every test document would add nothing.
+export type GqlData = any;
+
 export interface TestServer {
   app: App;
   url: string;
@@ -22,7 +26,7 @@ export interface TestServer {
   /** Every raw HTTP response body seen by `gql`, for secret-leak checks. */
   responses: string[];
   /** GraphQL over HTTP as the bootstrap admin (or as `token`, or anonymously with `null`). */
-  gql<T = any>(
+  gql<T = GqlData>(
     query: string,
     variables?: Record<string, unknown>,
     token?: string | null,
