@@ -54,6 +54,21 @@ export const aristaEosPlugin = defineShellPlugin({
         .replace(/( {6}key) ([0-9a-fA-F]+ 7) ([0-9a-fA-F]+).*/g, '$1 <secret hidden>')
         // SNMPv3 localized keys and auth/priv passphrases.
         .replace(/(localized|auth (md5|sha\d{0,3})|priv (des|aes\d{0,3})) \S+/g, '$1 <secret hidden>')
+        // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
+        // The global RADIUS key (its rule needs text between `radius-server` and `key`) and per-host TACACS+ keys.
+        .replace(/^(radius-server key(?: \d)?) (?!<)\S+/gm, '$1 <radius secret hidden>')
+        .replace(/^(tacacs-server host .* key(?: \d)?) (?!<)\S+/gm, '$1 <secret hidden>')
+        // OSPF interface keys and IS-IS / VRRP authentication strings.
+        .replace(
+          /^(\s+ip ospf (?:authentication-key|message-digest-key \d+ \S+)(?: \d)?) (?!<)\S+/gm,
+          '$1 <secret hidden>',
+        )
+        .replace(/(authentication (?:key|text)(?: \d)?) (?!<)\S+/g, '$1 <secret hidden>')
+        // NTP authentication keys (`ntp authentication-key 1 md5 7 <key>`).
+        .replace(/^(ntp authentication-key \d+ \S+(?: \d)?) (?!<)\S+/gm, '$1 <secret hidden>')
+        // Type-7 keys at any indent (MACsec profiles: `key <ckn> 7 <cak>`) and IKE pre-shared keys.
+        .replace(/^( +key(?: \S+)? 7) (?!<)\S+/gm, '$1 <secret hidden>')
+        .replace(/(pre-shared-key(?: \d)?) (?!<)\S+/g, '$1 <secret hidden>')
     );
   },
   commands: [
