@@ -115,5 +115,19 @@ function maskAsaSecrets(config: string): string {
       .replace(/^(\s+ospf message-digest-key \d+ md5) .+/gm, '$1 <secret hidden>')
       .replace(/^(\s+ospf authentication-key) .+/gm, '$1 <secret hidden>')
       .replace(/^(\s+neighbor \S+ password) .+/gm, '$1 <secret hidden>')
+      // Ours from here: secrets Oxidized's rules leave in the clear (`more system:running-config` shows what
+      // `show running-config` stars out); `(?!<)` leaves its placeholders alone.
+      // SNMP communities and SNMPv3 user keys.
+      .replace(/^(snmp-server community) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(/^(snmp-server user .* auth (?:md5|sha\S*)) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(/^(snmp-server user .* priv (?:3des|des|aes \d+)) (?!<)\S+/gm, '$1 <secret hidden>')
+      // NTP and EIGRP authentication keys.
+      .replace(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(/^(\s+authentication key eigrp \d+) (?!<)\S+/gm, '$1 <secret hidden>')
+      // Pre-8.4 IKE keys: `crypto isakmp key <key> address …` and a tunnel group's bare `pre-shared-key`.
+      .replace(/^(crypto isakmp key) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(/^(\s+pre-shared-key) (?!<)\S+/gm, '$1 <secret hidden>')
+      // A local user password with nothing after it (Oxidized's rule wants the hash type).
+      .replace(/^(username \S+ password) (?!<)\S+$/gm, '$1 <secret hidden>')
   );
 }
