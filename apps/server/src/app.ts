@@ -27,6 +27,7 @@ import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import type { Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
+import { createClientAddress } from './http/client-address.js';
 import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
 import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
@@ -70,6 +71,7 @@ export async function buildApp(
     env.downloadTtlSeconds ?? 300,
   );
   // Download URLs are absolute: the dashboard runs on another origin. Known once we listen, unless configured.
+  const clientAddress = createClientAddress(env.trustedProxies ?? []);
   let publicOrigin = env.publicUrl?.replace(/\/+$/, '') ?? '';
   const serveDownload = createDownloadRoute({
     db,
@@ -77,7 +79,7 @@ export async function buildApp(
     signer,
     authorizeDownload: options.authorizeDownload ?? createDownloadAccess(db),
     audit: (request, entry) =>
-      createAudit(db, log, { viewer: null, sourceAddress: request.socket.remoteAddress ?? null }).record({
+      createAudit(db, log, { viewer: null, sourceAddress: clientAddress(request) }).record({
         action: 'backup.download',
         outcome: entry.outcome,
         actorUserId: entry.userId,
@@ -191,7 +193,7 @@ export async function buildApp(
               host: request.headers.get('host'),
             }),
           },
-          sourceAddress: upgrade?.socket.remoteAddress ?? null,
+          sourceAddress: clientAddress(upgrade),
           setCookie: (cookie) => pendingCookies.set(request, [...(pendingCookies.get(request) ?? []), cookie]),
         });
       }
@@ -206,7 +208,7 @@ export async function buildApp(
             host: upgrade?.headers.host,
           }),
         },
-        sourceAddress: upgrade?.socket.remoteAddress ?? null,
+        sourceAddress: clientAddress(upgrade),
       });
     },
     plugins: [

@@ -1,6 +1,7 @@
 /** The only place that reads process.env (STYLE.md 5): parsed once, every problem reported. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isProxyEntry } from './http/client-address.js';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
 
@@ -30,6 +31,16 @@ const schema = z.object({
     .default(64 * 1024 * 1024),
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
+  DEVICEVAULT_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every(isProxyEntry), 'must be comma-separated IP addresses or CIDRs'),
   DEVICEVAULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -54,6 +65,8 @@ export type Env = {
   maxTextBytes: number;
   publicUrl: string | undefined;
   webOrigin: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+  trustedProxies?: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Serve GraphiQL on GET /graphql; off when NODE_ENV=production. */
   graphiql?: boolean;
@@ -90,6 +103,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
+    trustedProxies: env.DEVICEVAULT_TRUSTED_PROXIES,
     logLevel: env.DEVICEVAULT_LOG_LEVEL,
     graphiql: env.NODE_ENV !== 'production',
   };

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { auditLog, loginThrottle } from '@devicevault/schema/db/tables';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { throttleAddress, throttleRules } from '../src/auth/login-throttle.js';
 import { createUserAndSignIn, unique } from './support/api-builders.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -22,7 +22,13 @@ interface LoginAnswer {
 }
 
 /** The login mutation over HTTP from a chosen local source address. */
-function loginFrom(url: string, from: string, username: string, password: string): Promise<LoginAnswer> {
+function loginFrom(
+  url: string,
+  from: string,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<LoginAnswer> {
   const body = JSON.stringify({
     query: `mutation ($input: LoginInput!) { login(input: $input) {
       __typename ... on Error { message } ... on RateLimitedError { retryAfterSeconds } ... on LoginSuccess { token }
@@ -35,7 +41,7 @@ function loginFrom(url: string, from: string, username: string, password: string
       {
         method: 'POST',
         localAddress: from,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -162,6 +168,20 @@ describe('login throttling', () => {
     assert.equal(refused.length, count(answers, 'RateLimitedError'));
   });
 
+  it('ignores X-Forwarded-For from a peer that is no trusted proxy, so a sprayer cannot rotate it', async () => {
+    const [sprayer] = addresses(1);
+
+    const answers: LoginAnswer[] = [];
+    for (let guess = 0; guess < 20; guess++)
+      answers.push(
+        await loginFrom(server.url, sprayer!, `nobody-${unique()}`, 'Summer2026!', {
+          'x-forwarded-for': `198.51.100.${guess + 1}`,
+        }),
+      );
+
+    assert.ok(count(answers, 'RateLimitedError') >= 20 - throttleRules.address.free - 1, JSON.stringify(answers));
+  });
+
   it('keeps IPv6 counters per /64 and unwraps IPv4-mapped addresses', () => {
     assert.equal(throttleAddress('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
     assert.equal(throttleAddress('2001:db8:1:2:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
@@ -169,6 +189,39 @@ describe('login throttling', () => {
     assert.equal(throttleAddress('::ffff:10.1.2.3'), '10.1.2.3');
     assert.equal(throttleAddress('192.0.2.7'), '192.0.2.7');
     assert.equal(throttleAddress(null), 'unknown');
+  });
+});
+
+describe('login throttling behind a trusted reverse proxy', () => {
+  let server: TestServer;
+  let proxy: string;
+
+  before(async () => {
+    [proxy] = addresses(1);
+    server = await startTestServer({ trustedProxies: [proxy!] });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it("throttles and audits by the client address the proxy forwards, not the proxy's own", async () => {
+    const user = await createUserAndSignIn(server, 'viewer');
+    const forwardedBy = (client: string) => ({ 'x-forwarded-for': `203.0.113.9, ${client}` });
+
+    const spray: LoginAnswer[] = [];
+    for (let guess = 0; guess < 15; guess++)
+      spray.push(await loginFrom(server.url, proxy, `nobody-${unique()}`, 'Summer2026!', forwardedBy('198.51.100.7')));
+    const neighbour = await loginFrom(server.url, proxy, user.username, user.password, forwardedBy('198.51.100.8'));
+
+    assert.ok(count(spray, 'RateLimitedError') >= 15 - throttleRules.address.free - 1, JSON.stringify(spray));
+    assert.equal(neighbour.__typename, 'LoginSuccess');
+    const [row] = await server.app.database.db
+      .select({ sourceAddress: auditLog.sourceAddress })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'login'), eq(auditLog.actorLabel, user.username), eq(auditLog.outcome, 'success')))
+      .orderBy(desc(auditLog.createdAt))
+      .limit(1);
+    assert.equal(row?.sourceAddress, '198.51.100.8');
   });
 });
 
