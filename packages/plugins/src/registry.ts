@@ -3,6 +3,7 @@
  * when two plugins share a key, or when a text plugin has no recorded session.
  */
 import type { BackupPlugin } from './contract.js';
+import { alcatelAos7Plugin } from './vendors/alcatel-aos7.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
 import { arubaAoswPlugin } from './vendors/aruba-aosw.js';
@@ -35,6 +36,7 @@ import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
 import { opnsensePlugin } from './vendors/opnsense.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
+import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { sikluEtherhaulPlugin } from './vendors/siklu-etherhaul.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
@@ -88,6 +90,8 @@ export const plugins: readonly BackupPlugin[] = [
   extremeWingPlugin,
   watchguardFirewarePlugin,
   linuxGenericPlugin,
+  ruckusFastironPlugin,
+  alcatelAos7Plugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
