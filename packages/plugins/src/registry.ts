@@ -13,6 +13,7 @@ import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
+import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
@@ -92,6 +93,7 @@ export const plugins: readonly BackupPlugin[] = [
   linuxGenericPlugin,
   ruckusFastironPlugin,
   alcatelAos7Plugin,
+  ciscoAsyncosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
