@@ -3,6 +3,7 @@
  * state, hardware, PSUs, transceivers and (optionally) signature versions as a `# `-commented header, then
  * the config as the GUI shows it (or the full config with defaults). With VDOMs on, the header commands
  * run inside `config global`; the HA status is read only on an active-passive or active-active cluster.
+ * Ruby's `.` matches `\r` and JavaScript's does not: `[^\n]` stands for it in the ported patterns.
  */
 import { cutBoth, keepLines, rejectLines } from '../runtime/cleanup.js';
 import { booleanOption, defineShellPlugin, type EarlierOutputs } from '../runtime/shell-plugin.js';
@@ -29,7 +30,7 @@ function cleanConfig(output: string): string {
   // The config file revision, bumped on every save even when nothing changed.
   const kept = rejectLines(output, ['#conf_file_ver=']);
   // FortiGuard's licence-order error, written into a comment with a changing account ID and date.
-  return kept.replace(/(set comments "Error \(No order found for account ID \d+\) on).*/g, '$1 <stripped>');
+  return kept.replace(/(set comments "Error \(No order found for account ID \d+\) on)[^\n]*/g, '$1 <stripped>');
 }
 
 export const fortinetFortigatePlugin = defineShellPlugin({
@@ -70,18 +71,18 @@ export const fortinetFortigatePlugin = defineShellPlugin({
     return (
       config
         // The private data encryption key of configs saved with private encryption.
-        .replace(/^(#private-encryption-key=).+/gm, '$1 <configuration removed>')
+        .replace(/^(#private-encryption-key=)[^\n]+/gm, '$1 <configuration removed>')
         // Every `ENC` value: passwords, PSKs, SNMP and TACACS+ keys.
-        .replace(/(set .+ ENC) .+/g, '$1 <configuration removed>')
+        .replace(/(set [^\n]+ ENC) [^\n]+/g, '$1 <configuration removed>')
         // Every `…secret` setting (RADIUS, LDAP, IPsec).
-        .replace(/(set .*secret) .+/g, '$1 <configuration removed>')
+        .replace(/(set [^\n]*secret) [^\n]+/g, '$1 <configuration removed>')
         // Other settings that hold a password or key in the clear or hashed.
         .replace(
-          /(set (?:passwd|password|key|group-password|auth-password-l1|auth-password-l2|rsso|history0|history1)) .+/g,
+          /(set (?:passwd|password|key|group-password|auth-password-l1|auth-password-l2|rsso|history0|history1)) [^\n]+/g,
           '$1 <configuration removed>',
         )
         // OSPF/RIP MD5 keys, after their key ID.
-        .replace(/(set md5-key [0-9]+) .+/g, '$1 <configuration removed>')
+        .replace(/(set md5-key [0-9]+) [^\n]+/g, '$1 <configuration removed>')
         // PEM private keys (certificates, SSH), which span several lines inside one quoted value.
         .replace(
           /(set private-key ).*?-+END (ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$/gms,
@@ -169,7 +170,7 @@ export const fortinetFortigatePlugin = defineShellPlugin({
       when: autoupdate,
       // Versions and expiry dates; the update server address and the last-update times change by themselves.
       clean: (output, { comment }) =>
-        comment(rejectLines(output.replace(/FDS Address\n---------\n.*\n/, ''), ['Last Update', 'Result :'])),
+        comment(rejectLines(output.replace(/FDS Address\n---------\n[^\n]*\n/, ''), ['Last Update', 'Result :'])),
     },
     { command: 'end', runIf: vdomEnabled, clean: () => '' },
     {

@@ -3,6 +3,7 @@
  * as a `# `-commented header, the config, then one status that depends on the model `show version` names
  * (fabric reachability on an MX960, virtual chassis on EX/QFX, chassis cluster on SRX). Each command runs on
  * its own exec channel, so there is no prompt, echo or paging to deal with.
+ * Ruby's `.` matches `\r` and JavaScript's does not: `[^\n]` stands for it in the ported patterns.
  */
 import { cutBoth, linesOf, rstripLines } from '../runtime/cleanup.js';
 import { booleanOption, defineShellPlugin, type PostSession, sshNoExecOption } from '../runtime/shell-plugin.js';
@@ -39,7 +40,10 @@ export const juniperJunosPlugin = defineShellPlugin({
     // Subscriber-scale licence counters change with load, not with configuration.
     const subscribers = output.replace(/ {2}scale-subscriber (\s+)(\d+)/g, '  scale-subscriber                <count>');
     // vMX bandwidth licence counters, likewise.
-    const bandwidth = subscribers.replace(/VMX-BANDWIDTH\s+(\d+) (.*)/g, 'VMX-BANDWIDTH                  <count> $2');
+    const bandwidth = subscribers.replace(
+      /VMX-BANDWIDTH\s+(\d+) ([^\n]*)/g,
+      'VMX-BANDWIDTH                  <count> $2',
+    );
     // Trailing blanks, which Junos pads table columns with; the output always ends with one `\n`.
     return rstripLines(bandwidth);
   },
@@ -49,7 +53,7 @@ export const juniperJunosPlugin = defineShellPlugin({
         // SNMP community names are passwords.
         .replace(/community (\S+) \{/g, 'community <hidden> {')
         // SSH public keys of users, which Junos marks as SECRET-DATA.
-        .replace(/(ssh-(rsa|dsa|ecdsa|ecdsa-sk|ed25519|ed25519-sk) )".*; ## SECRET-DATA/g, '<secret removed>')
+        .replace(/(ssh-(rsa|dsa|ecdsa|ecdsa-sk|ed25519|ed25519-sk) )"[^\n]*; ## SECRET-DATA/g, '<secret removed>')
         // `$N$` hashed or encrypted secrets that Junos marks as SECRET-DATA.
         .replace(/ "\$\d\$\S+; ## SECRET-DATA/g, ' <secret removed>;')
         // A cleartext password in an archive-site URL (`user:pass@host`), which Junos does not mark at all.

@@ -42,7 +42,7 @@ function cleanExport(output: string): string {
   // cleanup has already turned into `\n`: those comments stay in its output, so they stay in ours.
   const kept = splitLines(cleaned).filter(
     // The export header's date and time (`# jan/02/2024 …` before 7, `# 2024-01-02 …` from 7 on).
-    (line) => !/^#\s\w{3}\/\d{2}\/\d{4}.*$/.test(line) && !/^#\s\d{4}-\d{2}-\d{2}.*$/.test(line),
+    (line) => !/^#\s\w{3}\/\d{2}\/\d{4}/.test(line) && !/^#\s\d{4}-\d{2}-\d{2}/.test(line),
   );
   return `${kept.join('\n')}\n`;
 }

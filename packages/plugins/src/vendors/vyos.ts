@@ -1,6 +1,7 @@
 /**
  * VyOS (and Vyatta). Same commands and stored bytes as Oxidized's `vyos` model: `show version` as a
  * `# `-commented header, then the config as `set` commands.
+ * Ruby's `.` matches `\r` and JavaScript's does not: `[^\n]` stands for it in the ported patterns.
  */
 import { cutBoth } from '../runtime/cleanup.js';
 import { defineShellPlugin, escapeCodesExpect } from '../runtime/shell-plugin.js';
@@ -22,16 +23,16 @@ export const vyosPlugin = defineShellPlugin({
     return (
       config
         // Everything after `secret` / `password` (RADIUS/TACACS+/IPsec secrets, VRRP, BGP, user hashes).
-        .replace(/secret (\S+).*/g, 'secret <secret removed>')
-        .replace(/password (\S+).*/g, 'password <secret removed>')
+        .replace(/secret (\S+)[^\n]*/g, 'secret <secret removed>')
+        .replace(/password (\S+)[^\n]*/g, 'password <secret removed>')
         // SNMP communities, and the community of each trap target.
         .replace(/snmp community (\S+)/g, 'snmp community <secret removed>')
         .replace(/snmp trap-target ([^\s\\]*) community (\S+)/g, 'snmp trap-target $1 community <secret removed>')
         // IPsec and WireGuard pre-shared keys.
-        .replace(/preshared-key (\S+).*/g, 'preshared-key <secret removed>')
+        .replace(/preshared-key (\S+)[^\n]*/g, 'preshared-key <secret removed>')
         // PKI and WireGuard private keys.
-        .replace(/private key (\S+).*/g, 'private key <secret removed>')
-        .replace(/private-key (\S+).*/g, 'private-key <secret removed>')
+        .replace(/private key (\S+)[^\n]*/g, 'private key <secret removed>')
+        .replace(/private-key (\S+)[^\n]*/g, 'private-key <secret removed>')
         // The password in URLs such as `scp://user:password@host/` (config archive, image download).
         .replace(/([a-z]+:\/\/[^:\s]+:)\S+@/g, '$1<secret removed>@')
     );
