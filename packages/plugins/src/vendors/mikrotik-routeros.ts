@@ -13,7 +13,7 @@ function withoutColours(text: string): string {
   return text.replace(/\x1B\[([0-9]{1,3}(;[0-9]{1,3})*)?[m|K]/g, '');
 }
 
-/** The first line naming the installed RouterOS version (`current-version` before 6.x's rename). */
+/** The first line naming the installed RouterOS version (`current-version` on older releases). */
 function versionLineOf(output: string): string | undefined {
   return linesOf(output).find((line) => /installed-version:\s|current-version:\s/.test(line));
 }
@@ -38,8 +38,8 @@ function cleanExport(output: string): string {
     // A PoE port fed from its own PoE-in: a passing state RouterOS writes into the export as a comment.
     .replace(/# poe-out status: voltage_on_poe-in\r?\n/g, '');
   // Oxidized's rules for `# inactive time`, `# received packet from … bad format`, `# poe-out status:
-  // short_circuit`, firmware-upgrade, `not ready` and restart-needed comments expect `\r\n`, which its own
-  // cleanup has already turned into `\n`: those comments stay in its output, so they stay in ours.
+  // short_circuit`, firmware-upgrade, `not ready` and restart-needed comments expect `\r\n`, but its `cmd :all`
+  // has already right-trimmed every line: those comments stay in its output, so they stay in ours.
   const kept = splitLines(cleaned).filter(
     // The export header's date and time (`# jan/02/2024 …` before 7, `# 2024-01-02 …` from 7 on).
     (line) => !/^#\s\w{3}\/\d{2}\/\d{4}/.test(line) && !/^#\s\d{4}-\d{2}-\d{2}/.test(line),
