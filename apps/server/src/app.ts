@@ -253,7 +253,7 @@ export async function buildApp(
         else if (isDownloadRequest(request)) void serveDownload(request, response);
         else serveGraphql(request, response);
       });
-      ws = attachGraphqlWs(server, yoga as never);
+      ws = attachGraphqlWs(server, yoga as never, log);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, env.host, () => resolve());

@@ -61,7 +61,8 @@ export function createDownloadRoute(deps: DownloadRouteDeps) {
       return sendStatus(response, 405, 'method not allowed');
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const backupId = decodeURIComponent(url.pathname.slice(downloadsPrefix.length));
+    const backupId = decodedBackupId(url.pathname.slice(downloadsPrefix.length));
+    if (backupId === null) return sendStatus(response, 400, 'bad request: malformed backup id in the path');
     const check = deps.signer.verify(backupId, url.searchParams);
     const audit = (outcome: DownloadAuditEntry['outcome'], reason?: string) =>
       deps.audit?.(request, { userId: check.ok ? check.userId : null, backupId, outcome, reason });
@@ -114,6 +115,21 @@ export function createDownloadRoute(deps: DownloadRouteDeps) {
     const source = await deps.storage.read(backup, range ?? undefined);
     await pipeline(source, response);
   }
+}
+
+/**
+ * The path's backup id, or null when its percent-encoding is broken (`%E0%A4%A`) or it decodes to control
+ * characters (a NUL can't even be written to the audit log): the client's mistake, never a server error.
+ */
+function decodedBackupId(encoded: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
+  return /[\u0000-\u001f\u007f]/.test(decoded) ? null : decoded;
 }
 
 /**

@@ -1,12 +1,17 @@
 /**
  * graphql-ws on the same port and path as HTTP, going through yoga's envelop so subscriptions share its
  * plugins and context (research/stack.md §4).
+ * The socket glue around graphql-ws's `makeServer` is ours rather than `graphql-ws/use/ws`: that adapter
+ * prints every socket error with console.error and a stack trace, and a malformed frame from any client
+ * (bad opcode, invalid UTF-8, over the size cap) is such an error. ws has already closed that socket with the
+ * right close code (1002, 1007, 1009); here it costs one info line.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../log.js';
 import { maxBodyBytes } from './body-limit.js';
 
 interface EnvelopedRoot {
@@ -14,17 +19,28 @@ interface EnvelopedRoot {
   subscribe(args: ExecutionArgs): unknown;
 }
 
+/** How often an idle socket is pinged; one that doesn't answer before the next ping is dropped. */
+const keepAliveMs = 12_000;
+
 export function attachGraphqlWs(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
+  log: Logger,
 ) {
   // A message is one operation: the same cap as an HTTP body (ws closes the socket with 1009 past it).
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
-  const disposable = useServer(
-    {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: maxBodyBytes,
+    handleProtocols: (protocols) => handleProtocols(protocols),
+  });
+  // The HTTP server's own errors are re-emitted here; without a listener they would throw.
+  wss.on('error', (error) => log.error('WebSocket server error', { error: String(error) }));
+  const graphqlWs = makeServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>({
+    execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+    subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+    onSubscribe: async (ctx, _id, params) => {
+      try {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -32,14 +48,8 @@ export function attachGraphqlWs(
           params,
           connectionParams: ctx.connectionParams,
         });
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          // Syntax errors and query limits (depth, aliases, cost, tokens) end this operation, not the socket.
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
+        // Syntax errors and query limits (nesting, depth, aliases, cost, tokens, fragments) end this operation.
+        const document = parse(params.query);
         const args = {
           schema,
           operationName: params.operationName,
@@ -50,13 +60,63 @@ export function attachGraphqlWs(
         };
         const errors = validate(args.schema, args.document);
         return errors.length > 0 ? errors : args;
-      },
+      } catch (error) {
+        if (error instanceof GraphQLError) return [error];
+        // Anything else is ours, not the client's: this operation fails, the socket and its others go on.
+        log.error('unexpected error while starting a graphql-ws operation', { error: String(error).slice(0, 500) });
+        return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+      }
     },
-    wss,
-  );
+  });
+
+  wss.on('connection', (socket, request) => {
+    socket.on('error', (error) => {
+      log.info('closed a WebSocket after a malformed frame', {
+        code: (error as { code?: string }).code,
+        reason: error.message.slice(0, 200),
+      });
+    });
+    let alive = true;
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, keepAliveMs);
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        // A peer that went away mid-send is not an error worth a log line; the close handler cleans up.
+        send: (data) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, () => resolve());
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              // Malformed messages close the socket with 4400 inside graphql-ws; this catches only our bugs.
+              await handle(String(data));
+            } catch (error) {
+              log.error('unexpected error while handling a graphql-ws message', { error: String(error).slice(0, 500) });
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      void closed(code, String(reason));
+    });
+  });
+
   return {
     async close() {
-      await disposable.dispose();
+      for (const client of wss.clients) client.close(1001, 'Going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -3,11 +3,28 @@
  * whatever the client accepts. Yoga follows the GraphQL-over-HTTP spec, which lets `application/json`
  * clients get 200 for these; a 4xx makes refusals visible to proxies, logs and rate limiters.
  * Results that carry `data` (resolver errors such as FORBIDDEN) keep their status.
+ * Parameters that can't be read (`?variables={bad` on a GET, the same in a form body) are the client's
+ * mistake too: yoga's parsers let the JSON error escape as an unexpected one (masked, logged, "Unexpected
+ * error."), so the chosen parser is wrapped to turn it into a 400 that says what was wrong.
  */
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export function useRequestErrorStatus(): Plugin {
   return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (error) {
+          if (error instanceof GraphQLError) throw error;
+          throw new GraphQLError(`The request's parameters could not be read: ${describe(error)}`, {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
+      });
+    },
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
       if ('data' in result || !result.errors?.length) return;
@@ -19,4 +36,9 @@ export function useRequestErrorStatus(): Plugin {
       });
     },
   };
+}
+
+function describe(error: unknown) {
+  const reason = error instanceof SyntaxError ? `invalid JSON (${error.message})` : String(error);
+  return `${reason.slice(0, 200)}. Send \`variables\` and \`extensions\` as JSON objects.`;
 }
