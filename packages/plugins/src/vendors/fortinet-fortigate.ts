@@ -92,6 +92,12 @@ export const fortinetFortigatePlugin = defineShellPlugin({
         // CA certificates and certificate requests, as Oxidized hides them too.
         .replace(/(set ca )"-+BEGIN.*?-+END CERTIFICATE-+"$/gms, '$1<configuration removed>')
         .replace(/(set csr ).*?-+END CERTIFICATE REQUEST-+"$/gms, '$1<configuration removed>')
+        // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
+        // PEM private keys its rules miss: EC, DSA and unencrypted PKCS#8 (`-----END PRIVATE KEY-----`).
+        .replace(
+          /(set private-?key )(?!<)"-+BEGIN [\s\S]*?-+END [A-Z ]*PRIVATE KEY-+\n?"$/gm,
+          '$1<configuration removed>',
+        )
     );
   },
   significantChanges(config) {

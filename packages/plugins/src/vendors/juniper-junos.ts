@@ -58,6 +58,9 @@ export const juniperJunosPlugin = defineShellPlugin({
         .replace(/ "\$\d\$\S+; ## SECRET-DATA/g, ' <secret removed>;')
         // A cleartext password in an archive-site URL (`user:pass@host`), which Junos does not mark at all.
         .replace(/((?:ftp|pasvftp|sftp|scp|https?):\/\/[^/@"]+):[^@"]+@/g, '$1:<secret removed>@')
+        // Ours from here: secrets Oxidized's rules leave in the clear (its rules consume the marker they mask).
+        // Any other value Junos marks as SECRET-DATA (a plain `encrypted-password`, a key not in `$N$` form).
+        .replace(/ (?:"[^"\n]*"|[^\s";]+); ## SECRET-DATA/g, ' <secret removed>;')
     );
   },
   commands: [

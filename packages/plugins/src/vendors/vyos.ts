@@ -35,6 +35,9 @@ export const vyosPlugin = defineShellPlugin({
         .replace(/private-key (\S+)[^\n]*/g, 'private-key <secret removed>')
         // The password in URLs such as `scp://user:password@host/` (config archive, image download).
         .replace(/([a-z]+:\/\/[^:\s]+:)\S+@/g, '$1<secret removed>@')
+        // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
+        // RADIUS/TACACS+ server keys, OSPF/RIP MD5 and authentication keys, OpenVPN shared secret keys.
+        .replace(/ ((?:md5-|authentication-|shared-secret-)?key) (?!<)'[^'\n]*'/g, ' $1 <secret removed>')
     );
   },
   commands: [
