@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds (cached by turbo), then runs the server (:4000) and the dashboard (:3000) together.
-// Either one exiting stops the other; Ctrl-C stops both.
+// `npm start`: builds (cached by turbo), then runs the server (:4000, or PORT) and the dashboard (:3000, or
+// WEB_PORT) together, each told where the other is. Either one exiting stops the other; Ctrl-C stops both.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +22,12 @@ const children = [
   spawn(process.execPath, ['apps/server/dist/main.js'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...env, PORT: serverPort },
+    // The server answers cross-origin requests only from the dashboard's origin.
+    env: {
+      ...env,
+      PORT: serverPort,
+      DEVICEVAULT_WEB_ORIGIN: env.DEVICEVAULT_WEB_ORIGIN ?? `http://localhost:${webPort}`,
+    },
   }),
   spawn(process.execPath, ['apps/web/.next/standalone/apps/web/server.js'], {
     cwd: root,
@@ -31,7 +36,9 @@ const children = [
       ...env,
       PORT: webPort,
       HOSTNAME: env.WEB_HOST ?? '0.0.0.0',
-      DEVICEVAULT_GRAPHQL_URL: env.DEVICEVAULT_GRAPHQL_URL ?? '',
+      // Unset, the browser assumes the API on port 4000 of the host it loaded the dashboard from.
+      DEVICEVAULT_GRAPHQL_URL:
+        env.DEVICEVAULT_GRAPHQL_URL ?? (serverPort === '4000' ? '' : `http://localhost:${serverPort}/graphql`),
     },
   }),
 ];
