@@ -103,6 +103,7 @@ export async function buildApp(
     spoolRoot: join(env.dataDir, 'spool'),
     concurrency: env.workers * 2,
     defaultTimeoutSeconds: env.jobTimeoutSeconds,
+    leaseMs: (env.jobLeaseSeconds ?? 60) * 1000,
     maxTextBytes: env.maxTextBytes,
     afterBackup: (deviceId) => pruner.schedule(deviceId),
   });

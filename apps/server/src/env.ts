@@ -24,6 +24,7 @@ const schema = z.object({
   DEVICEVAULT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
   DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  DEVICEVAULT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
     .number()
     .int()
@@ -62,6 +63,8 @@ export type Env = {
   pruneIntervalMinutes?: number;
   workers: number;
   jobTimeoutSeconds: number;
+  /** How long a job's claim lasts without a heartbeat (default 60 s); a dead process's jobs are retried after it. */
+  jobLeaseSeconds?: number;
   maxTextBytes: number;
   publicUrl: string | undefined;
   webOrigin: string;
@@ -100,6 +103,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     pruneIntervalMinutes: env.DEVICEVAULT_PRUNE_INTERVAL_MINUTES,
     workers: env.DEVICEVAULT_WORKERS,
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
+    jobLeaseSeconds: env.DEVICEVAULT_JOB_LEASE_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,

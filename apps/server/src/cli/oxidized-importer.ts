@@ -16,8 +16,8 @@ import { backups, type DeviceRow, deviceGroups, devices } from '@devicevault/sch
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import { git, streamBlob } from '../storage/git-cli.js';
+import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
-import { insertTextContents } from '../storage/text-contents.js';
 
 export interface ImportReport {
   repositories: number;
@@ -202,8 +202,9 @@ async function importVersion(
       isBinary: binary,
       takenAt: version.time,
     });
-    await deps.db.transaction(async (tx) => {
-      await tx.insert(backups).values({
+    await recordVersion(
+      deps.db,
+      {
         deviceId: device.id,
         isBinary: binary,
         sha256,
@@ -213,9 +214,9 @@ async function importVersion(
         storageLocationId: target.locationId,
         changed: previous?.sha256 !== sha256,
         createdAt: version.time,
-      });
-      if (text !== null) await insertTextContents(tx, [{ sha256, content: text }]);
-    });
+      },
+      text === null ? [] : [{ sha256, content: text }],
+    );
     return true;
   } finally {
     await rm(spoolPath, { force: true });

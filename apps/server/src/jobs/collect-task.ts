@@ -22,6 +22,11 @@ export interface CollectProgressMessage {
   totalBytes?: number;
 }
 
+/** The worker's last message on the progress port: the pool reads the port up to it before closing. */
+export interface CollectProgressEnd {
+  end: true;
+}
+
 export type CollectOutcome =
   | {
       ok: true;

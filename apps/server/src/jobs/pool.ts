@@ -6,7 +6,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { CollectOutcome, CollectProgressMessage, CollectTask } from './collect-task.js';
+import type { CollectOutcome, CollectProgressEnd, CollectProgressMessage, CollectTask } from './collect-task.js';
 
 export interface CollectPool {
   run(
@@ -52,9 +52,21 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     { signal, onProgress }: Parameters<CollectPool['run']>[1],
   ): Promise<CollectOutcome> {
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (message: CollectProgressMessage) => onProgress(message));
+    const ended = new Promise<void>((resolve) => {
+      port1.on('message', (message: CollectProgressMessage | CollectProgressEnd) => {
+        if ('end' in message) resolve();
+        else onProgress(message);
+      });
+    });
     try {
-      return (await piscina.run({ ...task, progressPort: port2 }, { signal, transferList: [port2] })) as CollectOutcome;
+      const outcome = (await piscina.run(
+        { ...task, progressPort: port2 },
+        { signal, transferList: [port2] },
+      )) as CollectOutcome;
+      // The result and the progress travel on different channels: read the port up to the worker's end marker,
+      // so the lines sent just before the task returned are not dropped.
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, endMarkerWaitMs).unref())]);
+      return outcome;
     } catch (error) {
       if (signal.aborted) {
         return {
@@ -70,6 +82,9 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     }
   }
 }
+
+// Only a worker that never posts its end marker (a bug) makes us wait this long before closing the port.
+const endMarkerWaitMs = 10_000;
 
 async function emptyDir(dir: string): Promise<void> {
   const entries = await readdir(dir).catch(() => []);

@@ -4,16 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import type { MessagePort } from 'node:worker_threads';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
-import type { CollectOutcome, CollectTask } from './collect-task.js';
+import type { CollectOutcome, CollectProgressEnd, CollectTask } from './collect-task.js';
 
 export default async function collect(task: CollectTask): Promise<CollectOutcome> {
   const plugin = findPlugin(task.pluginKey);
   if (!plugin) {
-    task.progressPort.close();
+    endProgress(task.progressPort);
     return { ok: false, code: 'invalid_options', message: `unknown plugin key "${task.pluginKey}"` };
   }
   return collectWith(plugin, task);
@@ -70,7 +71,7 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, code: 'plugin_error', message: `plugin ${plugin.key} failed: ${message}` };
   } finally {
-    task.progressPort.close();
+    endProgress(task.progressPort);
   }
 }
 
@@ -85,4 +86,10 @@ function pick(artefact: { spoolPath: string; sha256: string; size: number; hostK
 
 function sha256(bytes: Buffer) {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Ends a task's progress channel with a marker the pool waits for, so no line in transit is dropped. */
+function endProgress(port: MessagePort): void {
+  port.postMessage({ end: true } satisfies CollectProgressEnd);
+  port.close();
 }

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from '@devicevault/schema/db/database';
-import { type BackupRow, backups, storageLocations } from '@devicevault/schema/db/tables';
+import { type BackupRow, storageLocations } from '@devicevault/schema/db/tables';
+import { recordVersion } from '../../src/storage/record-version.js';
 import { createStorageRegistry, type StorageRegistry } from '../../src/storage/storage-registry.js';
-import { insertTextContents } from '../../src/storage/text-contents.js';
+import type { TextContent } from '../../src/storage/text-contents.js';
 import { sha256, sha256OfFile, spoolCopy } from './storage-fixtures.js';
 import type { TestServer } from './test-server.js';
 
@@ -74,29 +75,26 @@ export async function seedVersion(
     isBinary,
     takenAt: input.createdAt,
   });
-  const db = server.app.database.db as Database;
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(backups)
-      .values({
-        deviceId: input.deviceId,
-        isBinary,
-        sha256: hash,
-        size,
-        storageKind: stored.kind,
-        storageRef: stored.ref,
-        storageLocationId: input.locationId ?? null,
-        significantSha256: input.significant === undefined ? null : sha256(input.significant),
-        changed: input.changed ?? true,
-        ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-      })
-      .returning();
-    if (!isBinary && !input.file) {
-      const texts = [{ sha256: hash, content: Buffer.from(input.bytes ?? '').toString('utf8') }];
-      if (input.significant !== undefined)
-        texts.push({ sha256: sha256(input.significant), content: input.significant });
-      await insertTextContents(tx, texts);
-    }
-    return row!;
-  });
+  const texts: TextContent[] = [];
+  if (!isBinary && !input.file) {
+    texts.push({ sha256: hash, content: Buffer.from(input.bytes ?? '').toString('utf8') });
+    if (input.significant !== undefined) texts.push({ sha256: sha256(input.significant), content: input.significant });
+  }
+  const row = await recordVersion(
+    server.app.database.db as Database,
+    {
+      deviceId: input.deviceId,
+      isBinary,
+      sha256: hash,
+      size,
+      storageKind: stored.kind,
+      storageRef: stored.ref,
+      storageLocationId: input.locationId ?? null,
+      significantSha256: input.significant === undefined ? null : sha256(input.significant),
+      changed: input.changed ?? true,
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    },
+    texts,
+  );
+  return row!;
 }

@@ -1,0 +1,111 @@
+/**
+ * One job along the data path: load device and secrets → collect → store → record → publish → after-backup.
+ * Every write names the job's lease, so a runner that lost the job (another took it while this one was
+ * blocked) writes nothing, and a job ends with exactly one outcome.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import type { Database } from '@devicevault/schema/db/database';
+import { type DeviceRow, devices, type JobRow } from '@devicevault/schema/db/tables';
+import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
+import { eq } from 'drizzle-orm';
+import type { Logger } from '../log.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { recordVersion } from '../storage/record-version.js';
+import type { StorageRegistry } from '../storage/storage-registry.js';
+import { type Collected, collectArtefact, formatBytes } from './collect-step.js';
+import { JobFailure } from './job-failure.js';
+import { createJobLog, type JobLog } from './job-log.js';
+import { appendJobLog, type Lease } from './job-queue.js';
+import { collectTask, loadDevice } from './load-device.js';
+import type { CollectPool } from './pool.js';
+import { spoolDirFor } from './spool-sweep.js';
+import { storeArtefact } from './store-step.js';
+
+export interface RunJobDeps {
+  db: Database;
+  pool: CollectPool;
+  storage: StorageRegistry;
+  secrets: SecretBox;
+  pubsub: DeviceVaultPubSub;
+  log: Logger;
+  spoolRoot: string;
+  defaultTimeoutSeconds: number;
+  maxTextBytes: number;
+  afterBackup?: (deviceId: string) => void;
+}
+
+/** Runs one claimed job to its end; `halt` aborts when the server stops or the lease was lost. */
+export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: AbortSignal): Promise<void> {
+  const log = createJobLog(deps, job, lease);
+  const spoolDir = spoolDirFor(deps.spoolRoot, lease);
+  try {
+    const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
+    const { device } = target;
+    if (
+      !(await log.add('running', `Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`))
+    )
+      return;
+    await mkdir(spoolDir, { recursive: true });
+    const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
+      // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
+      signal: AbortSignal.any([halt, AbortSignal.timeout(target.timeoutMs + 5_000)]),
+      onLine: (text) => void log.add('running', text),
+    });
+    if (halt.aborted) return;
+    await pinHostKey(deps.db, device, collected);
+    const kind = collected.isBinary ? 'binary' : 'text';
+    if (!(await log.add('storing', `Storing ${formatBytes(collected.size)} (${kind})`))) return;
+    const stored = await storeArtefact(deps, device, job.id, collected);
+    if (await recordAndPublish(deps, job, lease, log, stored)) deps.afterBackup?.(device.id);
+  } catch (error) {
+    if (!halt.aborted) await recordFailure(deps, job, log, error);
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/** The first host key a device shows is pinned (trust on first use). */
+async function pinHostKey(db: Database, device: DeviceRow, collected: Collected) {
+  if (!collected.hostKeyFingerprint || device.hostKeyFingerprint) return;
+  await db.update(devices).set({ hostKeyFingerprint: collected.hostKeyFingerprint }).where(eq(devices.id, device.id));
+}
+
+/** Steps "record" and "publish": the version, its text and the job's final line in one transaction. */
+async function recordAndPublish(
+  deps: RunJobDeps,
+  job: JobRow,
+  lease: Lease,
+  log: JobLog,
+  stored: Awaited<ReturnType<typeof storeArtefact>>,
+): Promise<boolean> {
+  const backupId = randomUUID();
+  const { changed } = stored.version;
+  await log.settled();
+  const line = log.next('succeeded', changed ? 'Stored a new version' : 'Unchanged since the previous version', {
+    backupId,
+  });
+  const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
+  const version = { ...stored.version, id: backupId, jobId: job.id };
+  const row = await recordVersion(deps.db, version, stored.texts, (tx) => appendJobLog(tx, lease, line, finished));
+  if (!row) {
+    deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
+    return false;
+  }
+  log.publish(line);
+  deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: row.size });
+  return true;
+}
+
+async function recordFailure(deps: RunJobDeps, job: JobRow, log: JobLog, error: unknown) {
+  const failure =
+    error instanceof JobFailure ? error : new JobFailure('plugin_error', `unexpected failure: ${String(error)}`);
+  deps.log.warn('job failed', { jobId: job.id, deviceId: job.deviceId, code: failure.code });
+  const { code, message } = failure;
+  const finished = { errorCode: code, errorMessage: message, finishedAt: new Date(), leaseOwner: null };
+  await log
+    .add('failed', message, { ...finished, leaseExpiresAt: null }, { errorCode: code })
+    .catch((recordError) =>
+      deps.log.error('recording a failure failed', { jobId: job.id, error: String(recordError) }),
+    );
+}
