@@ -17,6 +17,7 @@ import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
@@ -34,7 +35,6 @@ import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
-import { opnsensePlugin } from './vendors/opnsense.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
@@ -84,7 +84,7 @@ export const plugins: readonly BackupPlugin[] = [
   fortinetFortiosPlugin,
   brocadeIronwarePlugin,
   eatonNetworkPlugin,
-  opnsensePlugin,
+  decisoOpnsensePlugin,
   netgatePfsensePlugin,
   nvidiaCumulusPlugin,
   sikluEtherhaulPlugin,

@@ -1,14 +1,15 @@
 /**
- * OPNsense firewalls. Same commands and stored bytes as Oxidized's `opnsense` model: `/conf/config.xml` read
- * over SSH exec (the user needs "System: Shell account access"), with the version as a trailing XML comment.
+ * Deciso OPNsense firewalls. Same commands and stored bytes as Oxidized's `opnsense` model:
+ * `/conf/config.xml` read over SSH exec (the user needs "System: Shell account access"), with the version as
+ * a trailing XML comment.
  */
 import { rb, xmlComment } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
-export const opnsensePlugin = defineShellPlugin({
-  key: 'opnsense',
+export const decisoOpnsensePlugin = defineShellPlugin({
+  key: 'deciso_opnsense',
   oxidizedModel: 'opnsense',
-  friendlyName: 'OPNsense',
+  friendlyName: 'Deciso OPNsense',
   description: 'config.xml plus version, over SSH exec (shell account access needed).',
   transport: 'ssh-exec',
   // Oxidized's default prompt (used only when exec is turned off with ssh_no_exec).
