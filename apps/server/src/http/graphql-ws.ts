@@ -39,6 +39,12 @@ export function attachGraphqlWs(
   const graphqlWs = makeServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>({
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+    // `http` (status for yoga's HTTP answers) means nothing on a socket.
+    onError: (_ctx, _id, _payload, errors) =>
+      errors.map((error) => {
+        const { http: _http, ...extensions } = error.extensions;
+        return { ...error.toJSON(), extensions };
+      }),
     onSubscribe: async (ctx, _id, params) => {
       try {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

@@ -1,4 +1,4 @@
-// Hand-written: graphql-armor's depth/cost rules (2.4) memoize fragments but run inside validation (after graphql-js's own rules start on the hostile document), skip unknown and cyclic spreads, and know nothing of page sizes.
+// Hand-written: graphql-armor's depth/cost rules (2.4) run inside validation, recurse (a 2,000-fragment chain overflows the stack), count each spread as a level and know nothing of page sizes.
 /**
  * Query limits, enforced as an envelop plugin around parsing, before validation, so a hostile document
  * never reaches graphql-js's parser recursion or its validation rules (some of which are quadratic in the
