@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,20 @@ interface CliResult {
   code: number | null;
   stdout: Buffer;
   stderr: string;
+  /** Peak resident memory (VmHWM) of the bin and the process it starts, summed, read every 10 ms while it ran. */
+  peakRss: number;
+}
+
+/** The bin may run the CLI in a child process of its own (tsx), so the whole tree is measured. */
+function peakRssOfTree(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const own = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    return own + children.reduce((sum, child) => sum + peakRssOfTree(Number(child)), 0);
+  } catch {
+    return 0; // already gone
+  }
 }
 
 /** Runs the bin asynchronously (the replay server lives in this process, so the event loop must keep going). */
@@ -31,12 +46,17 @@ function runCli(args: string[]): Promise<CliResult> {
     const child = spawn(process.execPath, [bin, 'collect', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, peakRssOfTree(child.pid ?? 0));
+    }, 10);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') }),
-    );
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), peakRss });
+    });
   });
 }
 
@@ -180,6 +200,22 @@ describe('devicevault collect options and failures', () => {
     const text = await readFile(out, 'utf8');
     for (const secret of ios.secret?.fail ?? []) assert.doesNotMatch(text, new RegExp(secret, 'm'));
     assert.match(text, /<secret hidden>/);
+  });
+
+  it('fails a device flooding output with output_too_large, peaking at most 150 MB above a normal run', async () => {
+    const flood = await startReplayServer(ios, { ...credentials, fault: 'flood' });
+    try {
+      const normal = await runCli(['cisco_ios', ...deviceArgs(server)]);
+
+      const flooded = await runCli(['cisco_ios', ...deviceArgs(flood)]);
+
+      assert.equal(flooded.code, 1);
+      assert.match(flooded.stderr, /^devicevault: output_too_large: [^\n]+\n$/);
+      const growth = flooded.peakRss - normal.peakRss;
+      assert.ok(growth <= 150 * 1000 * 1000, `peak RSS ${Math.round(growth / 1e6)} MB above a normal collection`);
+    } finally {
+      await flood.close();
+    }
   });
 
   it('leaves no spool directory behind in the temp dir', async () => {

@@ -23,9 +23,12 @@ import {
   type ProgressEvent,
   triggerBackup,
 } from './support/builders.js';
+import type { FloodPoolChildResult } from './support/flood-pool-child.js';
+import { runJsonChild } from './support/run-json-child.js';
 import { collectSubscription, startTestServer, type TestServer } from './support/test-server.js';
 
 const faultWorker = new URL('./support/fault-worker.ts', import.meta.url).href;
+const floodPoolChild = fileURLToPath(new URL('./support/flood-pool-child.ts', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
 const dummySha256 = createHash('sha256')
   .update(Buffer.concat([...binaryDummyChunks()]))
@@ -178,5 +181,26 @@ describe('the job runner under faults', () => {
     assert.deepEqual(await spoolEntries(), []);
     const next = await backUp({ pluginKey: 'binary_dummy' });
     assert.equal(next.last.status, 'succeeded');
+  });
+});
+
+describe('a device flooding output, as the server runs it', () => {
+  it('fails the job with output_too_large and grows the process by at most 150 MB at a 64 MiB cap', async () => {
+    const cap = 64 * 1024 * 1024;
+    const recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+    const flood = await startReplayServer(recording, { username: 'oxidized', password: 'rocks', fault: 'flood' });
+    try {
+      const result = await runJsonChild<FloodPoolChildResult>(floodPoolChild, [
+        'cisco_ios',
+        String(flood.port),
+        String(cap),
+      ]);
+
+      assert.equal(result.code, 'output_too_large');
+      const growth = result.peakRss - result.baselineRss;
+      assert.ok(growth <= 150 * 1000 * 1000, `RSS grew by ${Math.round(growth / 1e6)} MB`);
+    } finally {
+      await flood.close();
+    }
   });
 });

@@ -1,18 +1,24 @@
 /**
- * Every way a device session can go wrong ends in the right classified error, quickly: each case replays
- * the IOS recording with one fault injected by the replay server and short timeouts.
+ * Every way a device session can go wrong ends in the right classified error: each case replays the IOS
+ * recording with one fault injected by the replay server. Timeouts are short only where a timeout is what
+ * the case is about; elsewhere they are generous, so a busy machine can't turn the expected error into one.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { CollectErrorCode } from '../src/errors.js';
 import { isCollectError } from '../src/errors.js';
 import { loadRecording, type Recording } from '../src/replay/load-recording.js';
 import { startReplayServer } from '../src/replay/replay-server.js';
 import { ciscoIosPlugin } from '../src/vendors/cisco-ios.js';
+import type { FloodChildResult } from './support/flood-child.js';
 import { buildContext, collectFromRecording, credentials, fixturesRoot } from './support/replay-collect.js';
 
-const short = { connectMs: 1000, idleMs: 1000, overallMs: 4000 };
+const patient = { connectMs: 60_000, idleMs: 60_000, overallMs: 120_000 };
+/** A second of silence is the fault itself in these cases (a shell or prompt that never comes). */
+const shortIdle = { ...patient, idleMs: 1000 };
 
 async function assertFailsWith(promise: Promise<unknown>, code: CollectErrorCode): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -30,25 +36,28 @@ describe('SSH faults', () => {
   });
 
   it('reports connection_refused when nothing listens', async () => {
-    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'refuse', timeouts: short });
+    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'refuse', timeouts: patient });
 
     await assertFailsWith(collecting, 'connection_refused');
   });
 
   it('reports auth_failed for a wrong password', async () => {
-    const collecting = collectFromRecording(ciscoIosPlugin, recording, { password: 'wrong', timeouts: short });
+    const collecting = collectFromRecording(ciscoIosPlugin, recording, { password: 'wrong', timeouts: patient });
 
     await assertFailsWith(collecting, 'auth_failed');
   });
 
   it('reports timeout when the device accepts the login and then never opens a shell', async () => {
-    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'hang_after_auth', timeouts: short });
+    const collecting = collectFromRecording(ciscoIosPlugin, recording, {
+      fault: 'hang_after_auth',
+      timeouts: shortIdle,
+    });
 
     await assertFailsWith(collecting, 'timeout');
   });
 
   it('reports connection_dropped when the channel closes in the middle of the config', async () => {
-    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'drop_mid_output', timeouts: short });
+    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'drop_mid_output', timeouts: patient });
 
     await assertFailsWith(collecting, 'connection_dropped');
   });
@@ -57,7 +66,7 @@ describe('SSH faults', () => {
     const collecting = collectFromRecording(ciscoIosPlugin, recording, {
       fault: 'drip',
       dripIntervalMs: 200,
-      timeouts: { ...short, overallMs: 1500 },
+      timeouts: { ...patient, overallMs: 1500 },
     });
 
     await assertFailsWith(collecting, 'timeout');
@@ -67,20 +76,20 @@ describe('SSH faults', () => {
     const collecting = collectFromRecording(ciscoIosPlugin, recording, {
       fault: 'flood',
       maxTextBytes: 256 * 1024,
-      timeouts: short,
+      timeouts: patient,
     });
 
     await assertFailsWith(collecting, 'output_too_large');
   });
 
   it('reports prompt_not_found when the banner comes but a prompt never does', async () => {
-    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'no_prompt', timeouts: short });
+    const collecting = collectFromRecording(ciscoIosPlugin, recording, { fault: 'no_prompt', timeouts: shortIdle });
 
     await assertFailsWith(collecting, 'prompt_not_found');
   });
 
   it('answers a pager and still stores exactly the expected config', async () => {
-    const artefact = await collectFromRecording(ciscoIosPlugin, recording, { fault: 'pager', timeouts: short });
+    const artefact = await collectFromRecording(ciscoIosPlugin, recording, { fault: 'pager', timeouts: patient });
 
     assert.equal(artefact.kind, 'text');
     assert.equal(artefact.text, recording.expectedOutput);
@@ -89,7 +98,7 @@ describe('SSH faults', () => {
   it('reports host_key_changed when the device presents a different key than the pinned one', async () => {
     const collecting = collectFromRecording(ciscoIosPlugin, recording, {
       pinnedFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-      timeouts: short,
+      timeouts: patient,
     });
 
     await assertFailsWith(collecting, 'host_key_changed');
@@ -98,7 +107,7 @@ describe('SSH faults', () => {
   it('returns the host key it saw, and accepts the same key when pinned', async () => {
     const server = await startReplayServer(recording, credentials);
     try {
-      const ctx = buildContext(server.port, { pinnedFingerprint: server.hostKeyFingerprint, timeouts: short });
+      const ctx = buildContext(server.port, { pinnedFingerprint: server.hostKeyFingerprint, timeouts: patient });
 
       const artefact = await ciscoIosPlugin.collect(ctx);
 
@@ -112,7 +121,7 @@ describe('SSH faults', () => {
     const server = await startReplayServer(recording, { ...credentials, fault: 'no_prompt' });
     try {
       const cancelled = new AbortController();
-      const ctx = { ...buildContext(server.port, { timeouts: { ...short, idleMs: 5000 } }), signal: cancelled.signal };
+      const ctx = { ...buildContext(server.port, { timeouts: patient }), signal: cancelled.signal };
       const deadline = { ...ctx, signal: AbortSignal.timeout(200) };
 
       setTimeout(() => cancelled.abort(), 200);
@@ -123,4 +132,50 @@ describe('SSH faults', () => {
       await server.close();
     }
   });
+});
+
+/** Collects in a child process (so its memory is its own) from a device that floods; returns what it measured. */
+function collectInChild(pluginKey: string, port: number, maxTextBytes: number): Promise<FloodChildResult> {
+  const script = fileURLToPath(new URL('./support/flood-child.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--conditions=source', '--import', 'tsx', script, pluginKey, String(port), String(maxTextBytes)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`the flood child exited with ${code}: ${stdout}`));
+      else resolve(JSON.parse(stdout) as FloodChildResult);
+    });
+  });
+}
+
+describe('devices that flood output', () => {
+  const cap = 64 * 1024 * 1024;
+  // The acceptance bound at a 64 MiB cap: 2 × cap plus 16 MB for ssh2's and V8's own buffers.
+  const maxGrowth = 150 * 1000 * 1000;
+
+  for (const [transport, pluginKey, file] of [
+    ['shell', 'cisco_ios', 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'],
+    ['exec', 'mikrotik_routeros', 'routeros/RB5009UPr+S+_7.18.2.simulation.yaml'],
+  ] as const) {
+    it(`stops a flooding device at the cap with output_too_large, within 2 × the cap of memory (${transport})`, async () => {
+      const recording = await loadRecording(join(fixturesRoot, file));
+      const server = await startReplayServer(recording, { ...credentials, fault: 'flood' });
+      try {
+        const result = await collectInChild(pluginKey, server.port, cap);
+
+        assert.equal(result.code, 'output_too_large');
+        const growth = result.peakRss - result.baselineRss;
+        assert.ok(growth <= maxGrowth, `RSS grew by ${Math.round(growth / 1e6)} MB for a ${cap / 1024 / 1024} MiB cap`);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

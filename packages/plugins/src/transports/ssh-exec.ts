@@ -2,7 +2,6 @@
  * Runs one command on an exec channel (no shell, no prompt, no echo) and returns what it printed, for
  * operating systems whose CLI is scriptable (RouterOS, Junos in exec mode).
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { Client as SshClient } from 'ssh2';
 import type { CollectContext } from '../contract.js';
 import { CollectError } from '../errors.js';
@@ -14,8 +13,8 @@ type ExecContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes'>;
 export function execCommand(client: SshClient, command: string, ctx: ExecContext): Promise<string> {
   if (ctx.signal.aborted) return Promise.reject(abortErrorFrom(ctx.signal));
   return new Promise<string>((resolve, reject) => {
-    const decoder = new StringDecoder('utf8');
-    let output = '';
+    // Bytes, decoded once at the end: a string per chunk would hold a flood at twice its size (issue 8).
+    let chunks: Buffer[] = [];
     let receivedBytes = 0;
     let settled = false;
     let destroyChannel: () => void = () => {};
@@ -35,11 +34,12 @@ export function execCommand(client: SshClient, command: string, ctx: ExecContext
       clearTimeout(idleTimer);
       ctx.signal.removeEventListener('abort', onAbort);
       if (error) {
+        chunks = [];
         destroyChannel();
         reject(error);
         return;
       }
-      resolve(output + decoder.end());
+      resolve(Buffer.concat(chunks, receivedBytes).toString('utf8'));
     }
 
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -59,7 +59,7 @@ export function execCommand(client: SshClient, command: string, ctx: ExecContext
           finish(new CollectError('output_too_large', `\`${command}\` printed more than ${ctx.maxTextBytes} bytes`));
           return;
         }
-        output += decoder.write(chunk);
+        chunks.push(chunk);
         clearTimeout(idleTimer);
         idleTimer = setTimeout(onSilence, ctx.timeouts.idleMs);
       }

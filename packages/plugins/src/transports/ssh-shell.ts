@@ -9,7 +9,10 @@ import type { CollectContext } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
 
-/** Runs on the whole buffer after every chunk, like Oxidized's `expect` blocks (pagers, escape codes). */
+/**
+ * Runs after every chunk on the recent output (the last 16–32 KiB, from a line start), like Oxidized's `expect`
+ * blocks (pagers, escape codes).
+ */
 export interface ShellExpect {
   pattern: RegExp;
   /** Keys sent when the pattern matches, e.g. a space for `--More--`. */
@@ -19,7 +22,7 @@ export interface ShellExpect {
 }
 
 export interface ShellOptions {
-  /** The device prompt, tested against the last line of the buffer. */
+  /** The device prompt, tested against the last line of the output. */
   prompt: RegExp;
   expects?: readonly ShellExpect[];
   /** What ends a typed line. */
@@ -61,12 +64,17 @@ interface Waiter {
   reject(error: CollectError): void;
 }
 
+// Prompts and pagers sit at the end of the output, so rules only ever look at this much recent text; older
+// text is kept as UTF-8 bytes. Re-running the rules over everything on each chunk was quadratic, and a
+// device flooding output held the server's memory several times over as strings (issue 8).
+const tailChars = 16 * 1024;
+
 export async function openShell(client: SshClient, ctx: ShellContext, options: ShellOptions): Promise<ShellSession> {
   const channel = await openChannel(client, ctx);
   const newline = options.newline ?? '\n';
   const expects = options.expects ?? [];
   const decoder = new StringDecoder('utf8');
-  let buffer = '';
+  const output = createShellOutput();
   let receivedBytes = 0;
   let failure: CollectError | null = null;
   let waiter: Waiter | null = null;
@@ -78,6 +86,7 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
     clearTimeout(idleTimer);
     ctx.signal.removeEventListener('abort', onAbort);
     channel.destroy();
+    output.clear();
     waiter?.reject(error);
     waiter = null;
   }
@@ -91,7 +100,7 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
     if (!waiter) return;
     const code = waiter.silenceCode;
     idleTimer = setTimeout(() => {
-      const tail = JSON.stringify(buffer.slice(-80));
+      const tail = JSON.stringify(output.tail.slice(-80));
       fail(
         code === 'prompt_not_found'
           ? new CollectError(
@@ -105,13 +114,12 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
 
   function checkPrompt(): void {
     if (!waiter) return;
-    const lastLine = buffer.slice(buffer.lastIndexOf('\n') + 1);
     waiter.prompt.lastIndex = 0;
-    if (!waiter.prompt.test(lastLine)) return;
+    if (!waiter.prompt.test(output.lastLine())) return;
     const done = waiter;
     waiter = null;
     clearTimeout(idleTimer);
-    done.resolve(buffer);
+    done.resolve(output.take());
   }
 
   function onData(chunk: Buffer): void {
@@ -121,8 +129,8 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
       fail(new CollectError('output_too_large', `the device sent more than ${ctx.maxTextBytes} bytes`));
       return;
     }
-    buffer += decoder.write(chunk);
-    buffer = applyExpects(buffer, expects, (keys) => channel.write(keys));
+    output.tail = applyExpects(output.tail + decoder.write(chunk), expects, (keys) => channel.write(keys));
+    output.settle();
     armIdleTimer();
     checkPrompt();
   }
@@ -147,11 +155,11 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
       return wait(options.prompt, 'prompt_not_found');
     },
     async run(command, prompt = options.prompt) {
-      buffer = '';
+      output.clear();
       const pending = wait(prompt, 'timeout');
       if (!failure) channel.write(command + newline);
-      const output = await pending;
-      return output.replace(/\r\n/g, '\n');
+      const text = await pending;
+      return text.replace(/\r\n/g, '\n');
     },
     send(command) {
       if (!failure) channel.write(command + newline);
@@ -164,6 +172,53 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
       channel.end();
     },
   };
+}
+
+interface ShellOutput {
+  /** The recent text the expect rules and the prompt look at; starts at a line start when it can. */
+  tail: string;
+  /** Moves text older than the tail window into bytes. */
+  settle(): void;
+  /** The last line, or its last `tailChars` or more characters when it is longer than that. */
+  lastLine(): string;
+  /** Everything since the last clear, decoded once, and clears. */
+  take(): string;
+  clear(): void;
+}
+
+/** The output of one command: older text as UTF-8 bytes, the recent tail as a string. */
+function createShellOutput(): ShellOutput {
+  let settled: Buffer[] = [];
+  return {
+    tail: '',
+    settle() {
+      const tail = this.tail;
+      if (tail.length <= 2 * tailChars) return;
+      // Cut after a newline so the rules' `^` anchors still see line starts; a longer line is cut inside.
+      const newlineAt = tail.lastIndexOf('\n', tail.length - tailChars);
+      let cut = newlineAt === -1 ? tail.length - tailChars : newlineAt + 1;
+      // Never split a surrogate pair: its halves would not survive the trip through UTF-8.
+      if (isHighSurrogate(tail.charCodeAt(cut - 1))) cut -= 1;
+      settled.push(Buffer.from(tail.slice(0, cut), 'utf8'));
+      this.tail = tail.slice(cut);
+    },
+    lastLine() {
+      return this.tail.slice(this.tail.lastIndexOf('\n') + 1);
+    },
+    take() {
+      const text = settled.length === 0 ? this.tail : Buffer.concat(settled).toString('utf8') + this.tail;
+      this.clear();
+      return text;
+    },
+    clear() {
+      settled = [];
+      this.tail = '';
+    },
+  };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 function openChannel(client: SshClient, ctx: ShellContext): Promise<ClientChannel> {
