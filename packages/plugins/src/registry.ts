@@ -4,6 +4,7 @@
  */
 import type { BackupPlugin } from './contract.js';
 import { alcatelAos7Plugin } from './vendors/alcatel-aos7.js';
+import { apcAosPlugin } from './vendors/apc-aos.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
 import { arubaAoswPlugin } from './vendors/aruba-aosw.js';
@@ -94,6 +95,7 @@ export const plugins: readonly BackupPlugin[] = [
   ruckusFastironPlugin,
   alcatelAos7Plugin,
   ciscoAsyncosPlugin,
+  apcAosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -48,6 +48,16 @@ export interface ReplayServer {
 
 export const pagerPrompt = ' --More-- ';
 
+/** What playing a session needs from the wire: an SSH channel here, a TELNET socket in telnet-replay-server.ts. */
+export interface ReplayChannel {
+  write(data: Buffer | string): boolean;
+  close(): void;
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'close' | 'drain', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 export async function startReplayServer(recording: Recording, options: ReplayServerOptions): Promise<ReplayServer> {
   // ECDSA, not ed25519: ssh2-generated ed25519 keys are occasionally unparseable by its own Server.
   const hostKey = options.hostKey ?? utils.generateKeyPairSync('ecdsa', { bits: 256 }).private;
@@ -119,6 +129,11 @@ function serveSession(session: Session, recording: Recording, options: ReplaySer
   });
   session.on('exec', (accept, _reject, info) => {
     const channel = accept();
+    const scpPath = /^scp -f (.+)$/.exec(info.command)?.[1];
+    if (scpPath !== undefined) {
+      serveScpFile(channel, recording, scpPath);
+      return;
+    }
     const exchange = recording.exchanges.find((candidate) => candidate.input === `${info.command}\n`);
     const output = createOutput(channel, recording, options);
     if (!exchange) {
@@ -134,8 +149,36 @@ function serveSession(session: Session, recording: Recording, options: ReplaySer
   });
 }
 
+/**
+ * `scp -f <path>`: the source side of SCP for a file the recording holds under the bare path (Oxidized's
+ * recordings of SCP inputs key the file's content by its name, without a newline).
+ */
+function serveScpFile(channel: ServerChannel, recording: Recording, path: string): void {
+  const file = recording.exchanges.find((candidate) => candidate.input === path)?.answer;
+  channel.on('error', () => {});
+  let acks = 0;
+  channel.on('data', (data: Buffer) => {
+    for (let i = 0; i < data.length; i += 1) answerAck();
+  });
+  function answerAck(): void {
+    acks += 1;
+    if (acks === 1 && !file) {
+      channel.write(`\x01scp: ${path}: No such file or directory\n`);
+      channel.exit(1);
+      channel.end();
+    } else if (acks === 1 && file) {
+      channel.write(`C0644 ${file.length} ${path.split('/').pop()}\n`);
+    } else if (acks === 2 && file) {
+      channel.write(Buffer.concat([file, Buffer.from([0])]));
+    } else if (acks === 3) {
+      channel.exit(0);
+      channel.end();
+    }
+  }
+}
+
 /** Writes answers to a channel, applying the byte-level faults. */
-function createOutput(channel: ServerChannel, recording: Recording, options: ReplayServerOptions) {
+function createOutput(channel: ReplayChannel, recording: Recording, options: ReplayServerOptions) {
   const longest = Math.max(0, ...recording.exchanges.map((exchange) => exchange.answer.length));
   let closed = false;
   let floodStarted = false;
@@ -202,7 +245,8 @@ function createOutput(channel: ServerChannel, recording: Recording, options: Rep
   };
 }
 
-function playShell(channel: ServerChannel, recording: Recording, options: ReplayServerOptions): void {
+/** Plays `recording` as an interactive shell: the banner and first prompt, then an answer per typed command. */
+export function playShell(channel: ReplayChannel, recording: Recording, options: ReplayServerOptions): void {
   const output = createOutput(channel, recording, options);
   const initPrompt = recording.initPrompt ?? Buffer.alloc(0);
   const lastPrompt = initPrompt.subarray(initPrompt.lastIndexOf(0x0a) + 1);

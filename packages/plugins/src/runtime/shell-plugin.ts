@@ -7,6 +7,7 @@
 import type { Algorithms } from 'ssh2';
 import type { BackupPlugin, CollectContext, DeviceTarget, PluginOption, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
+import { scpReadFile } from '../transports/scp-download.js';
 import { connectSsh } from '../transports/ssh-connection.js';
 import { execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
@@ -45,6 +46,12 @@ export interface EarlierOutputs {
   target: DeviceTarget;
   /** The raw output of a command listed in `commands` (undefined when it was skipped or has not run yet). */
   rawOutputOf(command: string): string | undefined;
+}
+
+/** A file a plugin reads over SCP, e.g. APC's `config.ini`. */
+export interface ShellFile {
+  path: string;
+  clean?: ShellCommand['clean'];
 }
 
 /** What a `post` step may do: run more commands on the same session and read earlier outputs. */
@@ -95,6 +102,11 @@ export interface ShellPluginDefinition {
    * whose commands depend on earlier answers (ASA contexts, files the config refers to).
    */
   post?: (session: PostSession) => Promise<string>;
+  /**
+   * Files read over SCP on a second connection after the session (Oxidized `cmd '<file>', input: :scp`),
+   * appended after everything else; each goes through `cleanAll`, the secret masks and its own `clean`.
+   */
+  files?: readonly ShellFile[];
   /** Puts what `post` returns before the commands' outputs (Oxidized `pre`, which also runs after them). */
   postGoesFirst?: boolean;
   /** Runs on every command's output first (Oxidized `cmd :all`). */
@@ -161,6 +173,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
   // The overall deadline covers a device that keeps talking slowly enough never to trip the idle timer.
   const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
   const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
+  let artefact: TextArtefact;
   try {
     const commands = definition.commands.filter((spec) => spec.when?.(ctx.target) ?? true);
     const { raws, post } = usesExec(definition, ctx.target)
@@ -173,12 +186,48 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
     });
     const postOutputs = post === undefined ? [] : [post];
     const ordered = definition.postGoesFirst ? [...postOutputs, ...outputs] : [...outputs, ...postOutputs];
-    return {
+    artefact = {
       kind: 'text',
       text: ordered.join(''),
       significantText: significantView(definition, commands, [...outputs, ...postOutputs], definition.postGoesFirst),
       hostKeyFingerprint: connection.hostKeyFingerprint,
     };
+  } catch (error) {
+    if (isCollectError(error)) throw error;
+    throw new CollectError('plugin_error', `${definition.key}: ${String(error)}`, { cause: error });
+  } finally {
+    connection.close();
+  }
+  if (!definition.files?.length) return artefact;
+  const files = await fetchFiles(definition, definition.files, ctx);
+  return {
+    ...artefact,
+    text: artefact.text + files,
+    significantText: artefact.significantText === undefined ? undefined : artefact.significantText + files,
+  };
+}
+
+/** Each file over SCP on a connection of its own after the session (Oxidized's separate `scp` input). */
+async function fetchFiles(
+  definition: ShellPluginDefinition,
+  files: readonly ShellFile[],
+  ctx: CollectContext,
+): Promise<string> {
+  const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
+  try {
+    let text = '';
+    for (const file of files) {
+      ctx.progress({ message: `copying ${file.path} over SCP` });
+      const content = (await scpReadFile(connection.client, file.path, ctx)).toString('utf8');
+      text += processCommandOutput(
+        definition,
+        { command: file.path, clean: file.clean },
+        content,
+        ctx.scrubSecrets,
+        ctx.target,
+      );
+    }
+    return text;
   } catch (error) {
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `${definition.key}: ${String(error)}`, { cause: error });
