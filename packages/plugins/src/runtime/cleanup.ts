@@ -35,7 +35,8 @@ export function commentLines(text: string, prefix: string): string {
  * Ruby does not match at the empty position after a final `\n`.
  */
 export function prefixEachLine(text: string, prefix: string): string {
-  return text.replace(/^(?=[\s\S])/gm, prefix);
+  // Not `/^/gm`: JavaScript's multiline `^` also starts a line after a lone `\r`, Ruby's only after `\n`.
+  return text.replace(/(?<![^\n])(?=[\s\S])/g, prefix);
 }
 
 /** Ruby `split("\n")`: trailing empty fields are dropped. */
