@@ -112,6 +112,9 @@ export function rb(pattern: RegExp): RegExp {
       const next = source[i + 1] ?? '';
       i += 1;
       if (next === 'h') out += inClass ? '0-9a-fA-F' : '[0-9a-fA-F]';
+      // Ruby's whitespace is ASCII only (JavaScript's also takes no-break and other Unicode spaces).
+      else if (next === 's') out += inClass ? ' \\t\\r\\n\\f\\v' : '[ \\t\\r\\n\\f\\v]';
+      else if (next === 'S' && !inClass) out += '[^ \\t\\r\\n\\f\\v]';
       else if (next === 'A' && !inClass) out += '(?<![\\s\\S])';
       else if (next === 'z' && !inClass) out += '(?![\\s\\S])';
       else if (next === 'Z' && !inClass) out += '(?=\\n?(?![\\s\\S]))';
