@@ -119,8 +119,22 @@ describe('import-oxidized', () => {
     const first = await importOxidized(options);
     const second = await importOxidized(options);
 
-    assert.deepEqual(first, { repositories: 2, devicesCreated: 3, versionsImported: 6, versionsSkipped: 0 });
-    assert.deepEqual(second, { repositories: 2, devicesCreated: 0, versionsImported: 0, versionsSkipped: 6 });
+    assert.deepEqual(first, {
+      repositories: 2,
+      devicesCreated: 3,
+      versionsImported: 6,
+      versionsSkipped: 0,
+      devicesMapped: 0,
+      unknownModels: [],
+    });
+    assert.deepEqual(second, {
+      repositories: 2,
+      devicesCreated: 0,
+      versionsImported: 0,
+      versionsSkipped: 6,
+      devicesMapped: 0,
+      unknownModels: [],
+    });
     const core1 = await versionsOf('ox-core1');
     assert.deepEqual(
       core1.map((row) => row.createdAt.getTime()),
@@ -192,6 +206,50 @@ describe('the devicevault import-oxidized command', () => {
 
       assert.match(first.stdout, /^imported 6 version\(s\) from 2 repositories; 3 new device\(s\)/);
       assert.match(second.stdout, /^imported 0 version\(s\) .* 6 already present/);
+    } finally {
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives each node the plugin of its Oxidized model and its address from router.db', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dv-import-cli-'));
+    const database = await freshDatabaseUrl();
+    const env = {
+      ...process.env,
+      DEVICEVAULT_DATA_DIR: dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+    };
+    const cli = ['--conditions=source', '--import', 'tsx', join(serverRoot, 'src/cli/main.ts'), 'import-oxidized'];
+    const routerDb = join(dataDir, 'router.db');
+    await writeFile(
+      routerDb,
+      '# name:ip:model\nox-core1:192.0.2.1:ios\nox-core2:192.0.2.2:junos\nox-fw1:192.0.2.3:acmeos\n',
+    );
+
+    try {
+      // A first import without router.db leaves every device on noop; the second one maps them.
+      await run(process.execPath, [...cli, join(root, 'per-group')], { env });
+      const mapped = await run(
+        process.execPath,
+        [...cli, join(root, 'per-group'), '--router-db', routerDb, '--map', 'name=0,ip=1,model=2'],
+        { env },
+      );
+      const server = await startTestServer({ dataDir, databaseUrl: database.url });
+      const listed = await server
+        .gql('{ devices(first: 10) { edges { node { name host pluginKey } } } }')
+        .finally(() => server.stop());
+
+      assert.match(mapped.stdout, /2 given the plugin of their Oxidized model/);
+      assert.match(mapped.stdout, /no plugin for Oxidized model\(s\): acmeos/);
+      const rows = listed.data.devices.edges
+        .map((edge: { node: unknown }) => edge.node)
+        .sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name));
+      assert.deepEqual(rows, [
+        { name: 'ox-core1', host: '192.0.2.1', pluginKey: 'cisco_ios' },
+        { name: 'ox-core2', host: '192.0.2.2', pluginKey: 'juniper_junos' },
+        { name: 'ox-fw1', host: 'ox-fw1', pluginKey: 'noop' },
+      ]);
     } finally {
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });

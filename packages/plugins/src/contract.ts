@@ -84,6 +84,8 @@ export interface BackupPlugin {
   transport: TransportKind;
   /** The Oxidized model whose stored output this plugin reproduces byte for byte (`ios`, `junos`, …). */
   oxidizedModel?: string;
+  /** Every transport the plugin can use, the default first; `[transport]` when absent. */
+  transports?: readonly TransportKind[];
   options: readonly PluginOption[];
   collect(ctx: CollectContext): Promise<Artefact>;
 }

@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<unknown>> = {
   'import-oxidized': () => import('./import-oxidized.js'),
   collect: () => import('./collect.js'),
   'create-user': () => import('./create-user.js'),
+  plugins: () => import('./plugins.js'),
 };
 
 const run = commands[command];

@@ -18,12 +18,17 @@ import type { Logger } from '../log.js';
 import { git, streamBlob } from '../storage/git-cli.js';
 import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
+import { type OxidizedNode, pluginKeyForNode } from './oxidized-router-db.js';
 
 export interface ImportReport {
   repositories: number;
   devicesCreated: number;
   versionsImported: number;
   versionsSkipped: number;
+  /** Devices given the plugin of their Oxidized model (new ones, and earlier imports still on `noop`). */
+  devicesMapped: number;
+  /** Models named in router.db that no plugin reproduces; those devices keep the default plugin. */
+  unknownModels: string[];
 }
 
 interface FileVersion {
@@ -38,11 +43,21 @@ export async function importOxidized(deps: {
   storage: StorageRegistry;
   path: string;
   spoolDir: string;
-  /** Plugin key given to created devices (they are created disabled). */
+  /** Plugin key given to created devices whose model has no plugin (they are created disabled). */
   pluginKey?: string;
+  /** Nodes of Oxidized's router.db by name: their model picks the plugin, their `ip` the host. */
+  nodes?: ReadonlyMap<string, OxidizedNode>;
   log?: Logger;
 }): Promise<ImportReport> {
-  const report: ImportReport = { repositories: 0, devicesCreated: 0, versionsImported: 0, versionsSkipped: 0 };
+  const report: ImportReport = {
+    repositories: 0,
+    devicesCreated: 0,
+    versionsImported: 0,
+    versionsSkipped: 0,
+    devicesMapped: 0,
+    unknownModels: [],
+  };
+  const unknownModels = new Set<string>();
   const repositories = await findRepositories(deps.path);
   if (repositories.length === 0) throw new Error(`no git repository found at ${deps.path}`);
   await mkdir(deps.spoolDir, { recursive: true });
@@ -52,14 +67,26 @@ export async function importOxidized(deps: {
     for (const version of history) {
       const group = dirname(version.path) === '.' ? repo.group : dirname(version.path);
       const node = basename(version.path);
-      const { device, created } = await ensureDevice(deps.db, node, group, deps.pluginKey ?? 'noop');
+      const oxidizedNode = deps.nodes?.get(node);
+      const mappedKey = pluginKeyForNode(oxidizedNode);
+      if (oxidizedNode?.model && !mappedKey) unknownModels.add(oxidizedNode.model);
+      const { device, created, mapped } = await ensureDevice(
+        deps.db,
+        node,
+        group,
+        deps.pluginKey ?? 'noop',
+        oxidizedNode,
+        mappedKey,
+      );
       if (created) report.devicesCreated += 1;
+      if (mapped) report.devicesMapped += 1;
       const imported = await importVersion(deps, repo.gitDir, device, version);
       if (imported) report.versionsImported += 1;
       else report.versionsSkipped += 1;
     }
     deps.log?.info('imported oxidized repository', { gitDir: repo.gitDir, ...report });
   }
+  report.unknownModels = [...unknownModels].sort();
   return report;
 }
 
@@ -126,21 +153,42 @@ async function ensureDevice(
   db: Database,
   node: string,
   group: string | null,
-  pluginKey: string,
-): Promise<{ device: DeviceRow; created: boolean }> {
+  defaultPluginKey: string,
+  oxidizedNode: OxidizedNode | undefined,
+  mappedKey: string | null,
+): Promise<{ device: DeviceRow; created: boolean; mapped: boolean }> {
   const [existing] = await db.select().from(devices).where(eq(devices.name, node));
-  if (existing) return { device: existing, created: false };
+  if (existing) {
+    // An earlier import without router.db left it on `noop`: give it its model's plugin now; never override a choice.
+    if (!mappedKey || existing.pluginKey !== 'noop') return { device: existing, created: false, mapped: false };
+    const [updated] = await db
+      .update(devices)
+      .set({ pluginKey: mappedKey, host: oxidizedNode?.ip ?? existing.host, updatedAt: new Date() })
+      .where(eq(devices.id, existing.id))
+      .returning();
+    return { device: updated!, created: false, mapped: true };
+  }
+  const groupName = group ?? oxidizedNode?.group ?? null;
   let deviceGroupId: string | null = null;
-  if (group) {
-    await db.insert(deviceGroups).values({ name: group, description: 'Imported from Oxidized' }).onConflictDoNothing();
-    const [row] = await db.select().from(deviceGroups).where(eq(deviceGroups.name, group));
+  if (groupName) {
+    await db
+      .insert(deviceGroups)
+      .values({ name: groupName, description: 'Imported from Oxidized' })
+      .onConflictDoNothing();
+    const [row] = await db.select().from(deviceGroups).where(eq(deviceGroups.name, groupName));
     deviceGroupId = row?.id ?? null;
   }
   const [device] = await db
     .insert(devices)
-    .values({ name: node, host: node, pluginKey, enabled: false, deviceGroupId })
+    .values({
+      name: node,
+      host: oxidizedNode?.ip ?? node,
+      pluginKey: mappedKey ?? defaultPluginKey,
+      enabled: false,
+      deviceGroupId,
+    })
     .returning();
-  return { device: device!, created: true };
+  return { device: device!, created: true, mapped: mappedKey !== null };
 }
 
 async function importVersion(

@@ -16,7 +16,15 @@ export const BackupMethodType = builder.objectRef<PluginSummary>('BackupMethod')
     friendlyName: t.exposeString('friendlyName'),
     description: t.exposeString('description'),
     isBinary: t.exposeBoolean('isBinary'),
-    transport: t.exposeString('transport'),
+    transport: t.exposeString('transport', { description: 'The transport used by default.' }),
+    transports: t.stringList({
+      description: 'Every transport the plugin can use, the default first (empty for plugins that reach no device).',
+      resolve: (plugin) => [...plugin.transports],
+    }),
+    oxidizedModel: t.exposeString('oxidizedModel', {
+      nullable: true,
+      description: 'The Oxidized model whose stored output this plugin reproduces (`ios`, `junos`, …); null if none.',
+    }),
     options: t.field({ type: [PluginOptionType], resolve: (plugin) => [...plugin.options] }),
   }),
 });
