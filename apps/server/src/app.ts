@@ -35,7 +35,7 @@ import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from '
 import { attachGraphqlWs } from './http/graphql-ws.js';
 import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
-import { useRequestErrorStatus } from './http/request-errors.js';
+import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
 import { createEnqueue } from './jobs/enqueue.js';
 import { createCollectPool } from './jobs/pool.js';
@@ -247,7 +247,7 @@ export async function buildApp(
     database,
     log,
     async start(port = env.port) {
-      const serveGraphql = limitBody((request, response) => void yoga(request, response));
+      const serveGraphql = refuseUnparsableHost(limitBody((request, response) => void yoga(request, response)));
       server = createServer((request, response) => {
         setSecurityHeaders(response, { https: secureCookies });
         if (isHealthRequest(request)) void serveHealth(request, response);

@@ -6,6 +6,7 @@
  * trace.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from 'graphql-ws';
 import { twentySixLevels } from './support/fragment-bombs.js';
@@ -91,6 +92,23 @@ const httpCases: ((levels: number) => HttpCase)[] = [
   () => postJson(JSON.stringify({ query: twentySixLevels })),
   () => ({ path: '/%E0%A4%A' }),
 ];
+
+/** Host headers fetch() won't send; @whatwg-node can't build a URL from them. */
+const badHosts = ['[', 'a b', '::1', 'x:99999', '%zz'];
+
+/** Sends one request as raw bytes and returns the status of the answer. */
+function rawHttpStatus(head: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+    socket.end(`${head}\r\nConnection: close\r\n\r\n`);
+  });
+}
 
 /** The kinds of malformed WebSocket traffic on a raw connection, each closing it with a protocol code. */
 const frameCases: { name: string; frames: Buffer[]; closeCodes: number[] }[] = [
@@ -218,6 +236,17 @@ describe('malformed input', () => {
     assert.equal(response.text, 'bad request: malformed backup id in the path\n');
   });
 
+  it('answers a Host header that is not a host name with 400, not 500', async () => {
+    const statuses = await Promise.all(
+      badHosts.map((host) => rawHttpStatus(`GET /graphql?query={__typename} HTTP/1.1\r\nHost: ${host}`)),
+    );
+
+    assert.deepEqual(
+      statuses,
+      badHosts.map(() => 400),
+    );
+  });
+
   it('answers brackets nested 5,000 to 24,000 deep with 400 and a message saying how deep is allowed', async () => {
     const before = server.logLines.length;
 
@@ -288,6 +317,13 @@ describe('malformed input', () => {
           Array.from({ length: httpCount }, (_, index) => index),
           16,
           async (index) => {
+            if (index % 20 === 19) {
+              const host = badHosts[index % badHosts.length]!;
+              const status = await rawHttpStatus(`GET /graphql?query={__typename} HTTP/1.1\r\nHost: ${host}`);
+              statuses.set(status, (statuses.get(status) ?? 0) + 1);
+              if (status !== 400) failures.push(`HTTP ${status} for Host: ${host}`);
+              return;
+            }
             const request = httpCases[index % httpCases.length]!(levelsFor(index));
             const { status, text } = await sendHttp(request);
             statuses.set(status, (statuses.get(status) ?? 0) + 1);

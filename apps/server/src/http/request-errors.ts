@@ -6,9 +6,32 @@
  * Parameters that can't be read (`?variables={bad` on a GET, the same in a form body) are the client's
  * mistake too: yoga's parsers let the JSON error escape as an unexpected one (masked, logged, "Unexpected
  * error."), so the chosen parser is wrapped to turn it into a 400 that says what was wrong.
+ * A Host header that can't make a URL (`Host: [`) fails in @whatwg-node before any yoga plugin runs, as a
+ * 500; `refuseUnparsableHost` answers it 400 first.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Refuses, with 400, a request whose Host and path don't form a URL (the one @whatwg-node builds). */
+export function refuseUnparsableHost(next: Handler): Handler {
+  return (request, response) => {
+    if (URL.canParse(`http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`)) {
+      next(request, response);
+      return;
+    }
+    const body = JSON.stringify({
+      errors: [{ message: 'The Host header is not a valid host name.', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    response.statusCode = 400;
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Length', Buffer.byteLength(body));
+    response.setHeader('Connection', 'close');
+    response.end(body);
+  };
+}
 
 export function useRequestErrorStatus(): Plugin {
   return {
