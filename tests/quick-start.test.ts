@@ -128,6 +128,7 @@ describe('npm start on a fresh clone', { skip }, () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      page.setDefaultTimeout(Math.max(60_000, deadline - Date.now()));
       await page.goto(`${webUrl}/`);
       await page.waitForURL(/\/login/);
       await page.getByLabel('Username').fill('admin');

@@ -15,6 +15,7 @@ import {
   signInThroughUi,
   skip,
   startDashboardStack,
+  uiPatienceMs,
   waitForSettled,
 } from './support/dashboard-stack.js';
 
@@ -42,7 +43,7 @@ describe('dashboard', () => {
     await page.waitForURL(/\/login\?next=/);
     await signInThroughUi(page, webUrl);
     const statusCell = page.getByTestId(`device-status-${device.id}`);
-    await statusCell.waitFor({ timeout: 30_000 });
+    await statusCell.waitFor({ timeout: uiPatienceMs });
     await waitForSettled(page, device.id);
     await page.evaluate((deviceId) => {
       const cell = document.querySelector(`[data-testid="device-status-${deviceId}"]`);
@@ -63,7 +64,7 @@ describe('dashboard', () => {
         return seen.some((s) => inFlight.includes(s)) && (status === 'succeeded' || status === 'failed');
       },
       { deviceId: device.id, inFlight: IN_FLIGHT },
-      { timeout: 60_000 },
+      { timeout: uiPatienceMs },
     );
     const { noReload, seen } = await page.evaluate(() => {
       const state = window as unknown as { __noReload?: boolean; __statusSeen?: string[] };
@@ -82,10 +83,10 @@ describe('dashboard', () => {
 
     await page.getByRole('link', { name: device.name, exact: true }).click();
     const textRow = page.locator('[data-testid^="backup-row-"][data-type="text"]').first();
-    await textRow.waitFor({ timeout: 30_000 });
+    await textRow.waitFor({ timeout: uiPatienceMs });
     await textRow.getByRole('button', { name: 'View' }).click();
     const content = page.getByTestId('backup-content');
-    await content.waitFor({ timeout: 30_000 });
+    await content.waitFor({ timeout: uiPatienceMs });
     await page.screenshot({ path: path.join(outputDir, 'device.png'), fullPage: true });
 
     assert.match((await textRow.textContent()) ?? '', /Text/);
@@ -100,12 +101,12 @@ describe('dashboard', () => {
 
     await page.goto(`${webUrl}/devices/${encodeURIComponent(device.id)}`);
     const binaryRow = page.locator('[data-testid^="backup-row-"][data-type="binary"]').first();
-    await binaryRow.waitFor({ timeout: 30_000 });
+    await binaryRow.waitFor({ timeout: uiPatienceMs });
     await binaryRow.click();
     const viewer = page.getByTestId('backup-viewer');
-    await viewer.waitFor({ timeout: 10_000 });
+    await viewer.waitFor({ timeout: uiPatienceMs });
     // The viewer shows "Loading…" until the backup's metadata arrives.
-    await viewer.getByText('Binary file — download only').waitFor({ timeout: 10_000 });
+    await viewer.getByText('Binary file — download only').waitFor({ timeout: uiPatienceMs });
 
     assert.match((await binaryRow.textContent()) ?? '', /Binary/);
     assert.match((await binaryRow.textContent()) ?? '', /Binary file — download only/);

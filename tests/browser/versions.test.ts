@@ -16,6 +16,7 @@ import {
   signInThroughUi,
   skip,
   startDashboardStack,
+  uiPatienceMs,
   waitFor,
 } from './support/dashboard-stack.js';
 
@@ -56,7 +57,7 @@ describe('versions, search and account', () => {
     const withOldest = await apiDiff(oldest.id, newest.id);
 
     await page.goto(`${webUrl}/devices/${encodeURIComponent(device.id)}`);
-    await page.getByTestId(`backup-row-${newest.id}`).waitFor({ timeout: 30_000 });
+    await page.getByTestId(`backup-row-${newest.id}`).waitFor({ timeout: uiPatienceMs });
     const shown = await page
       .locator('[data-testid^="backup-row-"]')
       .evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-testid'), row.getAttribute('data-changed')]));
@@ -71,7 +72,7 @@ describe('versions, search and account', () => {
     await page.waitForFunction(
       (count) => document.querySelectorAll('[data-testid^="backup-row-"]').length === count,
       changedVersions.length,
-      { timeout: 10_000 },
+      { timeout: uiPatienceMs },
     );
     const filtered = await page
       .locator('[data-testid^="backup-row-"]')
@@ -93,7 +94,7 @@ describe('versions, search and account', () => {
     const expected = await apiDiff(from, to);
 
     await page.goto(`${webUrl}/compare?from=${from}&to=${to}`);
-    await page.getByTestId('diff-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId('diff-table').waitFor({ timeout: uiPatienceMs });
     const rows = await page.locator('.diff-line').evaluateAll((lines) =>
       lines.map((line) => ({
         kind: line.getAttribute('data-kind'),
@@ -125,14 +126,14 @@ describe('versions, search and account', () => {
     await page.goto(`${webUrl}/search`);
     await page.getByPlaceholder(/Text to find/).fill('hostname');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByTestId('search-results').waitFor({ timeout: 30_000 });
+    await page.getByTestId('search-results').waitFor({ timeout: uiPatienceMs });
     const groups = await page.locator('[data-testid^="search-device-"]').count();
     const marks = await page.locator('.search-results mark').allTextContents();
     await page.screenshot({ path: path.join(outputDir, 'search.png'), fullPage: true });
     await page.getByTestId('search-version-link').first().click();
     await page.waitForURL(/\/devices\/[^?]+\?version=[^&]+&line=\d+/);
     const highlighted = page.locator('.line-highlight');
-    await highlighted.waitFor({ timeout: 30_000 });
+    await highlighted.waitFor({ timeout: uiPatienceMs });
 
     assert.ok(groups >= 2, `expected results from at least two devices, got ${groups}`);
     assert.ok(marks.length > 0 && marks.every((mark) => mark.toLowerCase() === 'hostname'), JSON.stringify(marks));
@@ -146,7 +147,7 @@ describe('versions, search and account', () => {
 
     await page.goto(`${webUrl}/devices/${encodeURIComponent(device.id)}`);
     const row = page.locator('[data-testid^="backup-row-"][data-type="binary"]').first();
-    await row.waitFor({ timeout: 30_000 });
+    await row.waitFor({ timeout: uiPatienceMs });
     const link = row.getByRole('link', { name: 'Download' });
     const href = (await link.getAttribute('href')) ?? '';
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -175,22 +176,22 @@ describe('versions, search and account', () => {
     const deviceCount = (data?.devices as { edges: unknown[] } | undefined)?.edges.length ?? -1;
 
     await page.goto(`${webUrl}/`);
-    await page.getByTestId('device-count').waitFor({ timeout: 30_000 });
+    await page.getByTestId('device-count').waitFor({ timeout: uiPatienceMs });
     await page.waitForFunction(
       () => document.querySelector('[data-testid="live-indicator"]')?.getAttribute('data-state') === 'live',
       undefined,
-      { timeout: 30_000 },
+      { timeout: uiPatienceMs },
     );
 
     // Both load after the page: wait for their values rather than reading whatever is there first.
     await page
       .getByTestId('signed-in-user')
       .filter({ hasText: /^admin$/ })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: uiPatienceMs });
     await page
       .getByTestId('device-count')
       .filter({ hasText: new RegExp(`^${deviceCount}$`) })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: uiPatienceMs });
     assert.equal(await page.getByTestId('signed-in-user').textContent(), 'admin');
     assert.equal(await page.getByTestId('device-count').textContent(), String(deviceCount));
     assert.match((await page.getByTestId('live-indicator').textContent()) ?? '', /live/);
@@ -278,7 +279,7 @@ async function diffView(page: Page, from: string, to: string, expected: DiffSumm
   await panel
     .locator('[data-testid="diff-identical"], [data-testid="diff-table"]')
     .first()
-    .waitFor({ timeout: 30_000 });
+    .waitFor({ timeout: uiPatienceMs });
   const identical = panel.getByTestId('diff-identical');
   if (await identical.isVisible()) {
     assert.match((await identical.textContent()) ?? '', /No differences/);

@@ -204,7 +204,7 @@ async function downloadUrlFor(who: Who, backupId: string): Promise<string | Outc
 function subscribeOnce(client: Client, query: string, variables: Record<string, unknown>) {
   return new Promise<{ events: unknown[]; error?: Outcome }>((resolve) => {
     const events: unknown[] = [];
-    const timer = setTimeout(() => resolve({ events, error: 'timeout' }), 20_000);
+    const timer = setTimeout(() => resolve({ events, error: 'timeout' }), 5 * 60_000);
     client.subscribe(
       { query, variables },
       {
@@ -647,6 +647,13 @@ const rows: Row[] = [
         return seen.viewerB.length > 0 && seen.admin.length > 0;
       });
       await runBackup(world.binaryDeviceA);
+      // Give everyone who may hear it time to (minutes, so a busy machine doesn't turn "ok" into "hidden"),
+      // then a moment more for anyone who must not.
+      const heard = (who: Who) =>
+        errors[who] || groupScopedRead[who] !== 'ok' || seen[who].includes(world.binaryDeviceA);
+      for (const deadline = Date.now() + 2 * 60_000; !identities.every(heard) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const client of clients) await client.dispose();
 

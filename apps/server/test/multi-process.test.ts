@@ -50,7 +50,9 @@ describe('two servers on one PostgreSQL database', { skip }, () => {
 
   it("delivers one server's job progress to a subscriber on the other", async () => {
     const device = await createDevice(first, { name: 'heard-across', pluginKey: 'binary_dummy' });
+    const probe = await createDevice(first, { name: 'heard-across-probe', pluginKey: 'binary_dummy' });
     const events: ProgressEvent['jobProgress'][] = [];
+    let probeHeard = false;
     const client = second.ws();
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe<{ jobEvents: ProgressEvent['jobProgress'] & { deviceId: string } }>(
@@ -58,6 +60,7 @@ describe('two servers on one PostgreSQL database', { skip }, () => {
         {
           next: (result) => {
             const event = result.data?.jobEvents;
+            if (event?.deviceId === probe.id) probeHeard = true;
             if (event?.deviceId !== device.id) return;
             events.push(event);
             if (event.status === 'succeeded') resolve();
@@ -67,7 +70,14 @@ describe('two servers on one PostgreSQL database', { skip }, () => {
         },
       );
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The probe's backups prove the subscription is live before the counted one starts (no fixed sleep).
+    for (let attempt = 0; !probeHeard && attempt < 20; attempt++) {
+      const { job } = await triggerBackup(first, probe.id);
+      await collectSubscription(first.ws(), jobProgressSubscription, { jobId: job!.id });
+      for (let waited = 0; !probeHeard && waited < 2_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
 
     await triggerBackup(first, device.id);
     await done;

@@ -102,7 +102,8 @@ async function collect(deviceId: string, artefact: Scripted) {
   script.push(artefact);
   const [job] = await database.db.insert(jobs).values({ deviceId }).returning();
   runner.wake();
-  for (let i = 0; i < 400; i++) {
+  // Minutes of patience: only a job that never finishes fails.
+  for (const deadline = Date.now() + 2 * 60_000; Date.now() < deadline; ) {
     const [row] = await database.db.select().from(jobs).where(eq(jobs.id, job!.id));
     if (row!.status === 'succeeded' || row!.status === 'failed') return row!;
     await new Promise((resolve) => setTimeout(resolve, 25));

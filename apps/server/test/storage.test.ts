@@ -199,7 +199,7 @@ describe('the git repository', () => {
     const commit = stored.ref.split(':')[0]!;
     let pushed = '';
     // The push runs in the background; until it lands the remote has no branch and rev-parse fails.
-    for (let i = 0; i < 150 && pushed !== commit; i++) {
+    for (const deadline = Date.now() + 2 * 60_000; Date.now() < deadline && pushed !== commit; ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       try {
         pushed = gitOut(remote, ['rev-parse', '--verify', '-q', 'refs/heads/main']).trim();

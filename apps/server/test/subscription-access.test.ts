@@ -9,6 +9,14 @@ import { createDevice, jobProgressSubscription, triggerBackup } from './support/
 import { collectSubscription, startTestServer, type TestServer } from './support/test-server.js';
 
 const recheckMs = 5_000;
+/** Waits are for things that must happen; minutes, so a busy machine never fails them. */
+const patienceMs = 2 * 60_000;
+
+async function eventually(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + patienceMs; !condition() && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('a subscriber whose access changes', () => {
   let server: TestServer;
@@ -39,13 +47,14 @@ describe('a subscriber whose access changes', () => {
         },
       },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A first backup proves the subscription is live before the counted one.
+    await backUpAndWait(device.id);
+    await eventually(() => received.includes('succeeded'));
+    received.length = 0;
 
     await backUpAndWait(device.id);
     // The viewer's copy of the last event may land just after the admin's subscription completes.
-    for (let waited = 0; !received.includes('succeeded') && waited < 5_000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(() => received.includes('succeeded'));
     const whileGranted = received.length;
     await mutate(server, 'updateUser', { id: viewer.id, deviceGroupIds: [] }, 'user { id }');
     await new Promise((resolve) => setTimeout(resolve, recheckMs + 200));
@@ -54,7 +63,7 @@ describe('a subscriber whose access changes', () => {
     await mutate(server, 'updateUser', { id: viewer.id, disabled: true }, 'user { id }');
     await new Promise((resolve) => setTimeout(resolve, recheckMs + 200));
     await backUpAndWait(device.id);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => completed);
 
     assert.ok(whileGranted >= 4, `expected the granted job's events, got ${received.join(', ')}`);
     assert.equal(afterRevocation, 0);

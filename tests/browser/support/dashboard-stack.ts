@@ -20,6 +20,8 @@ export const chromiumMissing = !existsSync(chromiumPath);
 export const skip = chromiumMissing && process.env.CI !== 'true' ? `chromium not found at ${chromiumPath}` : false;
 
 export const IN_FLIGHT = ['queued', 'running', 'storing'];
+/** How long a page may take to show something: minutes, so only what never appears fails (not a busy CI box). */
+export const uiPatienceMs = 2 * 60_000;
 export const ADMIN_PASSWORD = 'browser-test-password';
 
 const standaloneServer = path.join(repoRoot, 'apps/web/.next/standalone/apps/web/server.js');
@@ -148,6 +150,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
 
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page.setDefaultTimeout(uiPatienceMs);
     page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') console.error(`[browser console] ${message.text()}`);
@@ -216,7 +219,7 @@ export async function waitForSettled(page: Page, deviceId: string): Promise<void
       return status !== undefined && status !== null && !inFlight.includes(status);
     },
     { id: deviceId, inFlight: IN_FLIGHT },
-    { timeout: 60_000 },
+    { timeout: uiPatienceMs },
   );
 }
 

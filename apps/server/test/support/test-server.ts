@@ -122,12 +122,15 @@ export async function signIn(url: string, username: string, password: string): P
   return token;
 }
 
-/** Collects a subscription's events until it completes (or the timeout passes). */
+/**
+ * Collects a subscription's events until it completes. The deadline is minutes: it only catches a
+ * subscription that never completes, never a slow machine.
+ */
 export function collectSubscription<T>(
   client: Client,
   query: string,
   variables: Record<string, unknown>,
-  timeoutMs = 30_000,
+  timeoutMs = 5 * 60_000,
 ): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const events: T[] = [];
