@@ -16,7 +16,7 @@ if [ ! -f "$PGDIR/PG_VERSION" ]; then
   chmod 700 "$PGDIR"
   $RUN "$BIN/initdb" -D "$PGDIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
-$RUN "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 30 \
+$RUN "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 300 \
   -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
   start >/dev/null
 echo "postgres://postgres@127.0.0.1:$PORT/postgres"
