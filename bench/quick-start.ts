@@ -2,7 +2,7 @@
  * How long the README's quick start takes: `npm start` (built output, server and dashboard) on a clean data
  * dir → GraphQL answering → the first successful demo backup, beside the time `node -e ''` takes, measured
  * in the same run; the ratios are the figures to compare across machines. PGlite unless DATABASE_URL is set.
- * Needs a build first (`npm run build`). Run: node --conditions=source --import tsx bench/quick-start.ts
+ * Builds first (turbo, cached; not timed). Run: node --conditions=source --import tsx bench/quick-start.ts
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +41,11 @@ function stopGroup(child: ChildProcess): Promise<unknown> {
   return exited;
 }
 
+const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+  cwd: repoRoot,
+  stdio: 'inherit',
+});
+if (build.status !== 0) throw new Error('the build failed');
 const baselineMs = nodeStartMs();
 const runDir = mkdtempSync(path.join(tmpdir(), 'dv-bench-quick-start-'));
 const database = await freshDatabaseUrl();
