@@ -26,6 +26,8 @@ import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
+import { hpProcurvePlugin } from './vendors/hp-procurve.js';
+import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
@@ -96,6 +98,9 @@ export const plugins: readonly BackupPlugin[] = [
   alcatelAos7Plugin,
   ciscoAsyncosPlugin,
   apcAosPlugin,
+  // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
+  hpProcurvePlugin,
+  hpeComwarePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
