@@ -11,7 +11,9 @@ import { scpReadFile } from '../transports/scp-download.js';
 import { connectSsh } from '../transports/ssh-connection.js';
 import { execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
+import type { TelnetLoginPrompts } from '../transports/telnet-login.js';
 import { commentLines } from './cleanup.js';
+import { connectTelnetFor, openTelnetShell, telnetPortOption, transportOption, wantsTelnet } from './telnet-session.js';
 
 export interface CleanTools {
   /** Prefixes every line with the OS's comment marker. */
@@ -128,6 +130,11 @@ export interface ShellPluginDefinition {
   logout?: readonly string[] | ((target: DeviceTarget) => readonly string[]);
   /** Algorithm lists for old devices (legacy kex, ciphers, host key types). */
   algorithms?: Algorithms;
+  /**
+   * TELNET login prompts (Oxidized `username` / `password` under `cfg :telnet`), tested on the last line;
+   * when absent, the model's from telnet-session.ts, else generic ones. Used with the option `transport=telnet`.
+   */
+  telnetLogin?: Partial<TelnetLoginPrompts>;
 }
 
 export type ShellPlugin = BackupPlugin & { definition: ShellPluginDefinition };
@@ -145,7 +152,8 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     isBinary: false,
     transport: definition.transport ?? 'ssh-shell',
     oxidizedModel: definition.oxidizedModel,
-    options: definition.options ?? [],
+    // Every shell plugin can be reached over TELNET instead, per device.
+    options: [...(definition.options ?? []), transportOption, telnetPortOption],
     definition,
     collect: (ctx) => collectText(definition, ctx),
   } satisfies ShellPlugin;
@@ -172,13 +180,24 @@ export function processCommandOutput(
 async function collectText(definition: ShellPluginDefinition, outer: CollectContext): Promise<TextArtefact> {
   // The overall deadline covers a device that keeps talking slowly enough never to trip the idle timer.
   const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
-  const connection = await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms });
+  // `transport=telnet` logs in over TELNET instead; commands, prompts and cleanup stay the same.
+  const telnet = wantsTelnet(ctx.target) ? await connectTelnetFor(ctx) : undefined;
+  // Over TELNET an exec plugin screen-scrapes its shell, as Oxidized's models do (`telnet || ssh_no_exec`).
+  if (telnet && definition.transport === 'ssh-exec') {
+    ctx.target = { ...ctx.target, options: { ...ctx.target.options, [sshNoExecOption.key]: 'true' } };
+  }
+  const connection = telnet ?? (await connectSsh(ctx.target, ctx, { algorithms: definition.algorithms }));
   let artefact: TextArtefact;
   try {
     const commands = definition.commands.filter((spec) => spec.when?.(ctx.target) ?? true);
-    const { raws, post } = usesExec(definition, ctx.target)
-      ? await runExec(definition, connection.client, commands, ctx)
-      : await runShell(definition, connection.client, commands, ctx);
+    const openSession = () =>
+      'client' in connection
+        ? openShell(connection.client, ctx, shellOptionsOf(definition))
+        : openTelnetShell(definition, connection, ctx);
+    const { raws, post } =
+      'client' in connection && usesExec(definition, ctx.target)
+        ? await runExec(definition, connection.client, commands, ctx)
+        : await runShell(definition, openSession, commands, ctx);
     // A command skipped by its `runIf` has no raw output and adds nothing, not even its cleanup's header.
     const outputs = commands.map((spec, i) => {
       const raw = raws[i];
@@ -190,7 +209,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
       kind: 'text',
       text: ordered.join(''),
       significantText: significantView(definition, commands, [...outputs, ...postOutputs], definition.postGoesFirst),
-      hostKeyFingerprint: connection.hostKeyFingerprint,
+      hostKeyFingerprint: 'hostKeyFingerprint' in connection ? connection.hostKeyFingerprint : undefined,
     };
   } catch (error) {
     if (isCollectError(error)) throw error;
@@ -341,17 +360,17 @@ async function runExec(
   return { raws, post };
 }
 
+function shellOptionsOf(definition: ShellPluginDefinition) {
+  return { prompt: definition.prompt, expects: definition.expects, newline: definition.newline };
+}
+
 async function runShell(
   definition: ShellPluginDefinition,
-  client: Client,
+  open: () => Promise<ShellSession>,
   commands: readonly ShellCommand[],
   ctx: CollectContext,
 ): Promise<SessionOutputs> {
-  const shell = await openShell(client, ctx, {
-    prompt: definition.prompt,
-    expects: definition.expects,
-    newline: definition.newline,
-  });
+  const shell = await open();
   try {
     await shell.waitForPrompt();
     if (definition.login) {

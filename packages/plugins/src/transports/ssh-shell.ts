@@ -69,8 +69,26 @@ interface Waiter {
 // device flooding output held the server's memory several times over as strings (issue 8).
 const tailChars = 16 * 1024;
 
+/** What a shell needs from the wire: an SSH channel, or the stream of a TELNET connection. */
+export interface ShellStream {
+  write(data: string): unknown;
+  destroy(): unknown;
+  end(): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  /** SSH's stderr, read as part of the output. */
+  stderr?: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+}
+
 export async function openShell(client: SshClient, ctx: ShellContext, options: ShellOptions): Promise<ShellSession> {
   const channel = await openChannel(client, ctx);
+  // The connection closing must end the shell as a drop rather than leave a wait to its timer.
+  client.on('close', () => channel.destroy());
+  return driveShell(channel, ctx, options);
+}
+
+/** The shell logic over any duplex stream: the SSH channel above, or a TELNET session after its login. */
+export function driveShell(channel: ShellStream, ctx: ShellContext, options: ShellOptions): ShellSession {
   const newline = options.newline ?? '\n';
   const expects = options.expects ?? [];
   const decoder = new StringDecoder('utf8');
@@ -145,9 +163,8 @@ export async function openShell(client: SshClient, ctx: ShellContext, options: S
   }
 
   channel.on('data', onData);
-  channel.stderr.on('data', onData);
+  channel.stderr?.on('data', onData);
   channel.on('close', () => fail(new CollectError('connection_dropped', 'the device closed the shell mid-output')));
-  client.on('close', () => fail(new CollectError('connection_dropped', 'the SSH connection closed mid-output')));
   ctx.signal.addEventListener('abort', onAbort, { once: true });
 
   return {

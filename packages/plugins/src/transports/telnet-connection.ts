@@ -1,0 +1,217 @@
+/**
+ * Opens a TELNET connection to a device (plaintext: for legacy boxes that have no SSH, opt-in per device) and
+ * turns every way that can fail into a classified CollectError, with the same timeouts and abort as SSH.
+ * Options are negotiated the way a terminal would: the device may echo and suppress go-ahead, we tell it a
+ * VT100 of 200×24 (the pty the SSH shell asks for) and refuse everything else (RFC 854/855, 1073, 1091).
+ */
+import { lookup } from 'node:dns/promises';
+import { connect, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import type { CollectContext, DeviceTarget } from '../contract.js';
+import { CollectError } from '../errors.js';
+import { abortErrorFrom } from '../runtime/abort.js';
+import {
+  createTelnetDecoder,
+  encodeTelnetData,
+  type TelnetVerb,
+  telnetCommand,
+  telnetOption,
+  telnetSubnegotiation,
+} from './telnet-protocol.js';
+
+export interface TelnetConnection {
+  /** The session's data once options are stripped: what the device prints, and what we type (NVT-encoded). */
+  stream: Duplex;
+  close(): void;
+}
+
+type ConnectContext = Pick<CollectContext, 'signal' | 'timeouts'>;
+
+/** The terminal the SSH shell asks for, so a device formats its output the same over either transport. */
+const terminal = { type: 'VT100', cols: 200, rows: 24 };
+
+export async function connectTelnet(
+  target: DeviceTarget,
+  port: number,
+  ctx: ConnectContext,
+): Promise<TelnetConnection> {
+  if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
+  const where = `${target.host}:${port}`;
+  const address = await resolve(target.host, ctx);
+
+  const socket = connect({ host: address, port });
+  // Errors after connecting reach the reader as a close; without a listener one would crash the worker.
+  socket.on('error', () => {});
+
+  await new Promise<void>((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      finish(
+        new CollectError('timeout', `${where} did not accept a TCP connection within ${ctx.timeouts.connectMs} ms`),
+      );
+    }, ctx.timeouts.connectMs);
+    function onAbort(): void {
+      finish(abortErrorFrom(ctx.signal));
+    }
+    function onError(error: NodeJS.ErrnoException): void {
+      finish(classifyConnectError(error, target.host, where));
+    }
+    function finish(error: CollectError | null): void {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      socket.off('connect', onConnect);
+      if (!error) {
+        resolvePromise();
+        return;
+      }
+      socket.destroy();
+      reject(error);
+    }
+    function onConnect(): void {
+      finish(null);
+    }
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once('connect', onConnect);
+  });
+
+  const stream = telnetStream(socket);
+  // After connecting, an abort must still free the socket even if a wait above it never settles.
+  const destroyOnAbort = () => socket.destroy();
+  ctx.signal.addEventListener('abort', destroyOnAbort, { once: true });
+  return {
+    stream,
+    close() {
+      ctx.signal.removeEventListener('abort', destroyOnAbort);
+      socket.end();
+      // A hung peer may never acknowledge the close; don't keep its socket around.
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    },
+  };
+}
+
+async function resolve(host: string, ctx: ConnectContext): Promise<string> {
+  try {
+    const { address } = await lookup(host);
+    if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
+    return address;
+  } catch (error) {
+    if (error instanceof CollectError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') {
+      throw new CollectError('dns_failed', `cannot resolve ${host}`, { cause: error });
+    }
+    throw new CollectError('dns_failed', `cannot resolve ${host}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The device's bytes with TELNET commands answered and removed; what is written goes out NVT-encoded. */
+function telnetStream(socket: Socket): Duplex {
+  // Options in effect: `local` ones we perform (WILL), `remote` ones the device performs (its WILL).
+  const local = new Set<number>();
+  const remote = new Set<number>();
+  const weOffer = new Set<number>([telnetOption.SGA, telnetOption.TTYPE, telnetOption.NAWS]);
+  const weAccept = new Set<number>([telnetOption.ECHO, telnetOption.SGA]);
+
+  function reply(verb: TelnetVerb, option: number): void {
+    if (!socket.destroyed) socket.write(telnetCommand(verb, option));
+  }
+
+  function sendWindowSize(): void {
+    const size = Buffer.alloc(4);
+    size.writeUInt16BE(terminal.cols, 0);
+    size.writeUInt16BE(terminal.rows, 2);
+    if (!socket.destroyed) socket.write(telnetSubnegotiation(telnetOption.NAWS, size));
+  }
+
+  // Answer only changes of state (RFC 854: a request for the mode already in force is not acknowledged),
+  // which is also what keeps two parties from looping.
+  function onCommand(verb: TelnetVerb, option: number): void {
+    if (verb === 'DO') {
+      if (local.has(option)) return;
+      if (!weOffer.has(option)) {
+        reply('WONT', option);
+        return;
+      }
+      local.add(option);
+      reply('WILL', option);
+      if (option === telnetOption.NAWS) sendWindowSize();
+      return;
+    }
+    if (verb === 'DONT') {
+      if (local.delete(option)) reply('WONT', option);
+      return;
+    }
+    if (verb === 'WILL') {
+      if (remote.has(option)) return;
+      if (!weAccept.has(option)) {
+        reply('DONT', option);
+        return;
+      }
+      remote.add(option);
+      reply('DO', option);
+      return;
+    }
+    if (remote.delete(option)) reply('DONT', option);
+  }
+
+  function onSubnegotiation(option: number, payload: Buffer): void {
+    // TTYPE SEND (1) asks for our terminal type: IS (0) "VT100".
+    if (option === telnetOption.TTYPE && payload[0] === 1 && local.has(option)) {
+      const answer = Buffer.concat([Buffer.from([0]), Buffer.from(terminal.type, 'ascii')]);
+      if (!socket.destroyed) socket.write(telnetSubnegotiation(option, answer));
+    }
+  }
+
+  const stream = new Duplex({
+    // Data is pushed as it arrives; the reader applies its own byte cap.
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      if (socket.destroyed) {
+        callback();
+        return;
+      }
+      socket.write(encodeTelnetData(chunk, { crlf: true }), () => callback());
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(_error, callback) {
+      socket.destroy();
+      // Never surface an 'error' event: readers learn of the end from 'close', as with an SSH channel.
+      callback(null);
+    },
+  });
+
+  const decode = createTelnetDecoder({
+    data(bytes) {
+      if (!stream.destroyed) stream.push(bytes);
+    },
+    command: onCommand,
+    subnegotiation: onSubnegotiation,
+  });
+  socket.on('data', decode);
+  socket.on('close', () => stream.destroy());
+  return stream;
+}
+
+function classifyConnectError(error: NodeJS.ErrnoException, host: string, where: string): CollectError {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new CollectError('dns_failed', `cannot resolve ${host}`, { cause: error });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new CollectError('host_unreachable', `${where} is unreachable`, { cause: error });
+    case 'ETIMEDOUT':
+      return new CollectError('timeout', `${where} did not answer in time`, { cause: error });
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new CollectError('connection_dropped', `${where} dropped the connection`, { cause: error });
+    default:
+      return new CollectError('plugin_error', `telnet to ${where} failed: ${error.message}`, { cause: error });
+  }
+}
