@@ -35,6 +35,8 @@ function findEnvReads(root) {
         readFileSync(file, 'utf8')
           .split('\n')
           .forEach((line, i) => {
+            // Comments may name it (saying where to read it instead); code may not.
+            if (/^\s*(\/\/|\/\*|\*)/.test(line)) return;
             if (/\bprocess\s*\.\s*env\b|\bprocess\s*\[\s*['"]env['"]\s*\]/.test(line))
               reads.push(`${path}:${i + 1}: ${line.trim()}`);
           });
