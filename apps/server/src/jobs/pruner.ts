@@ -84,7 +84,7 @@ export function versionsToDrop(versions: VersionFacts[], policy: Policy, now: Da
   return dropped;
 }
 
-export function createPruner(deps: {
+interface PrunerDeps {
   db: Database;
   storage: StorageRegistry;
   log: Logger;
@@ -92,151 +92,28 @@ export function createPruner(deps: {
   /** Unreferenced blobs younger than this survive (a job may have stored one and not yet recorded its row). */
   graceMs?: number;
   hooks?: PrunerHooks;
-}): Pruner {
-  const graceMs = deps.graceMs ?? 60 * 60 * 1000;
+}
+
+type Ctx = PrunerDeps & { graceMs: number; isStopped(): boolean };
+
+export function createPruner(deps: PrunerDeps): Pruner {
+  let stopped = false;
+  const ctx: Ctx = { ...deps, graceMs: deps.graceMs ?? 60 * 60 * 1000, isStopped: () => stopped };
   const pending = new Set<string>();
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
+  // Runs never overlap: a device pruned after a backup and the periodic full run take turns.
   function serialized<T>(task: () => Promise<T>): Promise<T> {
     const run = chain.then(task, task);
     chain = run.catch(() => {});
     return run;
   }
 
-  async function policyFor(device: DeviceRow): Promise<Policy | null> {
-    let policyId = device.retentionPolicyId;
-    if (!policyId && device.deviceGroupId) {
-      const [group] = await deps.db
-        .select({ retentionPolicyId: deviceGroups.retentionPolicyId })
-        .from(deviceGroups)
-        .where(eq(deviceGroups.id, device.deviceGroupId));
-      policyId = group?.retentionPolicyId ?? null;
-    }
-    const [policy] = await deps.db
-      .select()
-      .from(retentionPolicies)
-      .where(policyId ? eq(retentionPolicies.id, policyId) : eq(retentionPolicies.isDefault, true))
-      .limit(1);
-    if (!policy || (policy.keepLast == null && policy.keepDays == null && policy.maxBytes == null)) return null;
-    return policy;
-  }
-
-  async function pruneRows(deviceId: string, now: Date): Promise<VersionFacts[]> {
-    const [device] = await deps.db.select().from(devices).where(eq(devices.id, deviceId));
-    if (!device) return [];
-    const policy = await policyFor(device);
-    if (!policy) return [];
-    const versions = await deps.db
-      .select({
-        id: backups.id,
-        createdAt: backups.createdAt,
-        size: backups.size,
-        storageKind: backups.storageKind,
-        storageRef: backups.storageRef,
-        storageLocationId: backups.storageLocationId,
-      })
-      .from(backups)
-      .where(eq(backups.deviceId, deviceId))
-      .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`);
-    const drop = new Set(versionsToDrop(versions, policy, now));
-    if (drop.size === 0) return [];
-    const ids = [...drop];
-    await deps.db.transaction(async (tx) => {
-      for (let i = 0; i < ids.length; i += 1000)
-        await tx.delete(backups).where(inArray(backups.id, ids.slice(i, i + 1000)));
-    });
-    deps.log.info('pruned versions', { deviceId, rows: ids.length });
-    return versions.filter((version) => drop.has(version.id));
-  }
-
-  /** Removes the blobs of just-deleted rows that nothing references any more (without walking the store). */
-  async function collectCandidates(removed: VersionFacts[]): Promise<GarbageReport> {
-    const report: GarbageReport = { removed: 0, bytes: 0 };
-    const byLocation = new Map<string | null, Set<string>>();
-    for (const version of removed) {
-      if (version.storageKind !== 'fs') continue;
-      const refs = byLocation.get(version.storageLocationId) ?? new Set<string>();
-      refs.add(version.storageRef);
-      byLocation.set(version.storageLocationId, refs);
-    }
-    for (const [locationId, refs] of byLocation) {
-      const referenced = await referencedRefs(locationId, 'fs', [...refs]);
-      const store = await deps.storage.forLocation(locationId);
-      const result = await store.collectGarbage(guard(referenced), graceMs, [...refs]);
-      report.removed += result.removed;
-      report.bytes += result.bytes;
-    }
-    return report;
-  }
-
-  function guard(referenced: Set<string>) {
-    return (ref: string) => {
-      if (referenced.has(ref)) return true;
-      deps.hooks?.beforeRemove?.(ref);
-      return false;
-    };
-  }
-
-  async function referencedRefs(locationId: string | null, kind: string, only?: string[]): Promise<Set<string>> {
-    const rows = await deps.db
-      .selectDistinct({ ref: backups.storageRef })
-      .from(backups)
-      .where(
-        and(
-          locationId === null ? isNull(backups.storageLocationId) : eq(backups.storageLocationId, locationId),
-          eq(backups.storageKind, kind),
-          only ? inArray(backups.storageRef, only) : undefined,
-        ),
-      );
-    return new Set(rows.map((row) => row.ref));
-  }
-
-  async function collectGarbage(): Promise<GarbageReport> {
-    const report: GarbageReport = { removed: 0, bytes: 0 };
-    for (const { locationId, store } of await deps.storage.allLocations()) {
-      if (store.kind !== 'fs') continue;
-      const referenced = await referencedRefs(locationId, store.kind);
-      const result = await store.collectGarbage(guard(referenced), graceMs);
-      report.removed += result.removed;
-      report.bytes += result.bytes;
-    }
-    await deps.db.execute(sql`
-      /* collectTextContents */
-      delete from text_contents t
-      where t.created_at < now() - (${graceMs} * interval '1 millisecond')
-        and not exists (select 1 from backups b where b.sha256 = t.sha256)
-        and not exists (select 1 from backups b where b.significant_sha256 = t.sha256)`);
-    if (report.removed > 0) deps.log.info('collected unreferenced blobs', { ...report });
-    return report;
-  }
-
-  async function pruneDevice(deviceId: string, now = new Date()): Promise<PruneReport> {
-    const removed = await pruneRows(deviceId, now);
-    const garbage = await collectCandidates(removed);
-    return { rowsDeleted: removed.length, blobsRemoved: garbage.removed, bytesRemoved: garbage.bytes };
-  }
-
-  async function pruneAll(now = new Date()): Promise<PruneReport> {
-    const report: PruneReport = { rowsDeleted: 0, blobsRemoved: 0, bytesRemoved: 0 };
-    const rows = rowsOf<{ device_id: string }>(
-      await deps.db.execute(sql`/* devicesWithVersions */ select distinct device_id from backups`),
-    );
-    for (const { device_id } of rows) {
-      if (stopped) break;
-      report.rowsDeleted += (await pruneRows(device_id, now)).length;
-    }
-    const garbage = await collectGarbage();
-    report.blobsRemoved = garbage.removed;
-    report.bytesRemoved = garbage.bytes;
-    return report;
-  }
-
   return {
     start() {
       timer = setInterval(() => {
-        void serialized(() => pruneAll()).catch((error) => deps.log.error('prune failed', { error: String(error) }));
+        void serialized(() => pruneAll(ctx)).catch((error) => deps.log.error('prune failed', { error: String(error) }));
       }, deps.intervalMs);
       timer.unref();
     },
@@ -250,11 +127,146 @@ export function createPruner(deps: {
       pending.add(deviceId);
       void serialized(async () => {
         pending.delete(deviceId);
-        if (!stopped) await pruneDevice(deviceId);
+        if (!stopped) await pruneDevice(ctx, deviceId);
       }).catch((error) => deps.log.error('prune failed', { deviceId, error: String(error) }));
     },
-    pruneDevice: (deviceId, now) => serialized(() => pruneDevice(deviceId, now)),
-    pruneAll: (now) => serialized(() => pruneAll(now)),
-    collectGarbage: () => serialized(() => collectGarbage()),
+    pruneDevice: (deviceId, now) => serialized(() => pruneDevice(ctx, deviceId, now)),
+    pruneAll: (now) => serialized(() => pruneAll(ctx, now)),
+    collectGarbage: () => serialized(() => collectGarbage(ctx)),
   };
+}
+
+async function policyFor(db: Database, device: DeviceRow): Promise<Policy | null> {
+  let policyId = device.retentionPolicyId;
+  if (!policyId && device.deviceGroupId) {
+    const [group] = await db
+      .select({ retentionPolicyId: deviceGroups.retentionPolicyId })
+      .from(deviceGroups)
+      .where(eq(deviceGroups.id, device.deviceGroupId));
+    policyId = group?.retentionPolicyId ?? null;
+  }
+  const [policy] = await db
+    .select()
+    .from(retentionPolicies)
+    .where(policyId ? eq(retentionPolicies.id, policyId) : eq(retentionPolicies.isDefault, true))
+    .limit(1);
+  if (!policy || (policy.keepLast == null && policy.keepDays == null && policy.maxBytes == null)) return null;
+  return policy;
+}
+
+/** Deletes the rows the device's policy drops (one transaction) and returns them. */
+async function pruneRows(ctx: Ctx, deviceId: string, now: Date): Promise<VersionFacts[]> {
+  const [device] = await ctx.db.select().from(devices).where(eq(devices.id, deviceId));
+  if (!device) return [];
+  const policy = await policyFor(ctx.db, device);
+  if (!policy) return [];
+  const versions = await ctx.db
+    .select({
+      id: backups.id,
+      createdAt: backups.createdAt,
+      size: backups.size,
+      storageKind: backups.storageKind,
+      storageRef: backups.storageRef,
+      storageLocationId: backups.storageLocationId,
+    })
+    .from(backups)
+    .where(eq(backups.deviceId, deviceId))
+    .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`);
+  const drop = new Set(versionsToDrop(versions, policy, now));
+  if (drop.size === 0) return [];
+  const ids = [...drop];
+  await ctx.db.transaction(async (tx) => {
+    for (let i = 0; i < ids.length; i += 1000)
+      await tx.delete(backups).where(inArray(backups.id, ids.slice(i, i + 1000)));
+  });
+  ctx.log.info('pruned versions', { deviceId, rows: ids.length });
+  return versions.filter((version) => drop.has(version.id));
+}
+
+/** Removes the blobs of just-deleted rows that nothing references any more (without walking the store). */
+async function collectCandidates(ctx: Ctx, removed: VersionFacts[]): Promise<GarbageReport> {
+  const report: GarbageReport = { removed: 0, bytes: 0 };
+  const byLocation = new Map<string | null, Set<string>>();
+  for (const version of removed) {
+    if (version.storageKind !== 'fs') continue;
+    const refs = byLocation.get(version.storageLocationId) ?? new Set<string>();
+    refs.add(version.storageRef);
+    byLocation.set(version.storageLocationId, refs);
+  }
+  for (const [locationId, refs] of byLocation) {
+    const referenced = await referencedRefs(ctx.db, locationId, 'fs', [...refs]);
+    const store = await ctx.storage.forLocation(locationId);
+    const result = await store.collectGarbage(guard(ctx, referenced), ctx.graceMs, [...refs]);
+    report.removed += result.removed;
+    report.bytes += result.bytes;
+  }
+  return report;
+}
+
+function guard(ctx: Ctx, referenced: Set<string>) {
+  return (ref: string) => {
+    if (referenced.has(ref)) return true;
+    ctx.hooks?.beforeRemove?.(ref);
+    return false;
+  };
+}
+
+async function referencedRefs(
+  db: Database,
+  locationId: string | null,
+  kind: string,
+  only?: string[],
+): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ ref: backups.storageRef })
+    .from(backups)
+    .where(
+      and(
+        locationId === null ? isNull(backups.storageLocationId) : eq(backups.storageLocationId, locationId),
+        eq(backups.storageKind, kind),
+        only ? inArray(backups.storageRef, only) : undefined,
+      ),
+    );
+  return new Set(rows.map((row) => row.ref));
+}
+
+/** Every unreferenced blob (past the grace period) of every filesystem location, and unreferenced texts. */
+async function collectGarbage(ctx: Ctx): Promise<GarbageReport> {
+  const report: GarbageReport = { removed: 0, bytes: 0 };
+  for (const { locationId, store } of await ctx.storage.allLocations()) {
+    if (store.kind !== 'fs') continue;
+    const referenced = await referencedRefs(ctx.db, locationId, store.kind);
+    const result = await store.collectGarbage(guard(ctx, referenced), ctx.graceMs);
+    report.removed += result.removed;
+    report.bytes += result.bytes;
+  }
+  await ctx.db.execute(sql`
+    /* collectTextContents */
+    delete from text_contents t
+    where t.created_at < now() - (${ctx.graceMs} * interval '1 millisecond')
+      and not exists (select 1 from backups b where b.sha256 = t.sha256)
+      and not exists (select 1 from backups b where b.significant_sha256 = t.sha256)`);
+  if (report.removed > 0) ctx.log.info('collected unreferenced blobs', { ...report });
+  return report;
+}
+
+async function pruneDevice(ctx: Ctx, deviceId: string, now = new Date()): Promise<PruneReport> {
+  const removed = await pruneRows(ctx, deviceId, now);
+  const garbage = await collectCandidates(ctx, removed);
+  return { rowsDeleted: removed.length, blobsRemoved: garbage.removed, bytesRemoved: garbage.bytes };
+}
+
+async function pruneAll(ctx: Ctx, now = new Date()): Promise<PruneReport> {
+  const report: PruneReport = { rowsDeleted: 0, blobsRemoved: 0, bytesRemoved: 0 };
+  const rows = rowsOf<{ device_id: string }>(
+    await ctx.db.execute(sql`/* devicesWithVersions */ select distinct device_id from backups`),
+  );
+  for (const { device_id } of rows) {
+    if (ctx.isStopped()) break;
+    report.rowsDeleted += (await pruneRows(ctx, device_id, now)).length;
+  }
+  const garbage = await collectGarbage(ctx);
+  report.blobsRemoved = garbage.removed;
+  report.bytesRemoved = garbage.bytes;
+  return report;
 }
