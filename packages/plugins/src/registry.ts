@@ -19,6 +19,9 @@ import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
+import { dellDnosPlugin } from './vendors/dell-dnos.js';
+import { dellOs10Plugin } from './vendors/dell-os10.js';
+import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
@@ -101,6 +104,9 @@ export const plugins: readonly BackupPlugin[] = [
   // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
   hpProcurvePlugin,
   hpeComwarePlugin,
+  dellOs10Plugin,
+  dellDnosPlugin,
+  dellPowerconnectPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
