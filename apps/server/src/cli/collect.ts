@@ -7,43 +7,26 @@
 import { copyFile, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { MessageChannel } from 'node:worker_threads';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
-import { findPlugin, pluginKeys } from '@devicevault/plugins/registry';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
-import collect from '../jobs/worker.js';
+import { type CollectCommand, collectOnce, type ExitCode, fail, parseCommand, UsageError } from './collect-command.js';
+import { startReplayOf } from './replay-target.js';
 
 const usage = `usage: devicevault collect <plugin-key> --host H [--port P] --username U --password W
        [--enable-password E] [--scrub-secrets] [--out FILE] [--timeout SECONDS] [--option key=value ...]
-       [--host-key SHA256:...]`;
-
-/** Exit codes: 0 collected, 1 the collection failed, 2 the command line is wrong. */
-type ExitCode = 0 | 1 | 2;
-
-class UsageError extends Error {}
-
-interface CollectCommand {
-  plugin: BackupPlugin;
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  enablePassword: string | undefined;
-  scrubSecrets: boolean;
-  out: string | undefined;
-  timeoutSeconds: number;
-  options: Record<string, string>;
-  hostKey: string | null;
-}
-
-/** Same text cap as the server's default (`DEVICEVAULT_MAX_TEXT_BYTES`). */
-const maxTextBytes = 64 * 1024 * 1024;
+       [--host-key SHA256:...]
+       devicevault collect <plugin-key> --replay FILE.yaml [--scrub-secrets] [--out FILE] [--option key=value ...]`;
 
 async function runCollect(argv: readonly string[]): Promise<ExitCode> {
   let command: CollectCommand;
+  let replayFile: string | undefined;
   try {
-    command = parseCommand(argv);
+    const parsed = parseCommand(argv, {
+      extraOptions: { replay: { type: 'string' } },
+      needsHost: !argv.includes('--replay'),
+    });
+    replayFile = parsed.extra.replay as string | undefined;
+    command = parsed;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     fail('invalid_options', error.message);
@@ -51,16 +34,23 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
     return 2;
   }
 
+  // `--replay`: the device is a replay server on loopback playing the fixture (e.g. one `devicevault record` wrote).
+  const replay =
+    replayFile === undefined ? null : await startReplayOf(replayFile, command).catch((error: Error) => error);
+  if (replay instanceof Error) {
+    fail('invalid_options', `--replay ${replayFile}: ${replay.message}`);
+    return 2;
+  }
   const spoolDir = await mkdtemp(join(tmpdir(), 'devicevault-collect-'));
   const progress = progressReporter(command.plugin);
   try {
-    const outcome = await collectOnce(command, spoolDir, progress.update);
+    const outcome = await collectOnce(replay?.command ?? command, spoolDir, progress.update);
     progress.done();
     if (!outcome.ok) {
       fail(outcome.code, outcome.message);
       return 1;
     }
-    if (outcome.hostKeyFingerprint && command.hostKey === null) {
+    if (outcome.hostKeyFingerprint && command.hostKey === null && !replay) {
       // Trust on first use, as the server does: say what was trusted so the user can pin it next time.
       process.stderr.write(
         `devicevault: host key ${outcome.hostKeyFingerprint} (trusted on first use; pin it with --host-key)\n`,
@@ -73,114 +63,8 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
     fail('plugin_error', error instanceof Error ? error.message : String(error));
     return 1;
   } finally {
+    await replay?.close();
     await rm(spoolDir, { recursive: true, force: true });
-  }
-}
-
-function parseCommand(argv: readonly string[]): CollectCommand {
-  let parsed: ReturnType<typeof parseCollectArgs>;
-  try {
-    parsed = parseCollectArgs(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const [key, ...extra] = positionals;
-  if (!key) throw new UsageError(`a plugin key is required (one of ${pluginKeys().join(', ')})`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const plugin = findPlugin(key);
-  if (!plugin) throw new UsageError(`unknown plugin key "${key}" (one of ${pluginKeys().join(', ')})`);
-  const needsDevice = plugin.transport !== 'none';
-  if (needsDevice && !values.host) throw new UsageError('--host is required');
-  if (plugin.isBinary && !values.out) {
-    throw new UsageError(`${plugin.key} produces a binary file: pass --out FILE to say where to write it`);
-  }
-  const port = values.port === undefined ? defaultPort(plugin) : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port must be 1-65535`);
-  const timeoutSeconds = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!(timeoutSeconds > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  if (values['host-key'] !== undefined && !/^SHA256:[A-Za-z0-9+/]{43}=?$/.test(values['host-key'])) {
-    throw new UsageError('--host-key must look like SHA256:<base64>, as printed after the first collection');
-  }
-  return {
-    plugin,
-    host: values.host ?? '',
-    port,
-    username: values.username ?? '',
-    password: values.password ?? '',
-    enablePassword: values['enable-password'],
-    scrubSecrets: values['scrub-secrets'] ?? false,
-    out: values.out,
-    timeoutSeconds,
-    options: parseOptions(values.option ?? []),
-    hostKey: values['host-key'] ?? null,
-  };
-}
-
-function parseCollectArgs(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      username: { type: 'string' },
-      password: { type: 'string' },
-      'enable-password': { type: 'string' },
-      'scrub-secrets': { type: 'boolean' },
-      out: { type: 'string' },
-      timeout: { type: 'string' },
-      option: { type: 'string', multiple: true },
-      'host-key': { type: 'string' },
-    },
-  });
-}
-
-function parseOptions(pairs: readonly string[]): Record<string, string> {
-  const options: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--option "${pair}" must be key=value`);
-    options[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return options;
-}
-
-function defaultPort(plugin: BackupPlugin): number {
-  return plugin.transport === 'tftp' ? 69 : 22;
-}
-
-async function collectOnce(
-  command: CollectCommand,
-  spoolDir: string,
-  onProgress: (message: CollectProgressMessage) => void,
-): Promise<CollectOutcome> {
-  const { port1, port2 } = new MessageChannel();
-  port1.on('message', onProgress);
-  const timeoutMs = Math.round(command.timeoutSeconds * 1000);
-  try {
-    return await collect({
-      jobId: 'cli',
-      pluginKey: command.plugin.key,
-      target: {
-        host: command.host,
-        port: command.port,
-        username: command.username,
-        password: command.password,
-        enablePassword: command.enablePassword,
-        hostKeyFingerprint: command.hostKey,
-        options: command.options,
-      },
-      // The runner's split of one job timeout into connect / idle / overall.
-      timeouts: { connectMs: Math.min(timeoutMs, 15_000), idleMs: Math.min(timeoutMs, 30_000), overallMs: timeoutMs },
-      maxTextBytes,
-      scrubSecrets: command.scrubSecrets,
-      spoolDir,
-      progressPort: port2,
-    });
-  } finally {
-    port1.close();
   }
 }
 
@@ -228,11 +112,6 @@ function progressLine(bytes: number, total: number | undefined): string {
   return `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.floor(fraction * 100)
     .toString()
     .padStart(3)}% ${mib(bytes)} / ${mib(total)}`;
-}
-
-function fail(code: string, message: string): void {
-  // One line, whatever the message holds (device output quoted in errors may contain newlines).
-  process.stderr.write(`devicevault: ${code}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
 }
 
 process.exit(await runCollect(process.argv.slice(2)));

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<unknown>> = {
   collect: () => import('./collect.js'),
   'create-user': () => import('./create-user.js'),
   plugins: () => import('./plugins.js'),
+  record: () => import('./record.js'),
 };
 
 const run = commands[command];
