@@ -6,7 +6,7 @@
  */
 import type { ClientChannel, Connection, ServerChannel } from 'ssh2';
 import ssh2 from 'ssh2';
-import type { BackupPlugin, CollectContext, DeviceTarget } from '../contract.js';
+import type { BackupPlugin, DeviceTarget } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { isShellPlugin } from '../runtime/shell-plugin.js';
 import { connectSsh, hostKeyFingerprintOf, type SshConnection } from '../transports/ssh-connection.js';
@@ -39,7 +39,8 @@ export interface RecordingProxy {
 export interface RecordingProxyOptions {
   /** The real device; its username and password are also what the proxy accepts from the plugin. */
   device: DeviceTarget;
-  ctx: Pick<CollectContext, 'signal' | 'timeouts' | 'networkPolicy'>;
+  /** Abort signal, timeouts (and network policy, where there is one) for the connection to the device. */
+  ctx: Parameters<typeof connectSsh>[1];
   /** The plugin that will connect: its algorithm lists (legacy devices) are used towards the device. */
   plugin: BackupPlugin;
 }
