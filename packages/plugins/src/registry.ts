@@ -17,7 +17,9 @@ import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
+import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
@@ -107,6 +109,8 @@ export const plugins: readonly BackupPlugin[] = [
   dellOs10Plugin,
   dellDnosPlugin,
   dellPowerconnectPlugin,
+  ciscoIosxrPlugin,
+  ciscoSmbPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
