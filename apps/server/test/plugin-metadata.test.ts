@@ -41,7 +41,7 @@ describe('devicevault plugins', () => {
     }
     const ios = listed.find((plugin) => plugin.key === 'cisco_ios');
     assert.equal(ios?.oxidizedModel, 'ios');
-    assert.deepEqual(ios?.transports, ['ssh-shell']);
+    assert.deepEqual(ios?.transports, ['ssh-shell', 'telnet']);
     const textWithModel = listed.filter((plugin) => !plugin.isBinary && plugin.oxidizedModel !== null);
     assert.ok(textWithModel.length >= 9, `${textWithModel.length} text plugins name an Oxidized model`);
   });
@@ -50,7 +50,7 @@ describe('devicevault plugins', () => {
     const { stdout } = await run(process.execPath, [...cli, 'plugins']);
 
     assert.match(stdout, /^KEY\s+KIND\s+OXIDIZED MODEL\s+TRANSPORTS\s+NAME\n/);
-    assert.match(stdout, /\ncisco_ios\s+text\s+ios\s+ssh-shell\s+Cisco IOS/);
+    assert.match(stdout, /\ncisco_ios\s+text\s+ios\s+ssh-shell,telnet\s+Cisco IOS/);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import type { CollectErrorCode } from './errors.js';
 
-export type TransportKind = 'ssh-shell' | 'ssh-exec' | 'sftp' | 'tftp' | 'none';
+/** `telnet` is what a shell plugin uses with the option `transport=telnet`; `http` is HTTP(S) to a device API. */
+export type TransportKind = 'ssh-shell' | 'ssh-exec' | 'sftp' | 'tftp' | 'telnet' | 'http' | 'none';
 
 /** Where and how to reach one device; plain data so it crosses the worker boundary. */
 export interface DeviceTarget {

@@ -5,6 +5,8 @@ export const collectErrorCodes = [
   'host_unreachable',
   'auth_failed',
   'host_key_changed',
+  /** A TLS handshake failed: an untrusted, expired or misnamed certificate, or a peer that speaks no TLS. */
+  'tls_failed',
   'timeout',
   'connection_dropped',
   'prompt_not_found',

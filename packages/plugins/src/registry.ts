@@ -43,6 +43,7 @@ import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
+import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
@@ -102,6 +103,8 @@ export const plugins: readonly BackupPlugin[] = [
   ruckusFastironPlugin,
   alcatelAos7Plugin,
   ciscoAsyncosPlugin,
+  // HTTP(S) API plugins (issue 10).
+  paloaltoPanosApiPlugin,
   apcAosPlugin,
   // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
   hpProcurvePlugin,

@@ -12,7 +12,7 @@ import { pluginKeyByOxidizedModel } from '../src/replay/oxidized-models.js';
 import { fixturesRoot } from './support/replay-collect.js';
 
 const vendorsDir = fileURLToPath(new URL('../src/vendors', import.meta.url));
-const transports = ['ssh-shell', 'ssh-exec', 'sftp', 'tftp', 'none'];
+const transports = ['ssh-shell', 'ssh-exec', 'sftp', 'tftp', 'telnet', 'http', 'none'];
 
 /**
  * Text plugins without a recorded session in fixtures/device-sessions, and what checks them instead. They are

@@ -151,6 +151,7 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     description: definition.description,
     isBinary: false,
     transport: definition.transport ?? 'ssh-shell',
+    transports: [definition.transport ?? 'ssh-shell', 'telnet'],
     oxidizedModel: definition.oxidizedModel,
     // Every shell plugin can be reached over TELNET instead, per device.
     options: [...(definition.options ?? []), transportOption, telnetPortOption],
