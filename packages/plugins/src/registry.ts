@@ -26,6 +26,7 @@ import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
+import { extremeXosPlugin } from './vendors/extreme-xos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
@@ -43,6 +44,7 @@ import { netgearPlugin } from './vendors/netgear-os.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
+import { paloaltoPanosPlugin } from './vendors/paloalto-panos.js';
 import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
@@ -114,6 +116,8 @@ export const plugins: readonly BackupPlugin[] = [
   dellPowerconnectPlugin,
   ciscoIosxrPlugin,
   ciscoSmbPlugin,
+  paloaltoPanosPlugin,
+  extremeXosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

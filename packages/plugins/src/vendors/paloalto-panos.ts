@@ -1,0 +1,53 @@
+/**
+ * Palo Alto Networks PAN-OS firewalls and Panorama over the SSH CLI. Same commands and stored bytes as
+ * Oxidized's `panos` model: system info (without uptime and content versions) as `! ` comments, then the
+ * running config in the CLI's brace format. (The XML API is another plugin, for Oxidized's `panos_api`.)
+ */
+import { cutBoth, rb } from '../runtime/cleanup.js';
+import { defineShellPlugin } from '../runtime/shell-plugin.js';
+
+export const paloaltoPanosPlugin = defineShellPlugin({
+  key: 'paloalto_panos',
+  oxidizedModel: 'panos',
+  friendlyName: 'Palo Alto PAN-OS (SSH CLI)',
+  description: 'Running config plus system info, over an SSH shell.',
+  // `admin@PA-3220> `, `admin@PA-3220(active)> `.
+  prompt: rb(/^[\w.@:()-]+>\s?$/),
+  commentPrefix: '! ',
+  postLogin: ['set cli pager off'],
+  logout: ['quit'],
+  // The echo and the blank line after it; the blank line and the prompt at the end.
+  cleanAll: (output) => cutBoth(output, 2, 2),
+  // Oxidized's `panos` hides nothing; ours: every value PAN-OS keeps as a secret (password hashes, `-AQ==`
+  // cipher texts of keys and passwords, SNMP communities, pre-shared and private keys), brace format.
+  maskSecrets: (output) =>
+    output.replace(
+      rb(
+        /^(\s*(?:phash|password|secret|key|pre-shared-key|authentication-key|auth-password|priv-password|passphrase|private-key|snmp-community-string|community|bind-password|shared-secret)) (?!<)\S[^\n]*;$/g,
+      ),
+      '$1 <secret hidden>;',
+    ),
+  commands: [
+    {
+      command: 'show system info',
+      clean: (output, { comment }) =>
+        comment(
+          output
+            // Clock and uptime.
+            .replace(rb(/^(up)?time: .*$/g), '')
+            // Content versions and dates (applications, antivirus, threats, WildFire, device dictionary, URL
+            // filtering, GlobalProtect), which dynamic updates change without a config change.
+            .replace(rb(/^app-.*?: .*$/g), '')
+            .replace(rb(/^av-.*?: .*$/g), '')
+            .replace(rb(/^threat-.*?: .*$/g), '')
+            .replace(rb(/^wildfire-.*?: .*$/g), '')
+            .replace(rb(/^wf-private.*?: .*$/g), '')
+            .replace(rb(/^device-dictionary-version.*?: .*$/g), '')
+            .replace(rb(/^device-dictionary-release-date.*?: .*$/g), '')
+            .replace(rb(/^url-filtering.*?: .*$/g), '')
+            .replace(rb(/^global-.*?: .*$/g), ''),
+        ),
+    },
+    { command: 'show config running' },
+  ],
+});
