@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -57,8 +58,27 @@ export const deviceGroups = pgTable('device_groups', {
 export const collectionGroups = pgTable('collection_groups', {
   id: id(),
   name: text('name').notNull().unique(),
-  /** A cron expression (croner syntax); null means manual only. */
+  /** A cron expression (croner syntax); null means manual only (unless `intervalSeconds` is set). */
   schedule: text('schedule'),
+  /** IANA time zone the cron expression and the backup window are read in. */
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /** A plain interval ("every 6 h") instead of cron: slots at whole multiples since the Unix epoch. */
+  intervalSeconds: integer('interval_seconds'),
+  /** Devices start within this many seconds after a slot, each at a stable offset (hash of its id). */
+  spreadSeconds: integer('spread_seconds').notNull().default(0),
+  /** Backup window in minutes of the local day (start inclusive, end exclusive; may wrap midnight). */
+  windowStartMinute: integer('window_start_minute'),
+  windowEndMinute: integer('window_end_minute'),
+  /** A slot missed while every process was down runs once at start if it is at most this old. */
+  catchUpSeconds: integer('catch_up_seconds').notNull().default(3600),
+  /** Attempts per job, counting the first; transient failures are retried with backoff up to it. */
+  maxAttempts: integer('max_attempts').notNull().default(3),
+  /** Jobs of this group running at once across every process; null is unlimited. */
+  maxConcurrent: integer('max_concurrent'),
+  /** A device with no success for this long is STALE; null: twice the schedule period, else 25 h. */
+  freshnessSeconds: integer('freshness_seconds'),
+  /** Seconds between two slots of the schedule (derived when it is saved; feeds the default freshness). */
+  schedulePeriodSeconds: integer('schedule_period_seconds'),
   timeoutSeconds: integer('timeout_seconds').notNull().default(120),
   createdAt: createdAt(),
 });
@@ -99,6 +119,13 @@ export const devices = pgTable(
     retentionPolicyId: uuid('retention_policy_id').references(() => retentionPolicies.id, { onDelete: 'set null' }),
     /** Pinned on first use (`SHA256:…`); a different key later fails the job with host_key_changed. */
     hostKeyFingerprint: text('host_key_fingerprint'),
+    /** Archived devices are not collected nor listed by default; their history stays (unarchive restores). */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** The last backup state an event was written for (the staleness sweep emits each transition once). */
+    backupState: text('backup_state').notNull().default('NEVER'),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -106,6 +133,7 @@ export const devices = pgTable(
     index('devices_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
     index('devices_device_group_idx').on(t.deviceGroupId),
     index('devices_collection_group_idx').on(t.collectionGroupId),
+    index('devices_freshness_idx').on(t.lastSuccessAt),
   ],
 );
 
@@ -120,6 +148,8 @@ export interface JobLogLine {
   message: string;
   errorCode?: string;
   backupId?: string;
+  /** The attempt the line belongs to (each attempt's lines stay on the job). */
+  attempt?: number;
 }
 
 /** The queue and the history in one table: claimed with SKIP LOCKED plus a lease. */
@@ -145,6 +175,10 @@ export const jobs = pgTable(
     errorMessage: text('error_message'),
     log: jsonb('log').$type<JobLogLine[]>().notNull().default([]),
     backupId: uuid('backup_id'),
+    /** Who asked for it (a user, 'scheduler', 'syslog 192.0.2.9', …). */
+    requestedBy: text('requested_by'),
+    /** Who changed the device's configuration, when a change message named them; stored on the version. */
+    changedBy: text('changed_by'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -173,6 +207,8 @@ export const backups = pgTable(
     /** sha256 of the plugin's significant-changes view, when it defines one (used for change detection). */
     significantSha256: text('significant_sha256'),
     changed: boolean('changed').notNull(),
+    /** Who made the change, from the syslog message or webhook that triggered the backup; null otherwise. */
+    changedBy: text('changed_by'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -291,6 +327,42 @@ export const loginKnownAddresses = pgTable(
   (t) => [uniqueIndex('login_known_addresses_pair_idx').on(t.userId, t.address)],
 );
 
+/**
+ * Every schedule slot a process has dealt with: inserted with ON CONFLICT DO NOTHING, so exactly one process
+ * queues a slot's jobs however many share the database. `outcome` is 'fired' or 'missed' (past catch-up).
+ */
+export const scheduleSlots = pgTable(
+  'schedule_slots',
+  {
+    collectionGroupId: uuid('collection_group_id')
+      .notNull()
+      .references(() => collectionGroups.id, { onDelete: 'cascade' }),
+    slotAt: timestamp('slot_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome').$type<'fired' | 'missed'>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.collectionGroupId, t.slotAt] })],
+);
+
+/**
+ * Facts about devices worth telling someone (DEVICE_STALE, DEVICE_RECOVERED, BACKUP_FAILED, …), written in the
+ * same transaction as the fact; alerting reads them from here.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    kind: text('kind').notNull(),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('events_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('events_device_created_idx').on(t.deviceId, t.createdAt.desc()),
+  ],
+);
+
 /** Demo fleet bookkeeping: seeded once per data dir. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -309,3 +381,4 @@ export type RetentionPolicyRow = typeof retentionPolicies.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type AuthTokenRow = typeof authTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
