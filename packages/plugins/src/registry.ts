@@ -41,6 +41,8 @@ import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary
 import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
+import { nokiaSrosPlugin } from './vendors/nokia-sros.js';
+import { nokiaSrosmdPlugin } from './vendors/nokia-srosmd.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
@@ -118,6 +120,8 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoSmbPlugin,
   paloaltoPanosPlugin,
   extremeXosPlugin,
+  nokiaSrosPlugin,
+  nokiaSrosmdPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
