@@ -34,7 +34,7 @@ export function srosChassis(output: string, { comment }: CleanTools): string {
 
 /** The boot log's triple backspaces (progress spinners) become line breaks. */
 export function srosBootlog(output: string, { comment }: CleanTools): string {
-  return comment(output.replace(/\x08\x08\x08/g, '\n'));
+  return comment(output.replaceAll('\b\b\b', '\n'));
 }
 
 const asComment = (output: string, { comment }: CleanTools) => comment(output);
