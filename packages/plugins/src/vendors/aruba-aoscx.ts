@@ -3,7 +3,7 @@
  * transceiver and system output as a `! `-commented header (readings that drift by the minute hidden), then
  * the running config.
  */
-import { cutBoth, rejectLines } from '../runtime/cleanup.js';
+import { cutBoth, rb, rejectLines } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableOption, enableVar, escapeCodesExpect } from '../runtime/shell-plugin.js';
 
 export const arubaAoscxPlugin = defineShellPlugin({
@@ -41,29 +41,31 @@ export const arubaAoscxPlugin = defineShellPlugin({
       config
         // Ours, before Oxidized's rules: a `key ciphertext <key>` that its TACACS+ rule (which masks the word
         // `ciphertext`) and its RADIUS rule (which needs text after the key) would leave in the clear.
-        .replace(/^(tacacs-server host \S+ key ciphertext) \S+/gm, '$1 <secret hidden>')
-        .replace(/^(radius-server host \S+ key ciphertext) \S+$/gm, '$1 <secret hidden>')
+        .replace(rb(/^(tacacs-server host \S+ key ciphertext) \S+/gm), '$1 <secret hidden>')
+        .replace(rb(/^(radius-server host \S+ key ciphertext) \S+(?=\r?$)/gm), '$1 <secret hidden>')
         // Local user password hashes.
-        .replace(/^(user .* group .*(?: ciphertext)?) \S+/gm, '$1 <secret hidden>')
+        .replace(rb(/^(user .* group .*(?: ciphertext)?) \S+/gm), '$1 <secret hidden>')
         // SNMP communities are passwords.
-        .replace(/^(snmp-server community) \S+(.*)/gm, '$1 <secret hidden> $2')
+        .replace(rb(/^(snmp-server community) \S+(.*)/gm), '$1 <secret hidden> $2')
         // The community a trap/inform host is sent with (`... trap version v2c community <community>`).
-        .replace(/^(snmp-server host \S+ .*community) \S+(.*)/gm, '$1 <secret hidden>$2')
+        .replace(rb(/^(snmp-server host \S+ .*community) \S+(.*)/gm), '$1 <secret hidden>$2')
         // SNMPv3 user name, auth and priv passphrases.
         .replace(
-          /^(snmpv3 user).*?(auth (?:md5|sha(?:\d{1,3})?) auth-pass ciphertext).*?(priv (?:des|aes(?:\d{1,3})?) priv-pass ciphertext).*/gm,
+          rb(
+            /^(snmpv3 user).*?(auth (?:md5|sha(?:\d{1,3})?) auth-pass ciphertext).*?(priv (?:des|aes(?:\d{1,3})?) priv-pass ciphertext).*/gm,
+          ),
           '$1 <user> $2 <auth-pass> $3 <priv-pass>',
         )
         // RADIUS shared keys, per host and global.
-        .replace(/^(radius-server host \S+ key(?: ciphertext)?) \S+ (.*)/gm, '$1 <secret hidden> $2')
-        .replace(/^(radius-server key).*/gm, '$1 <configuration removed>')
+        .replace(rb(/^(radius-server host \S+ key(?: ciphertext)?) \S+ (.*)/gm), '$1 <secret hidden> $2')
+        .replace(rb(/^(radius-server key).*/gm), '$1 <configuration removed>')
         // TACACS+ shared keys, per host and global.
-        .replace(/^(tacacs-server host \S+ key) \S+(.*)/gm, '$1 <secret hidden> $2')
-        .replace(/^(tacacs-server key).*/gm, '$1 <secret hidden>')
+        .replace(rb(/^(tacacs-server host \S+ key) \S+(.*)/gm), '$1 <secret hidden> $2')
+        .replace(rb(/^(tacacs-server key).*/gm), '$1 <secret hidden>')
         // Ours, after Oxidized's rules: an SNMPv3 user with an auth but no priv passphrase (its rule needs both).
-        .replace(/^(snmpv3 user .*auth-pass ciphertext) (?!<)\S+/gm, '$1 <auth-pass>')
+        .replace(rb(/^(snmpv3 user .*auth-pass ciphertext) (?!<)\S+/gm), '$1 <auth-pass>')
         // Ours: every other secret AOS-CX stores as `ciphertext <base64>` (NTP, BGP, OSPF, dyn-authorization keys).
-        .replace(/(ciphertext) (?!<)\S+/g, '$1 <secret hidden>')
+        .replace(rb(/(ciphertext) (?!<)\S+/g), '$1 <secret hidden>')
     );
   },
   commands: [
@@ -87,24 +89,24 @@ function maskEnvironment(output: string): string {
   // Fan speed level and RPM; the name, product and status columns (and the direction after them) stay.
   text = withSection(text, 'fan', (rows) =>
     rows.replace(
-      /^((?:\S+ +){3})(slow {2}|normal|medium|fast {2}|max {3}|N\/A {3}) (.*?)\d+ +$/gm,
+      rb(/^((?:\S+ +){3})(slow {2}|normal|medium|fast {2}|max {3}|N\/A {3}) (.*?)\d+ +$/gm),
       '$1<speed> $3<rpm>',
     ),
   );
   // Instant and average power drawn per member or module (`N/A` where a PSU reports no output), and the total.
   text = withSection(text, 'power-consumption', (rows) =>
     rows
-      .replace(/^(.*?) (?:\d+\.\d+ +)+\d+\.\d+(?: +N\/A)*$/gm, '$1 <power hidden>')
-      .replace(/^(Total Power Consumption +)\d+\.\d+$/gm, '$1<power hidden>'),
+      .replace(rb(/^(.*?) (?:\d+\.\d+ +)+\d+\.\d+(?: +N\/A)*$/gm), '$1 <power hidden>')
+      .replace(rb(/^(Total Power Consumption +)\d+\.\d+$/gm), '$1<power hidden>'),
   );
   // Power used per module and the chassis totals (6400/8400 chassis).
-  text = withSection(text, 'power-allocation', (rows) => rows.replace(/^(.*) \d+ W$/gm, '$1 <power>'));
+  text = withSection(text, 'power-allocation', (rows) => rows.replace(rb(/^(.*) \d+ W$/gm), '$1 <power>'));
   // Present and average input voltage of each PSU.
   text = withSection(text, 'power-supply input-voltage', (rows) =>
-    rows.replace(/^((?:\S+ +){3}\d+-\d+ +)\d+\.\d+ +\d+\.\d+/gm, '$1<voltage hidden>'),
+    rows.replace(rb(/^((?:\S+ +){3}\d+-\d+ +)\d+\.\d+ +\d+\.\d+/gm), '$1<voltage hidden>'),
   );
   // Sensor temperatures.
-  text = withSection(text, 'temperature', (rows) => rows.replace(/^(.*) -?\d+\.\d+ C (.*)$/gm, '$1 <hidden>$2'));
+  text = withSection(text, 'temperature', (rows) => rows.replace(rb(/^(.*) -?\d+\.\d+ C (.*)$/gm), '$1 <hidden>$2'));
   return text;
 }
 

@@ -3,12 +3,13 @@
  * inventory header, then the running config of the single context (plus the AnyConnect and DAP XML files it
  * refers to), or in multiple-context mode the system config followed by every context's config.
  */
-import { cutBoth, linesOf, rejectLines } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rejectLines } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableOption, enableVar, type PostSession } from '../runtime/shell-plugin.js';
 
 export const ciscoAsaPlugin = defineShellPlugin({
   key: 'cisco_asa',
   oxidizedModel: 'asa',
+  completeWhen: /^(?:Cryptochecksum:|: end$)/m, // the running config's last lines (`: end` is cut in single mode)
   friendlyName: 'Cisco ASA',
   description: 'Running config (every context in multiple-context mode) plus version and inventory header, over SSH.',
   // ASA redraws its prompt after a `\r`.
@@ -62,10 +63,10 @@ async function singleContext(session: PostSession): Promise<string> {
   let config = linesOf(output)
     .slice(3)
     .join('')
-    .replace(/^: [^\n]*\n/gm, '');
+    .replace(rb(/^: [^\n]*\n/gm), '');
   // AnyConnect client profiles the config refers to live on flash: store them too, commented. The match keeps
   // its leading blank, which is also what separates `more` from the path.
-  for (const [, profile = ''] of config.matchAll(/(\sdisk0:\/.+\.xml)/g)) {
+  for (const [, profile = ''] of config.matchAll(rb(/(\sdisk0:\/.+\.xml)/g))) {
     config += session.comment(`${profile}\n`);
     config += session.comment(await session.run(`more${profile}`));
   }
@@ -81,8 +82,8 @@ async function multipleContext(session: PostSession): Promise<string> {
   await session.run('changeto system');
   const system = await session.run('show running-config');
   let all = `\n\n${system}\n\n`;
-  const files = [...system.matchAll(/config-url (\S+)$/gm)].map((match) => match[1] ?? '');
-  const contexts = [...system.matchAll(/^context (\S+)$/gm)].map((match) => match[1] ?? '');
+  const files = [...system.matchAll(rb(/config-url (\S+)$/g))].map((match) => match[1] ?? '');
+  const contexts = [...system.matchAll(rb(/^context (\S+)$/g))].map((match) => match[1] ?? '');
   for (const [i, context] of contexts.entries()) {
     const file = files[i];
     if (file === undefined) break;
@@ -96,38 +97,38 @@ function maskAsaSecrets(config: string): string {
   return (
     config
       // The enable password hash, keeping its type (`pbkdf2`, `encrypted`).
-      .replace(/enable password (\S+) (.*)/g, 'enable password <secret hidden> $2')
+      .replace(rb(/enable password (\S+) (.*)/g), 'enable password <secret hidden> $2')
       // The legacy login (telnet/ssh) password hash.
-      .replace(/^passwd (\S+) (.*)/gm, 'passwd <secret hidden> $2')
+      .replace(rb(/^passwd (\S+) (.*)/gm), 'passwd <secret hidden> $2')
       // Local user password hashes.
-      .replace(/username (\S+) password (\S+) (.*)/g, 'username $1 password <secret hidden> $3')
+      .replace(rb(/username (\S+) password (\S+) (.*)/g), 'username $1 password <secret hidden> $3')
       // IKEv1/IKEv2 tunnel-group pre-shared keys (plain or hex).
-      .replace(/(ikev[12] ((remote|local)-authentication )?pre-shared-key( hex)?) (\S+)/g, '$1 <secret hidden>')
+      .replace(rb(/(ikev[12] ((remote|local)-authentication )?pre-shared-key( hex)?) (\S+)/g), '$1 <secret hidden>')
       // The `key` line in an AAA server block (TACACS+, RADIUS, LDAP; with or without an interface).
-      .replace(/^(aaa-server \S+(?: \(\S+\))? host \S+\n(?: [^\n]+\n)* +key) \S+$/gim, '$1 <secret hidden>')
+      .replace(rb(/^(aaa-server \S+(?: \(\S+\))? host \S+\n(?: [^\n]+\n)* +key) \S+$/gim), '$1 <secret hidden>')
       // The LDAP bind password.
-      .replace(/ldap-login-password (\S+)/g, 'ldap-login-password <secret hidden>')
+      .replace(rb(/ldap-login-password (\S+)/g), 'ldap-login-password <secret hidden>')
       // SNMP trap host communities.
-      .replace(/^snmp-server host (.*) community (\S+)/gm, 'snmp-server host $1 community <secret hidden>')
+      .replace(rb(/^snmp-server host (.*) community (\S+)/gm), 'snmp-server host $1 community <secret hidden>')
       // The failover link key.
-      .replace(/^(failover key) .+/gm, '$1 <secret hidden>')
+      .replace(rb(/^(failover key) .+/gm), '$1 <secret hidden>')
       // OSPF and BGP neighbour authentication keys.
-      .replace(/^(\s+ospf message-digest-key \d+ md5) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+ospf authentication-key) .+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+neighbor \S+ password) .+/gm, '$1 <secret hidden>')
+      .replace(rb(/^(\s+ospf message-digest-key \d+ md5) .+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(\s+ospf authentication-key) .+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(\s+neighbor \S+ password) .+/gm), '$1 <secret hidden>')
       // Ours from here: secrets Oxidized's rules leave in the clear (`more system:running-config` shows what
       // `show running-config` stars out); `(?!<)` leaves its placeholders alone.
       // SNMP communities and SNMPv3 user keys.
-      .replace(/^(snmp-server community) (?!<)\S+/gm, '$1 <secret hidden>')
-      .replace(/^(snmp-server user .* auth (?:md5|sha\S*)) (?!<)\S+/gm, '$1 <secret hidden>')
-      .replace(/^(snmp-server user .* priv (?:3des|des|aes \d+)) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(rb(/^(snmp-server community) (?!<)\S+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(snmp-server user .* auth (?:md5|sha\S*)) (?!<)\S+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(snmp-server user .* priv (?:3des|des|aes \d+)) (?!<)\S+/gm), '$1 <secret hidden>')
       // NTP and EIGRP authentication keys.
-      .replace(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+authentication key eigrp \d+) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(rb(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(\s+authentication key eigrp \d+) (?!<)\S+/gm), '$1 <secret hidden>')
       // Pre-8.4 IKE keys: `crypto isakmp key <key> address …` and a tunnel group's bare `pre-shared-key`.
-      .replace(/^(crypto isakmp key) (?!<)\S+/gm, '$1 <secret hidden>')
-      .replace(/^(\s+pre-shared-key) (?!<)\S+/gm, '$1 <secret hidden>')
+      .replace(rb(/^(crypto isakmp key) (?!<)\S+/gm), '$1 <secret hidden>')
+      .replace(rb(/^(\s+pre-shared-key) (?!<)\S+/gm), '$1 <secret hidden>')
       // A local user password with nothing after it (Oxidized's rule wants the hash type).
-      .replace(/^(username \S+ password) (?!<)\S+$/gm, '$1 <secret hidden>')
+      .replace(rb(/^(username \S+ password) (?!<)\S+(?=\r?$)/gm), '$1 <secret hidden>')
   );
 }
