@@ -21,6 +21,7 @@ import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
+import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
@@ -109,6 +110,7 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoAsyncosPlugin,
   // HTTP(S) API plugins (issue 10).
   paloaltoPanosApiPlugin,
+  decisoOpnsenseApiPlugin,
   apcAosPlugin,
   // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
   hpProcurvePlugin,

@@ -35,7 +35,7 @@ interface HttpCollectOptions {
 }
 
 async function collectOverHttp(recording: HttpRecording, options: HttpCollectOptions = {}) {
-  const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os] ?? '');
+  const plugin = findPlugin(pluginKeyOf(recording));
   assert.ok(plugin, `no plugin for ${recording.os}`);
   const server = await startHttpReplayServer(recording, options.server);
   try {
@@ -55,6 +55,11 @@ async function collectOverHttp(recording: HttpRecording, options: HttpCollectOpt
   }
 }
 
+/** A fixture folder is named after the Oxidized model, or after the plugin key when Oxidized has no such model. */
+function pluginKeyOf(recording: HttpRecording): string {
+  return pluginKeyByOxidizedModel[recording.os] ?? recording.os;
+}
+
 let certificate: TestCertificate;
 const recordings: HttpRecording[] = [];
 for (const path of await findHttpRecordings(fixturesRoot)) recordings.push(await loadHttpRecording(path));
@@ -69,7 +74,7 @@ describe('every HTTP API fixture through its plugin', () => {
 
     for (const plugin of httpPlugins) {
       assert.ok(
-        recordings.some((recording) => pluginKeyByOxidizedModel[recording.os] === plugin.key),
+        recordings.some((recording) => pluginKeyOf(recording) === plugin.key),
         `${plugin.key} has no *.http.yaml fixture`,
       );
     }
@@ -228,5 +233,20 @@ describe('PAN-OS XML API over HTTP(S)', () => {
     const ctx = buildContext(443, { options: { scheme: 'gopher' } });
 
     await rejectsWithCode(paloaltoPanosApiPlugin.collect(ctx), 'invalid_options');
+  });
+});
+
+describe('OPNsense REST API over HTTPS', () => {
+  it('reports auth_failed with the API message when the key or secret is wrong (HTTP 401)', async () => {
+    const opnsense = await loadHttpRecording(join(fixturesRoot, 'deciso_opnsense_api', 'devicevault_24.7.http.yaml'));
+
+    const collecting = collectOverHttp(opnsense, {
+      server: { tls: certificate },
+      options: { tls_fingerprint: certificate.fingerprint256 },
+      password: 'not-the-secret',
+    });
+
+    const error = await rejectsWithCode(collecting, 'auth_failed');
+    assert.match(error.message, /Authentication Failed/);
   });
 });

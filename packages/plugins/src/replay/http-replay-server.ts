@@ -14,7 +14,14 @@ import { parse } from 'yaml';
 import type { RegexChecks } from './load-recording.js';
 
 export interface HttpExchange {
-  request: { method: string; path: string; query: Record<string, string>; form: Record<string, string> | null };
+  request: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    form: Record<string, string> | null;
+    /** Headers that must be sent with these values (names in lower case), e.g. `authorization`. */
+    headers: Record<string, string>;
+  };
   response: HttpAnswer;
 }
 
@@ -95,6 +102,7 @@ export async function loadHttpRecording(path: string): Promise<HttpRecording> {
         path: String(request.path ?? '/'),
         query: stringMap(request.query),
         form: request.form === undefined ? null : stringMap(request.form),
+        headers: Object.fromEntries(Object.entries(stringMap(request.headers)).map(([k, v]) => [k.toLowerCase(), v])),
       },
       response: answerOf(response),
     })),
@@ -165,11 +173,12 @@ export async function startHttpReplayServer(
   };
 }
 
-/** Same method and path, the same query parameters in any order, and the same form fields for a POST. */
+/** Same method and path, the same query parameters in any order, the listed headers, the form fields of a POST. */
 function matches(exchange: HttpExchange, req: IncomingMessage, body: Buffer): boolean {
   const url = new URL(req.url ?? '/', 'http://device');
   if (req.method !== exchange.request.method || url.pathname !== exchange.request.path) return false;
   if (!sameParams(url.searchParams, exchange.request.query)) return false;
+  for (const [name, value] of Object.entries(exchange.request.headers)) if (req.headers[name] !== value) return false;
   if (exchange.request.form === null) return true;
   return sameParams(new URLSearchParams(body.toString('utf8')), exchange.request.form);
 }
