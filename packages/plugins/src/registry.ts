@@ -28,6 +28,7 @@ import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { extremeXosPlugin } from './vendors/extreme-xos.js';
+import { f5TmosPlugin } from './vendors/f5-tmos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
@@ -36,6 +37,7 @@ import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
+import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
 import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
@@ -58,6 +60,7 @@ import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
+import { ubiquitiEdgeosPlugin } from './vendors/ubiquiti-edgeos.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
@@ -124,6 +127,9 @@ export const plugins: readonly BackupPlugin[] = [
   extremeXosPlugin,
   nokiaSrosPlugin,
   nokiaSrosmdPlugin,
+  f5TmosPlugin,
+  ubiquitiEdgeosPlugin,
+  juniperScreenosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
