@@ -105,6 +105,7 @@ export async function buildApp(
     defaultTimeoutSeconds: env.jobTimeoutSeconds,
     leaseMs: (env.jobLeaseSeconds ?? 60) * 1000,
     maxTextBytes: env.maxTextBytes,
+    maxShrinkPercent: env.suspectShrinkPercent,
     afterBackup: (deviceId) => pruner.schedule(deviceId),
   });
   const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake() });

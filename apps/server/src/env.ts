@@ -30,6 +30,7 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(64 * 1024 * 1024),
+  DEVICEVAULT_SUSPECT_SHRINK_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
   DEVICEVAULT_TRUSTED_PROXIES: z
@@ -66,6 +67,8 @@ export type Env = {
   /** How long a job's claim lasts without a heartbeat (default 60 s); a dead process's jobs are retried after it. */
   jobLeaseSeconds?: number;
   maxTextBytes: number;
+  /** A text version this many percent smaller than the previous one fails as `suspect_output` (default 50; 100 = off). */
+  suspectShrinkPercent?: number;
   publicUrl: string | undefined;
   webOrigin: string;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
@@ -105,6 +108,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
     jobLeaseSeconds: env.DEVICEVAULT_JOB_LEASE_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
+    suspectShrinkPercent: env.DEVICEVAULT_SUSPECT_SHRINK_PERCENT,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
     trustedProxies: env.DEVICEVAULT_TRUSTED_PROXIES,

@@ -58,6 +58,11 @@ export interface TextArtefact {
   significantText?: string;
   /** The host key seen, `SHA256:<base64>`, for pinning on first use. */
   hostKeyFingerprint?: string;
+  /**
+   * With scrubbing on, the config as it would be without the secret masks (the restorable original), when the
+   * masks changed anything and it could be rebuilt; the server keeps it encrypted, never beside `text`.
+   */
+  originalText?: string;
 }
 
 export interface BinaryArtefact {
@@ -88,6 +93,10 @@ export interface BackupPlugin {
   /** Every transport the plugin can use, the default first; `[transport]` when absent. */
   transports?: readonly TransportKind[];
   options: readonly PluginOption[];
+  /** Text plugins: every complete output matches this (IOS `end`); one that doesn't was cut short. */
+  completeWhen?: RegExp;
+  /** Text plugins: an output shorter than this many bytes is not a config (an empty one, for most). */
+  minBytes?: number;
   collect(ctx: CollectContext): Promise<Artefact>;
 }
 

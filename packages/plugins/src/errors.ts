@@ -11,6 +11,8 @@ export const collectErrorCodes = [
   'connection_dropped',
   'prompt_not_found',
   'output_too_large',
+  /** The output doesn't look like a whole config (end marker missing, too short, shrunk): nothing is stored. */
+  'suspect_output',
   'transfer_truncated',
   'file_not_found',
   'invalid_options',

@@ -39,5 +39,10 @@ export type CollectOutcome =
       /** A spool file holding the significant view itself (text only), when there is one. */
       significantSpoolPath?: string;
       hostKeyFingerprint?: string;
+      /**
+       * With scrubbing on, the config without the plugin's secret masks (the restorable original), when they
+       * changed anything; carried in memory only, then stored encrypted.
+       */
+      originalText?: string;
     }
   | { ok: false; code: CollectErrorCode; message: string };

@@ -16,6 +16,8 @@ export interface JobTarget {
   device: DeviceRow;
   credential: CredentialRow | undefined;
   timeoutMs: number;
+  /** The collection group's shrink limit for `suspect_output`; null uses the server default. */
+  maxShrinkPercent: number | null;
 }
 
 export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
@@ -28,11 +30,19 @@ export async function loadDevice(db: Database, deviceId: string, defaultTimeoutS
   // The collection group's timeout wins; devices outside any group use the server default.
   const [group] = device.collectionGroupId
     ? await db
-        .select({ timeoutSeconds: collectionGroups.timeoutSeconds })
+        .select({
+          timeoutSeconds: collectionGroups.timeoutSeconds,
+          maxShrinkPercent: collectionGroups.maxShrinkPercent,
+        })
         .from(collectionGroups)
         .where(eq(collectionGroups.id, device.collectionGroupId))
     : [];
-  return { device, credential, timeoutMs: (group?.timeoutSeconds ?? defaultTimeoutSeconds) * 1000 };
+  return {
+    device,
+    credential,
+    timeoutMs: (group?.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
+    maxShrinkPercent: group?.maxShrinkPercent ?? null,
+  };
 }
 
 /** The plain data a worker gets: the only place credentials are decrypted. */

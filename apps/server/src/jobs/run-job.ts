@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Database } from '@devicevault/schema/db/database';
-import { type DeviceRow, devices, type JobRow } from '@devicevault/schema/db/tables';
+import { backupOriginals, type DeviceRow, devices, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
 import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import { type Collected, collectArtefact, formatBytes } from './collect-step.js';
@@ -19,6 +20,7 @@ import { createJobLog, type JobLog } from './job-log.js';
 import { appendJobLog, type Lease } from './job-queue.js';
 import { collectTask, loadDevice } from './load-device.js';
 import type { CollectPool } from './pool.js';
+import { applyRulesAndCheck } from './rules-step.js';
 import { spoolDirFor } from './spool-sweep.js';
 import { storeArtefact } from './store-step.js';
 
@@ -32,6 +34,8 @@ export interface RunJobDeps {
   spoolRoot: string;
   defaultTimeoutSeconds: number;
   maxTextBytes: number;
+  /** A text version this many percent smaller than the previous fails as `suspect_output` (collection groups may override). */
+  maxShrinkPercent?: number;
   afterBackup?: (deviceId: string) => void;
 }
 
@@ -54,10 +58,15 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     });
     if (halt.aborted) return;
     await pinHostKey(deps.db, device, collected);
-    const kind = collected.isBinary ? 'binary' : 'text';
-    if (!(await log.add('storing', `Storing ${formatBytes(collected.size)} (${kind})`))) return;
-    const stored = await storeArtefact(deps, device, job.id, collected);
-    if (await recordAndPublish(deps, job, lease, log, stored)) deps.afterBackup?.(device.id);
+    const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
+    const kind = prepared.isBinary ? 'binary' : 'text';
+    if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
+    const stored = await storeArtefact(deps, device, job.id, prepared);
+    // The restorable original goes encrypted to a store of its own; its row is written with the version.
+    const original = prepared.original
+      ? await putOriginal(deps, prepared.original, { spoolDir, device, jobId: job.id })
+      : null;
+    if (await recordAndPublish(deps, job, lease, log, stored, original)) deps.afterBackup?.(device.id);
   } catch (error) {
     if (!halt.aborted) await recordFailure(deps, job, log, error);
   } finally {
@@ -78,6 +87,7 @@ async function recordAndPublish(
   lease: Lease,
   log: JobLog,
   stored: Awaited<ReturnType<typeof storeArtefact>>,
+  original: StoredOriginal | null,
 ): Promise<boolean> {
   const backupId = randomUUID();
   const { changed } = stored.version;
@@ -87,7 +97,10 @@ async function recordAndPublish(
   });
   const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
   const version = { ...stored.version, id: backupId, jobId: job.id };
-  const row = await recordVersion(deps.db, version, stored.texts, (tx) => appendJobLog(tx, lease, line, finished));
+  const row = await recordVersion(deps.db, version, stored.texts, async (tx) => {
+    if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
+    return appendJobLog(tx, lease, line, finished);
+  });
   if (!row) {
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
     return false;

@@ -10,6 +10,7 @@ import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
 import type { CollectOutcome, CollectProgressEnd, CollectTask } from './collect-task.js';
+import { incompleteReason } from './output-checks.js';
 
 export default async function collect(task: CollectTask): Promise<CollectOutcome> {
   const plugin = findPlugin(task.pluginKey);
@@ -45,6 +46,8 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
         message: `text output is ${bytes.length} bytes, over the ${task.maxTextBytes}-byte cap (DEVICEVAULT_MAX_TEXT_BYTES)`,
       };
     }
+    const incomplete = incompleteReason(plugin, artefact.text, bytes.length);
+    if (incomplete) return { ok: false, code: 'suspect_output', message: incomplete };
     const spoolPath = newSpoolPath(task.spoolDir, '.txt');
     await writeFile(spoolPath, bytes, { flag: 'wx' });
     // The significant view goes to the runner too, so significant-only diffs can be shown later.
@@ -63,6 +66,8 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
         artefact.significantText === undefined ? undefined : sha256(Buffer.from(artefact.significantText)),
       significantSpoolPath,
       hostKeyFingerprint: artefact.hostKeyFingerprint,
+      // In memory, never in the spool: the unmasked config must not touch the disk in the clear.
+      originalText: artefact.originalText,
     };
   } catch (error) {
     if (isCollectError(error)) return { ok: false, code: error.code, message: error.message };

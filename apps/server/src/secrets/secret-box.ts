@@ -3,16 +3,20 @@
  * created in the data dir on first start. Ciphertext format: `v1:<iv b64>:<tag b64>:<data b64>`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type BlobCipher, createBlobCipher } from './blob-cipher.js';
 import { loadOrCreateKey } from './key-file.js';
 
 export interface SecretBox {
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
+  /** Streamed encryption of blobs at rest under a key derived from the same data key. */
+  blobs: BlobCipher;
 }
 
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
   return {
+    blobs: createBlobCipher(key),
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

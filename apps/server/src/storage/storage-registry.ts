@@ -26,6 +26,11 @@ export interface ResolvedStore {
 }
 
 export interface StorageRegistry {
+  /**
+   * Encrypted restorable originals of scrubbed versions (`<data>/originals`): a store of their own, so they
+   * never land in a git location and the garbage collector of the version stores never sees them.
+   */
+  originals: BackupStore;
   /** Where a new version of this device is written. */
   forDevice(device: DeviceRow): Promise<ResolvedStore>;
   /** The store a backup row was written to. */
@@ -54,6 +59,7 @@ export function createStorageRegistry(deps: {
 }): StorageRegistry {
   const builtin = createFsBackupStore(join(deps.dataDir, 'blobs'), deps.fsOptions);
   const cache = new Map<string, BackupStore>();
+  const originals = createFsBackupStore(join(deps.dataDir, 'originals'), deps.fsOptions);
 
   function storeFor(row: StorageLocationRow): BackupStore {
     let store = cache.get(row.id);
@@ -83,6 +89,7 @@ export function createStorageRegistry(deps: {
   }
 
   return {
+    originals,
     async forDevice(device) {
       let locationId = device.storageLocationId;
       if (!locationId && device.deviceGroupId) {

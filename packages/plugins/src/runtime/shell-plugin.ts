@@ -13,6 +13,7 @@ import { execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
 import type { TelnetLoginPrompts } from '../transports/telnet-login.js';
 import { commentLines } from './cleanup.js';
+import { type PostCall, unmaskedText } from './original-text.js';
 import { connectTelnetFor, openTelnetShell, telnetPortOption, transportOption, wantsTelnet } from './telnet-session.js';
 
 export interface CleanTools {
@@ -111,6 +112,13 @@ export interface ShellPluginDefinition {
   files?: readonly ShellFile[];
   /** Puts what `post` returns before the commands' outputs (Oxidized `pre`, which also runs after them). */
   postGoesFirst?: boolean;
+  /**
+   * Matches every complete output (IOS `end`, Junos's closing brace); output it doesn't match was cut short
+   * and fails the job as `suspect_output` instead of being stored.
+   */
+  completeWhen?: RegExp;
+  /** Fewer bytes than this fail as `suspect_output`; 1 (an empty output fails) when absent. */
+  minBytes?: number;
   /** Runs on every command's output first (Oxidized `cmd :all`). */
   cleanAll?: (output: string, tools: CleanTools) => string;
   /** Masks secrets when scrubbing is on (Oxidized `cmd :secret`). */
@@ -153,6 +161,8 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     transport: definition.transport ?? 'ssh-shell',
     transports: [definition.transport ?? 'ssh-shell', 'telnet'],
     oxidizedModel: definition.oxidizedModel,
+    completeWhen: definition.completeWhen,
+    minBytes: definition.minBytes ?? 1,
     // Every shell plugin can be reached over TELNET instead, per device.
     options: [...(definition.options ?? []), transportOption, telnetPortOption],
     definition,
@@ -195,7 +205,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
       'client' in connection
         ? openShell(connection.client, ctx, shellOptionsOf(definition))
         : openTelnetShell(definition, connection, ctx);
-    const { raws, post } =
+    const { raws, post, postCalls } =
       'client' in connection && usesExec(definition, ctx.target)
         ? await runExec(definition, connection.client, commands, ctx)
         : await runShell(definition, openSession, commands, ctx);
@@ -206,11 +216,16 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
     });
     const postOutputs = post === undefined ? [] : [post];
     const ordered = definition.postGoesFirst ? [...postOutputs, ...outputs] : [...outputs, ...postOutputs];
+    // With scrubbing, the same answers once more without the masks: the restorable original (no device I/O).
+    const originalText = ctx.scrubSecrets
+      ? await unmaskedText(definition, commands, { raws, postCalls }, ctx, ordered.join(''))
+      : undefined;
     artefact = {
       kind: 'text',
       text: ordered.join(''),
       significantText: significantView(definition, commands, [...outputs, ...postOutputs], definition.postGoesFirst),
       hostKeyFingerprint: 'hostKeyFingerprint' in connection ? connection.hostKeyFingerprint : undefined,
+      originalText,
     };
   } catch (error) {
     if (isCollectError(error)) throw error;
@@ -295,6 +310,8 @@ type Client = Awaited<ReturnType<typeof connectSsh>>['client'];
 interface SessionOutputs {
   raws: (string | undefined)[];
   post: string | undefined;
+  /** What the `post` step ran, in order, with the raw answers (to rebuild its output without the masks). */
+  postCalls: PostCall[];
 }
 
 function earlierOutputs(
@@ -327,12 +344,15 @@ async function runPost(
   raws: readonly (string | undefined)[],
   ctx: CollectContext,
   runRaw: (command: string) => Promise<string>,
+  calls: PostCall[] = [],
 ): Promise<string | undefined> {
   if (!definition.post) return undefined;
   return definition.post({
     async run(command, options) {
       ctx.progress({ message: `running ${options?.label ?? command}` });
-      return processCommandOutput(definition, { command }, await runRaw(command), ctx.scrubSecrets, ctx.target);
+      const raw = await runRaw(command);
+      calls.push({ command, raw });
+      return processCommandOutput(definition, { command }, raw, ctx.scrubSecrets, ctx.target);
     },
     rawOutputOf: earlierOutputs(commands, raws, ctx.target).rawOutputOf,
     comment: (text) => commentLines(text, definition.commentPrefix),
@@ -357,8 +377,16 @@ async function runExec(
     const raw = await execCommand(client, commandFor(spec, ctx), ctx);
     raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
   }
-  const post = await runPost(definition, commands, raws, ctx, (command) => execCommand(client, command, ctx));
-  return { raws, post };
+  const postCalls: PostCall[] = [];
+  const post = await runPost(
+    definition,
+    commands,
+    raws,
+    ctx,
+    (command) => execCommand(client, command, ctx),
+    postCalls,
+  );
+  return { raws, post, postCalls };
 }
 
 function shellOptionsOf(definition: ShellPluginDefinition) {
@@ -394,10 +422,11 @@ async function runShell(
       const raw = await shell.run(commandFor(spec, ctx));
       raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
     }
-    const post = await runPost(definition, commands, raws, ctx, (command) => shell.run(command));
+    const postCalls: PostCall[] = [];
+    const post = await runPost(definition, commands, raws, ctx, (command) => shell.run(command), postCalls);
     const logout = typeof definition.logout === 'function' ? definition.logout(ctx.target) : definition.logout;
     for (const command of logout ?? []) shell.send(command);
-    return { raws, post };
+    return { raws, post, postCalls };
   } finally {
     shell.close();
   }

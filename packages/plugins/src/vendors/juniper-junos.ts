@@ -23,6 +23,7 @@ async function modelStatus({ rawOutputOf, run, comment }: PostSession): Promise<
 export const juniperJunosPlugin = defineShellPlugin({
   key: 'juniper_junos',
   oxidizedModel: 'junos',
+  completeWhen: /(?:^|\n)\}\n(?:(?:#[^\n]*)?\n)*$/, // the config's closing brace, then only comment lines
   friendlyName: 'Juniper Junos',
   description:
     'Configuration (`display omit`) plus version, hardware and licence header, and the SRX cluster, EX/QFX virtual-chassis or MX960 fabric status, over SSH exec.',

@@ -80,6 +80,11 @@ export const collectionGroups = pgTable('collection_groups', {
   /** Seconds between two slots of the schedule (derived when it is saved; feeds the default freshness). */
   schedulePeriodSeconds: integer('schedule_period_seconds'),
   timeoutSeconds: integer('timeout_seconds').notNull().default(120),
+  /**
+   * A text version more than this many percent smaller than the previous one fails as `suspect_output`
+   * (nothing stored); null uses the server default (DEVICEVAULT_SUSPECT_SHRINK_PERCENT), 100 turns it off.
+   */
+  maxShrinkPercent: integer('max_shrink_percent'),
   createdAt: createdAt(),
 });
 
@@ -370,6 +375,60 @@ export const settings = pgTable('settings', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
 });
 
+/**
+ * User-defined secret masks, applied on the server after the plugin's own masks to devices that scrub
+ * secrets: a regular expression (RE2 syntax, per line) and its replacement, for every device or only those
+ * of one plugin and/or one device group. Logic: apps/server/src/jobs/scrub-and-filter.ts.
+ */
+export const scrubRules = pgTable('scrub_rules', {
+  id: id(),
+  pattern: text('pattern').notNull(),
+  replacement: text('replacement').notNull(),
+  pluginKey: text('plugin_key'),
+  deviceGroupId: uuid('device_group_id').references(() => deviceGroups.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const backupFilterKinds = ['ignore_for_changes', 'remove_before_storing'] as const;
+export type BackupFilterKind = (typeof backupFilterKinds)[number];
+
+/**
+ * User-defined line filters (Unimus "backup filters"): lines matching `pattern` are either kept but not a
+ * change (`ignore_for_changes`) or removed before the version is stored (`remove_before_storing`), for every
+ * device or only those of one plugin and/or one device group.
+ */
+export const backupFilters = pgTable('backup_filters', {
+  id: id(),
+  kind: text('kind').$type<BackupFilterKind>().notNull(),
+  pattern: text('pattern').notNull(),
+  description: text('description').notNull().default(''),
+  pluginKey: text('plugin_key'),
+  deviceGroupId: uuid('device_group_id').references(() => deviceGroups.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The restorable original of a scrubbed version: AES-256-GCM ciphertext in a store of its own
+ * (`<data>/originals`), never in `text_contents` or a git repository. `plaintextMac` (HMAC-SHA256 under the
+ * data key) lets an unchanged original point at the earlier blob without an unkeyed hash of the secrets.
+ */
+export const backupOriginals = pgTable(
+  'backup_originals',
+  {
+    backupId: uuid('backup_id')
+      .primaryKey()
+      .references(() => backups.id, { onDelete: 'cascade' }),
+    storageRef: text('storage_ref').notNull(),
+    /** Bytes of the original itself (the download's Content-Length). */
+    size: bigint('size', { mode: 'number' }).notNull(),
+    plaintextMac: text('plaintext_mac').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('backup_originals_mac_idx').on(t.plaintextMac)],
+);
+
 export type DeviceRow = typeof devices.$inferSelect;
 export type CredentialRow = typeof credentials.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
@@ -381,4 +440,7 @@ export type RetentionPolicyRow = typeof retentionPolicies.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type AuthTokenRow = typeof authTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type ScrubRuleRow = typeof scrubRules.$inferSelect;
+export type BackupFilterRow = typeof backupFilters.$inferSelect;
+export type BackupOriginalRow = typeof backupOriginals.$inferSelect;
 export type EventRow = typeof events.$inferSelect;

@@ -26,6 +26,11 @@ export const CollectionGroupType = builder.objectRef<CollectionGroupRow>('Collec
       description: 'A cron expression (5 or 6 fields, croner syntax, server time zone); null means manual only.',
     }),
     timeoutSeconds: t.exposeInt('timeoutSeconds'),
+    maxShrinkPercent: t.exposeInt('maxShrinkPercent', {
+      nullable: true,
+      description:
+        'A text version more than this many percent smaller than the previous one fails as suspect_output; null: the server default (DEVICEVAULT_SUSPECT_SHRINK_PERCENT, 50); 100: never.',
+    }),
     nextRunAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -97,6 +102,7 @@ const CreateCollectionGroupInput = builder.inputType('CreateCollectionGroupInput
     name: t.string({ required: true }),
     schedule: t.string({ required: false, description: 'Cron expression; null or empty for manual only.' }),
     timeoutSeconds: t.int({ required: false, description: `1 to ${maxTimeoutSeconds}; defaults to 120.` }),
+    maxShrinkPercent: t.int({ required: false, description: '1 to 100; null for the server default.' }),
   }),
 });
 
@@ -111,6 +117,7 @@ builder.mutationField('createCollectionGroup', (t) =>
         checkName('name', input.name),
         checkSchedule(schedule),
         checkTimeout(input.timeoutSeconds),
+        checkShrink(input.maxShrinkPercent),
       );
       if (failure) return failure;
       const name = input.name.trim();
@@ -118,7 +125,12 @@ builder.mutationField('createCollectionGroup', (t) =>
         return new ValidationFailure('name', `a collection group named "${name}" exists`);
       const [collectionGroup] = await ctx.db
         .insert(collectionGroups)
-        .values({ name, schedule, timeoutSeconds: input.timeoutSeconds ?? 120 })
+        .values({
+          name,
+          schedule,
+          timeoutSeconds: input.timeoutSeconds ?? 120,
+          maxShrinkPercent: input.maxShrinkPercent ?? null,
+        })
         .returning();
       return { collectionGroup: collectionGroup! };
     },
@@ -132,6 +144,7 @@ const UpdateCollectionGroupInput = builder.inputType('UpdateCollectionGroupInput
     name: t.string({ required: false }),
     schedule: t.string({ required: false }),
     timeoutSeconds: t.int({ required: false }),
+    maxShrinkPercent: t.int({ required: false, description: 'null for the server default.' }),
   }),
 });
 
@@ -148,6 +161,7 @@ builder.mutationField('updateCollectionGroup', (t) =>
         input.name == null ? null : checkName('name', input.name),
         checkSchedule(schedule),
         checkTimeout(input.timeoutSeconds),
+        checkShrink(input.maxShrinkPercent),
       );
       if (failure) return failure;
       const name = input.name?.trim() ?? existing.name;
@@ -155,7 +169,12 @@ builder.mutationField('updateCollectionGroup', (t) =>
         return new ValidationFailure('name', `a collection group named "${name}" exists`);
       const [collectionGroup] = await ctx.db
         .update(collectionGroups)
-        .set({ name, schedule, timeoutSeconds: input.timeoutSeconds ?? existing.timeoutSeconds })
+        .set({
+          name,
+          schedule,
+          timeoutSeconds: input.timeoutSeconds ?? existing.timeoutSeconds,
+          maxShrinkPercent: input.maxShrinkPercent === undefined ? existing.maxShrinkPercent : input.maxShrinkPercent,
+        })
         .where(eq(collectionGroups.id, existing.id))
         .returning();
       return { collectionGroup: collectionGroup! };
@@ -227,4 +246,9 @@ function checkTimeout(timeoutSeconds: number | null | undefined): ValidationFail
   if (timeoutSeconds == null) return null;
   if (Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= maxTimeoutSeconds) return null;
   return new ValidationFailure('timeoutSeconds', `timeoutSeconds must be from 1 to ${maxTimeoutSeconds}`);
+}
+
+function checkShrink(percent: number | null | undefined): ValidationFailure | null {
+  if (percent == null || (Number.isInteger(percent) && percent >= 1 && percent <= 100)) return null;
+  return new ValidationFailure('maxShrinkPercent', 'maxShrinkPercent must be from 1 to 100');
 }

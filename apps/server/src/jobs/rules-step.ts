@@ -1,0 +1,69 @@
+/**
+ * Step "apply rules and check", between collect and store: the user's backup filters and scrub rules
+ * (packages/schema/src/config-rules.ts) on the collected text and its significant view, then the shrink
+ * check against the previous version (`suspect_output`: nothing is stored, the previous version stays the
+ * latest). With scrubbing on, what the device sent before any mask (the plugin's `originalText`, else the
+ * plugin's text before the user's rules) is returned as `original` when it differs from what is stored.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
+import { applyUserRules, userRulesFor } from '@devicevault/schema/config-rules';
+import type { Database } from '@devicevault/schema/db/database';
+import { backups } from '@devicevault/schema/db/tables';
+import { eq, sql } from 'drizzle-orm';
+import type { Collected } from './collect-step.js';
+import { JobFailure } from './job-failure.js';
+import type { JobTarget } from './load-device.js';
+import { shrinkReason } from './output-checks.js';
+
+export type Prepared = Collected & { original?: string };
+
+/** DEVICEVAULT_SUSPECT_SHRINK_PERCENT's default. */
+export const defaultMaxShrinkPercent = 50;
+
+export async function applyRulesAndCheck(
+  deps: { db: Database; maxShrinkPercent?: number },
+  target: Pick<JobTarget, 'device' | 'maxShrinkPercent'>,
+  collected: Collected,
+  spoolDir: string,
+): Promise<Prepared> {
+  if (collected.isBinary) return collected;
+  const { device } = target;
+  const { originalText, ...rest } = collected;
+  const text = await readFile(collected.spoolPath, 'utf8');
+  const significant = collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null;
+  const ruled = applyUserRules({ text, significant }, await userRulesFor(deps.db, device), device.scrubSecrets);
+
+  let prepared: Prepared = rest;
+  if (ruled.text !== text) prepared = { ...prepared, ...(await spool(spoolDir, ruled.text, '.txt')) };
+  if (ruled.significant !== significant) {
+    const view = ruled.significant === null ? null : await spool(spoolDir, ruled.significant, '.significant.txt');
+    prepared = { ...prepared, significantSpoolPath: view?.spoolPath, significantSha256: view?.sha256 };
+  }
+
+  const [previous] = await deps.db
+    .select({ size: backups.size, isBinary: backups.isBinary })
+    .from(backups)
+    .where(eq(backups.deviceId, device.id))
+    .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`)
+    .limit(1);
+  if (previous && !previous.isBinary) {
+    const limit = target.maxShrinkPercent ?? deps.maxShrinkPercent ?? defaultMaxShrinkPercent;
+    const reason = shrinkReason(previous.size, prepared.size, limit);
+    if (reason) throw new JobFailure('suspect_output', reason);
+  }
+
+  if (device.scrubSecrets) {
+    const original = originalText ?? text;
+    if (original !== ruled.text) prepared = { ...prepared, original };
+  }
+  return prepared;
+}
+
+async function spool(spoolDir: string, text: string, suffix: string) {
+  const bytes = Buffer.from(text, 'utf8');
+  const spoolPath = newSpoolPath(spoolDir, suffix);
+  await writeFile(spoolPath, bytes, { flag: 'wx' });
+  return { spoolPath, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+}
