@@ -3,6 +3,7 @@
  * when two plugins share a key, or when a text plugin has no recorded session.
  */
 import type { BackupPlugin } from './contract.js';
+import { alcatelAosPlugin } from './vendors/alcatel-aos.js';
 import { alcatelAos7Plugin } from './vendors/alcatel-aos7.js';
 import { apcAosPlugin } from './vendors/apc-aos.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
@@ -25,7 +26,9 @@ import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
+import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
+import { extremeVossPlugin } from './vendors/extreme-voss.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { extremeXosPlugin } from './vendors/extreme-xos.js';
 import { f5TmosPlugin } from './vendors/f5-tmos.js';
@@ -60,10 +63,13 @@ import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
+import { ubiquitiAirosPlugin } from './vendors/ubiquiti-airos.js';
 import { ubiquitiEdgeosPlugin } from './vendors/ubiquiti-edgeos.js';
+import { ubiquitiEdgeswitchPlugin } from './vendors/ubiquiti-edgeswitch.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
+import { zyxelZynosPlugin } from './vendors/zyxel-zynos.js';
 
 export const plugins: readonly BackupPlugin[] = [
   noopPlugin,
@@ -130,6 +136,12 @@ export const plugins: readonly BackupPlugin[] = [
   f5TmosPlugin,
   ubiquitiEdgeosPlugin,
   juniperScreenosPlugin,
+  ubiquitiEdgeswitchPlugin,
+  ubiquitiAirosPlugin,
+  alcatelAosPlugin,
+  extremeVossPlugin,
+  dlinkOsPlugin,
+  zyxelZynosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
