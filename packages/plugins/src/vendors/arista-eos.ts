@@ -10,7 +10,6 @@ export const aristaEosPlugin = defineShellPlugin({
   key: 'arista_eos',
   oxidizedModel: 'eos',
   completeWhen: /^end$/m, // `show running-config` always ends with `end`
-  completeWhen: /^end$/m, // `show running-config` always ends with `end`
   friendlyName: 'Arista EOS',
   description: 'Running config plus inventory header, over an SSH shell.',
   prompt: /^.+[#>]$/m,

@@ -10,7 +10,6 @@ export const ciscoAsaPlugin = defineShellPlugin({
   key: 'cisco_asa',
   oxidizedModel: 'asa',
   completeWhen: /^(?:Cryptochecksum:|: end$)/m, // the running config's last lines (`: end` is cut in single mode)
-  completeWhen: /^(?:Cryptochecksum:|: end$)/m, // the running config's last lines (`: end` is cut in single mode)
   friendlyName: 'Cisco ASA',
   description: 'Running config (every context in multiple-context mode) plus version and inventory header, over SSH.',
   // ASA redraws its prompt after a `\r`.

@@ -19,7 +19,6 @@ export const ciscoIosPlugin = defineShellPlugin({
   key: 'cisco_ios',
   oxidizedModel: 'ios',
   completeWhen: /^end$/m, // `show running-config` always ends with `end`
-  completeWhen: /^end$/m, // `show running-config` always ends with `end`
   friendlyName: 'Cisco IOS / IOS-XE',
   description: 'Running config plus version, VTP and inventory header, over an SSH shell.',
   prompt: /^([\w.@()-]+[#>]\s?)$/m,
