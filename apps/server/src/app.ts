@@ -37,6 +37,7 @@ import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
 import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
+import { createCancelJob } from './jobs/cancel-job.js';
 import { createEnqueue } from './jobs/enqueue.js';
 import { createCollectPool } from './jobs/pool.js';
 import { createPruner } from './jobs/pruner.js';
@@ -107,6 +108,8 @@ export async function buildApp(
     maxTextBytes: env.maxTextBytes,
     maxShrinkPercent: env.suspectShrinkPercent,
     afterBackup: (deviceId) => pruner.schedule(deviceId),
+    retryBaseMs: (env.retryBaseSeconds ?? 30) * 1000,
+    maxConcurrentJobs: env.maxConcurrentJobs ?? null,
   });
   const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake() });
   const scheduler = createScheduler({ db, log, enqueue });
@@ -122,7 +125,7 @@ export async function buildApp(
     downloads: {
       urlFor: (backup: BackupRow, userId: string | null) => `${publicOrigin}${signer.pathFor(backup.id, userId)}`,
     },
-    jobQueue: { enqueue },
+    jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
     passwords,
     tokens,
     loginThrottle,

@@ -31,6 +31,11 @@ const schema = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   DEVICEVAULT_SUSPECT_SHRINK_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  DEVICEVAULT_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  DEVICEVAULT_MAX_CONCURRENT_JOBS: z.coerce.number().int().min(1).optional(),
+  DEVICEVAULT_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DEVICEVAULT_SYSLOG_HOST: z.string().default('0.0.0.0'),
+  DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
   DEVICEVAULT_TRUSTED_PROXIES: z
@@ -69,6 +74,15 @@ export type Env = {
   maxTextBytes: number;
   /** A text version this many percent smaller than the previous one fails as `suspect_output` (default 50; 100 = off). */
   suspectShrinkPercent?: number;
+  /** The first retry's delay after a transient failure (doubles per attempt, plus jitter); default 30 s. */
+  retryBaseSeconds?: number;
+  /** Jobs running at once across every server process on the database; unlimited when unset. */
+  maxConcurrentJobs?: number;
+  /** UDP and TCP port of the syslog receiver for change-triggered backups; off when unset. */
+  syslogPort?: number;
+  syslogHost?: string;
+  /** Change messages for one device within this many seconds queue one backup (default 30 s). */
+  changeDebounceSeconds?: number;
   publicUrl: string | undefined;
   webOrigin: string;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
@@ -109,6 +123,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     jobLeaseSeconds: env.DEVICEVAULT_JOB_LEASE_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,
     suspectShrinkPercent: env.DEVICEVAULT_SUSPECT_SHRINK_PERCENT,
+    retryBaseSeconds: env.DEVICEVAULT_RETRY_BASE_SECONDS,
+    maxConcurrentJobs: env.DEVICEVAULT_MAX_CONCURRENT_JOBS,
+    syslogPort: env.DEVICEVAULT_SYSLOG_PORT,
+    syslogHost: env.DEVICEVAULT_SYSLOG_HOST,
+    changeDebounceSeconds: env.DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
     trustedProxies: env.DEVICEVAULT_TRUSTED_PROXIES,

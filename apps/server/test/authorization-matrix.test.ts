@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { buildSchema } from '@devicevault/schema';
+import { jobs } from '@devicevault/schema/db/tables';
 import type { Client } from 'graphql-ws';
 import {
   createCollectionGroup,
@@ -182,6 +183,15 @@ const freshDevice = () =>
   createDevice(server, { pluginKey: 'binary_dummy', name: `m-${unique()}`, deviceGroupId: world.groupA }).then(
     (device) => device.id,
   );
+
+/** A job that waits (due in a day) for a device, inserted directly: cancelJob rows consume one per call. */
+async function waitingJob(deviceId: string): Promise<string> {
+  const [job] = await server.app.database.db
+    .insert(jobs)
+    .values({ deviceId, runAfter: new Date(Date.now() + 86_400_000) })
+    .returning({ id: jobs.id });
+  return job!.id;
+}
 
 async function download(url: string, asToken: string | null): Promise<Outcome> {
   const response = await fetch(url, asToken ? { headers: { authorization: `Bearer ${asToken}` } } : {});
@@ -572,6 +582,11 @@ const rows: Row[] = [
     name: 'Mutation.triggerBackup',
     expected: operateGroupADevice,
     run: (who) => mutation(who, 'triggerBackup', { deviceId: world.binaryDeviceA }),
+  },
+  {
+    name: 'Mutation.cancelJob',
+    expected: operateGroupADevice,
+    run: async (who) => mutation(who, 'cancelJob', { id: await waitingJob(await freshDevice()) }),
   },
   {
     name: 'Mutation.updateCollectionGroup',

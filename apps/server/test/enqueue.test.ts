@@ -130,6 +130,7 @@ describe('enqueue', () => {
     assert.deepEqual(second, {
       queued: [],
       skipped: [{ deviceId: device!, reason: 'active', activeJobId: first.queued[0]!.jobId }],
+      skippedCount: 1,
     });
   });
 

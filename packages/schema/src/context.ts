@@ -23,17 +23,40 @@ export interface DownloadsPort {
 
 /** What asked for a backup: a user (manual, API) or a part of the server (schedule, demo, device change). */
 export interface EnqueueRequest {
-  deviceIds: readonly string[];
-  trigger: 'manual' | 'schedule' | 'demo' | (string & {});
+  /** The devices to queue, by id; or leave it out and `select` them. */
+  deviceIds?: readonly string[];
+  /**
+   * Every enabled, unarchived device of a device group, a collection group, or the fleet (`all`), limited to
+   * `withinDeviceGroups` when given (an operator's reach); selected in the same statement that inserts.
+   */
+  select?: {
+    deviceGroupId?: string;
+    collectionGroupId?: string;
+    all?: boolean;
+    withinDeviceGroups?: readonly string[];
+  };
+  trigger: 'manual' | 'schedule' | 'demo' | 'change' | (string & {});
   /** The user who asked, or null for the server itself; `label` names either in the job log and audit row. */
   requestedBy: { userId: string | null; label: string };
+  /** Who changed the device (from a change message); stored on the version the job records. */
+  changedBy?: string | null;
+  /** Not before this instant (default now); each device adds its stable offset within `spreadSeconds`. */
+  runAfter?: Date;
+  spreadSeconds?: number;
+  /**
+   * Only a queued job makes a device a duplicate (a change that arrives while a backup runs queues another);
+   * a waiting job takes the newer `changedBy`.
+   */
+  duplicateOnlyIfQueued?: boolean;
 }
 
 export interface EnqueueResult {
   /** One new job per queued device, in no particular order. */
   queued: { jobId: string; deviceId: string }[];
-  /** Devices given but not queued: one already has a queued or running job, is disabled, or doesn't exist. */
+  /** Devices given by id but not queued: one already has a waiting job, is disabled/archived, or doesn't exist. */
   skipped: { deviceId: string; reason: 'active' | 'disabled' | 'missing'; activeJobId: string | null }[];
+  /** Devices not queued because a job was already waiting for them (by id or by selection). */
+  skippedCount: number;
 }
 
 export interface JobQueuePort {
@@ -42,6 +65,11 @@ export interface JobQueuePort {
    * audits the request, publishes each job's `queued` line and wakes the runner. The only way to queue a job.
    */
   enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
+  /**
+   * Ends a queued or running job as failed with code `cancelled`; a running job's collection is aborted and
+   * nothing is stored. False when the job had already ended.
+   */
+  cancel(jobId: string, by: { userId: string | null; label: string }): Promise<boolean>;
 }
 
 export interface PasswordsPort {

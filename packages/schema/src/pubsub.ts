@@ -8,9 +8,21 @@ export interface JobProgressEvent extends JobLogLine {
   deviceId: string;
 }
 
+/** A durable device event (a row of `events`), published after its transaction commits. */
+export interface DeviceEvent {
+  id: string;
+  kind: string;
+  deviceId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
 export type PubSubEvents = {
   jobProgress: [jobId: string, event: JobProgressEvent];
   jobEvents: [event: JobProgressEvent];
+  /** Tells the runner holding a job that it was cancelled (the row already says so). */
+  jobCancelled: [event: { jobId: string }];
+  deviceEvents: [event: DeviceEvent];
 };
 
 export type DeviceVaultPubSub = PubSub<PubSubEvents>;

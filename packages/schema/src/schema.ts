@@ -7,6 +7,7 @@ import './domains/credentials.js';
 import './domains/devices.js';
 import './domains/backups.js';
 import './domains/jobs.js';
+import './domains/job-mutations.js';
 import './domains/retention.js';
 import './domains/storage-locations.js';
 import './domains/diff.js';

@@ -37,7 +37,7 @@ export function createJobLog(
     },
     settled: () => chain.then(() => {}),
     next(status, message, extra = {}) {
-      return { seq: seq++, at: new Date().toISOString(), status, message, ...extra };
+      return { seq: seq++, at: new Date().toISOString(), status, message, attempt: lease.attempt, ...extra };
     },
     publish(line) {
       const event = { ...line, jobId: job.id, deviceId: job.deviceId };

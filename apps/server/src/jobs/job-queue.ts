@@ -18,34 +18,75 @@ export interface Lease {
 /** After this many dead owners a job fails with worker_died: it may be what kills them. */
 export const maxInterruptions = 5;
 
-/** Claims the next due job, never one in `running` (jobs this process is running already). */
+/** What a claim must respect besides the queue order: the clock, and the global cap (null: none). */
+export interface ClaimLimits {
+  now?: Date;
+  maxConcurrent?: number | null;
+}
+
+// Claims take this transaction lock so the running counts they check (global and per collection group) can't
+// be read by two processes at once: a cap holds across processes. Held for one short statement, never longer.
+const claimLockId = 727276;
+
+/**
+ * Claims the next due job, never one in `running` (jobs this process is running already), skipping jobs whose
+ * collection group is at its cap of running jobs (leases still valid) or outside its backup window, and
+ * taking none while the global cap is reached.
+ */
 export async function claimNextJob(
   db: Database,
   owner: string,
   leaseMs: number,
   running: readonly string[],
+  limits: ClaimLimits = {},
 ): Promise<JobRow | null> {
-  const result = await db.execute(sql`
-    /* claimNextJob */
-    update jobs set
-      status = 'running',
-      attempts = attempts + 1,
-      lease_owner = ${owner},
-      lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
-      started_at = coalesce(started_at, now())
-    where id = (
-      select id from jobs
-      where status = 'queued' and run_after <= now()
-        and id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
-      order by run_after, created_at
-      limit 1
-      for update skip locked
-    )
-    returning id`);
-  const [claimed] = rowsOf<{ id: string }>(result);
+  const now = (limits.now ?? new Date()).toISOString();
+  const claimed = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
+    const result = await tx.execute(sql`
+      /* claimNextJob */
+      with busy as (
+        select d.collection_group_id as group_id, count(*)::int as n
+        from jobs r join devices d on d.id = r.device_id
+        where r.status in ('running', 'storing') and r.lease_expires_at > now()
+        group by d.collection_group_id
+      )
+      update jobs set
+        status = 'running',
+        attempts = attempts + 1,
+        lease_owner = ${owner},
+        lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
+        started_at = coalesce(started_at, now())
+      where id = (
+        select j.id from jobs j
+        join devices d on d.id = j.device_id
+        left join collection_groups cg on cg.id = d.collection_group_id
+        where j.status = 'queued' and j.run_after <= ${now}::timestamptz
+          and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
+          and (${limits.maxConcurrent ?? null}::int is null
+            or (select coalesce(sum(n), 0) from busy) < ${limits.maxConcurrent ?? null}::int)
+          and (cg.max_concurrent is null
+            or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
+          and (cg.window_start_minute is null or cg.window_end_minute is null or ${insideWindowSql(now)})
+        order by j.run_after, j.created_at
+        limit 1
+        for update of j skip locked
+      )
+      returning id`);
+    return rowsOf<{ id: string }>(result)[0];
+  });
   if (!claimed) return null;
   const [job] = await db.select().from(jobs).where(eq(jobs.id, claimed.id));
   return job ?? null;
+}
+
+/** Is `now` inside the group's backup window, read in its time zone (start inclusive, end exclusive)? */
+function insideWindowSql(now: string) {
+  const minute = sql`(extract(hour from (${now}::timestamptz at time zone cg.time_zone)) * 60
+    + extract(minute from (${now}::timestamptz at time zone cg.time_zone)))::int`;
+  return sql`(case when cg.window_start_minute < cg.window_end_minute
+    then ${minute} >= cg.window_start_minute and ${minute} < cg.window_end_minute
+    else ${minute} >= cg.window_start_minute or ${minute} < cg.window_end_minute end)`;
 }
 
 /** Extends the lease while it is still ours; false means another runner took the job and ours must stop. */

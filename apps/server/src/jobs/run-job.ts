@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Database } from '@devicevault/schema/db/database';
-import { backupOriginals, type DeviceRow, devices, type JobRow } from '@devicevault/schema/db/tables';
+import { backupOriginals, type DeviceRow, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '../log.js';
@@ -15,10 +15,12 @@ import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
 import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import { type Collected, collectArtefact, formatBytes } from './collect-step.js';
-import { JobFailure } from './job-failure.js';
+import { publishDeviceEvents } from './device-events.js';
+import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
 import { appendJobLog, type Lease } from './job-queue.js';
 import { collectTask, loadDevice } from './load-device.js';
+import { recordSuccessFacts } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
 import { applyRulesAndCheck } from './rules-step.js';
 import { spoolDirFor } from './spool-sweep.js';
@@ -37,6 +39,8 @@ export interface RunJobDeps {
   /** A text version this many percent smaller than the previous fails as `suspect_output` (collection groups may override). */
   maxShrinkPercent?: number;
   afterBackup?: (deviceId: string) => void;
+  /** The first retry's delay after a transient failure (doubles per attempt); default 30 s. */
+  retryBaseMs?: number;
 }
 
 /** Runs one claimed job to its end; `halt` aborts when the server stops or the lease was lost. */
@@ -68,7 +72,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       : null;
     if (await recordAndPublish(deps, job, lease, log, stored, original)) deps.afterBackup?.(device.id);
   } catch (error) {
-    if (!halt.aborted) await recordFailure(deps, job, log, error);
+    if (!halt.aborted) await recordJobFailure(deps, job, lease, log, error);
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
@@ -96,29 +100,21 @@ async function recordAndPublish(
     backupId,
   });
   const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
-  const version = { ...stored.version, id: backupId, jobId: job.id };
+  const version = { ...stored.version, id: backupId, jobId: job.id, changedBy: job.changedBy };
+  let events: EventRow[] = [];
   const row = await recordVersion(deps.db, version, stored.texts, async (tx) => {
     if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
-    return appendJobLog(tx, lease, line, finished);
+    if (!(await appendJobLog(tx, lease, line, finished))) return false;
+    const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
+    events = await recordSuccessFacts(tx, facts);
+    return true;
   });
   if (!row) {
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
     return false;
   }
   log.publish(line);
+  publishDeviceEvents(deps.pubsub, events);
   deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: row.size });
   return true;
-}
-
-async function recordFailure(deps: RunJobDeps, job: JobRow, log: JobLog, error: unknown) {
-  const failure =
-    error instanceof JobFailure ? error : new JobFailure('plugin_error', `unexpected failure: ${String(error)}`);
-  deps.log.warn('job failed', { jobId: job.id, deviceId: job.deviceId, code: failure.code });
-  const { code, message } = failure;
-  const finished = { errorCode: code, errorMessage: message, finishedAt: new Date(), leaseOwner: null };
-  await log
-    .add('failed', message, { ...finished, leaseExpiresAt: null }, { errorCode: code })
-    .catch((recordError) =>
-      deps.log.error('recording a failure failed', { jobId: job.id, error: String(recordError) }),
-    );
 }

@@ -17,6 +17,10 @@ export interface JobRunnerDeps extends RunJobDeps {
   pollMs?: number;
   /** How long a claim lasts without a heartbeat; a dead process's jobs are retried once it passes. */
   leaseMs?: number;
+  /** Jobs running at once across every process sharing the database; unlimited when unset. */
+  maxConcurrentJobs?: number | null;
+  /** The clock jobs are due by (tests fake it). */
+  now?: () => Date;
 }
 
 export interface JobRunner {
@@ -32,6 +36,8 @@ interface RunnerState {
   stopping: AbortController;
   /** Jobs this process is running, by id: never claimed or requeued by it while here. */
   inFlight: Map<string, Promise<void>>;
+  /** Aborts a running job's collection (lost lease, or cancelled). */
+  stops: Map<string, AbortController>;
   claiming: boolean;
 }
 
@@ -42,11 +48,21 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     leaseMs: deps.leaseMs ?? 60_000,
     stopping: new AbortController(),
     inFlight: new Map(),
+    stops: new Map(),
     claiming: false,
   };
   let timer: NodeJS.Timeout | undefined;
+  const cancelled = deps.pubsub.subscribe('jobCancelled');
   return {
     start() {
+      void (async () => {
+        for await (const { jobId } of cancelled) {
+          const stop = state.stops.get(jobId);
+          if (!stop) continue;
+          deps.log.info('job was cancelled; stopping its collection', { jobId });
+          stop.abort(new Error('the job was cancelled'));
+        }
+      })();
       // What a crashed predecessor left in the spool (its jobs are requeued once their leases expire).
       void sweepSpool(deps.db, deps.spoolRoot).catch((error) =>
         deps.log.error('sweeping the spool failed', { error: String(error) }),
@@ -59,6 +75,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     },
     async stop() {
       clearInterval(timer);
+      await cancelled.return?.();
       state.stopping.abort(new Error('server stopping'));
       await Promise.allSettled([...state.inFlight.values()]);
       await releaseJobs(deps.db, state.owner).catch(() => {});
@@ -74,7 +91,8 @@ async function fill(state: RunnerState) {
   try {
     await requeueInterrupted(state);
     while (inFlight.size < deps.concurrency && !stopping.signal.aborted) {
-      const job = await claimNextJob(deps.db, state.owner, state.leaseMs, [...inFlight.keys()]);
+      const limits = { now: deps.now?.() ?? new Date(), maxConcurrent: deps.maxConcurrentJobs ?? null };
+      const job = await claimNextJob(deps.db, state.owner, state.leaseMs, [...inFlight.keys()], limits);
       if (!job) break;
       const running = runHeld(state, job).finally(() => {
         inFlight.delete(job.id);
@@ -93,11 +111,13 @@ async function fill(state: RunnerState) {
 async function runHeld(state: RunnerState, job: JobRow) {
   const lease: Lease = { jobId: job.id, owner: state.owner, attempt: job.attempts };
   const lost = new AbortController();
+  state.stops.set(job.id, lost);
   const heartbeat = setInterval(() => void renew(state, lease, lost), state.leaseMs / 3);
   try {
     await runJob(state.deps, job, lease, AbortSignal.any([state.stopping.signal, lost.signal]));
   } finally {
     clearInterval(heartbeat);
+    state.stops.delete(job.id);
   }
 }
 

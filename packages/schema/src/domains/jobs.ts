@@ -2,10 +2,9 @@ import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { backups, type DeviceRow, devices, type JobLogLine, type JobRow, jobs } from '../db/tables.js';
-import { isUuid, NotFound, ValidationFailure } from '../errors.js';
-import { canOperateDevice, canReadDevice, forbidden } from '../policy.js';
+import { isUuid } from '../errors.js';
+import { canReadDevice } from '../policy.js';
 import type { JobProgressEvent } from '../pubsub.js';
-import { type Failure, resultUnion } from '../results.js';
 import { BackupType } from './backups.js';
 import { DeviceType, loadLatestPerDevice } from './devices.js';
 
@@ -17,6 +16,7 @@ const JobLogLineType = builder.objectRef<JobLogLine>('JobLogLine').implement({
     at: t.field({ type: 'DateTime', resolve: (line) => new Date(line.at) }),
     status: t.exposeString('status'),
     message: t.exposeString('message'),
+    attempt: t.exposeInt('attempt', { nullable: true, description: 'The attempt this line belongs to.' }),
   }),
 });
 
@@ -26,6 +26,12 @@ export const JobType = builder.objectRef<JobRow>('Job').implement({
     status: t.exposeString('status', { description: 'queued | running | storing | succeeded | failed' }),
     trigger: t.exposeString('trigger'),
     attempts: t.exposeInt('attempts'),
+    maxAttempts: t.exposeInt('maxAttempts', {
+      description: 'Transient failures are retried up to this many attempts.',
+    }),
+    runAfter: t.expose('runAfter', { type: 'DateTime', description: 'Not started before (spread, backoff, window).' }),
+    requestedBy: t.exposeString('requestedBy', { nullable: true }),
+    changedBy: t.exposeString('changedBy', { nullable: true, description: 'Who changed the device, when known.' }),
     errorCode: t.exposeString('errorCode', { nullable: true }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -75,39 +81,6 @@ builder.queryField('job', (t) =>
         .innerJoin(devices, eq(devices.id, jobs.deviceId))
         .where(eq(jobs.id, id));
       return row && canReadDevice(ctx.viewer, row.device) ? row.job : null;
-    },
-  }),
-);
-
-const TriggerBackupInput = builder.inputType('TriggerBackupInput', {
-  fields: (t) => ({ deviceId: t.id({ required: true }) }),
-});
-
-const TriggerBackupSuccess = builder.objectRef<{ job: JobRow }>('TriggerBackupSuccess').implement({
-  fields: (t) => ({ job: t.field({ type: JobType, resolve: (result) => result.job }) }),
-});
-
-builder.mutationField('triggerBackup', (t) =>
-  t.field({
-    type: resultUnion('TriggerBackupResult', TriggerBackupSuccess),
-    args: { input: t.arg({ type: TriggerBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx): Promise<{ job: JobRow } | Failure> => {
-      const device = isUuid(input.deviceId)
-        ? (await ctx.db.select().from(devices).where(eq(devices.id, input.deviceId)))[0]
-        : undefined;
-      if (!device || !canReadDevice(ctx.viewer, device)) return new NotFound(`device ${input.deviceId} does not exist`);
-      if (!canOperateDevice(ctx.viewer, device)) throw forbidden('Viewers may not trigger backups.');
-      if (!device.enabled) return new ValidationFailure('deviceId', 'this device is disabled; enable it first');
-      const { queued, skipped } = await ctx.jobQueue.enqueue({
-        deviceIds: [device.id],
-        trigger: 'manual',
-        requestedBy: { userId: ctx.viewer?.userId ?? null, label: ctx.viewer?.username ?? 'anonymous' },
-      });
-      // A device with a queued or running job isn't queued twice: the caller gets the job already on its way.
-      const jobId = queued[0]?.jobId ?? skipped[0]?.activeJobId;
-      const [job] = jobId ? await ctx.db.select().from(jobs).where(eq(jobs.id, jobId)) : [];
-      if (!job) return new ValidationFailure('deviceId', 'this device could not be queued; try again');
-      return { job };
     },
   }),
 );

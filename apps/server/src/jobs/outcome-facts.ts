@@ -1,0 +1,48 @@
+/**
+ * What a job's outcome says about its device, written in the job's final transaction: the time of the last
+ * success or failure, consecutive failures, the backup state, and the event of a transition (a failure is
+ * BACKUP_FAILED, the first success after FAILING or STALE is DEVICE_RECOVERED).
+ */
+import { type Database, rowsOf } from '@devicevault/schema/db/database';
+import type { EventRow } from '@devicevault/schema/db/tables';
+import { sql } from 'drizzle-orm';
+import { insertDeviceEvents } from './device-events.js';
+
+export async function recordSuccessFacts(
+  tx: Database,
+  facts: { deviceId: string; jobId: string; backupId: string; changed: boolean; changedBy: string | null },
+): Promise<EventRow[]> {
+  const [row] = rowsOf<{ previous: string }>(
+    await tx.execute(sql`
+      /* deviceSucceeded */
+      with old as (select backup_state from devices where id = ${facts.deviceId} for update)
+      update devices set last_success_at = now(), consecutive_failures = 0,
+        backup_state = case when enabled and archived_at is null then 'FRESH' else 'DISABLED' end
+      where id = ${facts.deviceId}
+      returning (select backup_state from old) as previous`),
+  );
+  if (!row || !['FAILING', 'STALE'].includes(row.previous)) return [];
+  const { deviceId, ...payload } = facts;
+  return insertDeviceEvents(tx, [
+    { kind: 'DEVICE_RECOVERED', deviceId, payload: { ...payload, previousState: row.previous } },
+  ]);
+}
+
+export async function recordFailureFacts(
+  tx: Database,
+  facts: { deviceId: string; jobId: string; code: string; message: string; attempt: number },
+): Promise<EventRow[]> {
+  const [row] = rowsOf<{ consecutiveFailures: number }>(
+    await tx.execute(sql`
+      /* deviceFailed */
+      update devices set last_failure_at = now(), consecutive_failures = consecutive_failures + 1,
+        backup_state = case when enabled and archived_at is null then 'FAILING' else 'DISABLED' end
+      where id = ${facts.deviceId}
+      returning consecutive_failures as "consecutiveFailures"`),
+  );
+  if (!row) return [];
+  const { deviceId, ...payload } = facts;
+  return insertDeviceEvents(tx, [
+    { kind: 'BACKUP_FAILED', deviceId, payload: { ...payload, consecutiveFailures: row.consecutiveFailures } },
+  ]);
+}
