@@ -243,8 +243,8 @@ describe('TELNET framing', () => {
  * files over SCP (an SSH-only step) are left out.
  */
 describe('every recorded shell session over TELNET', async () => {
-  const usernameTexts = ['Username: ', 'login: ', 'Login: ', 'Username:', 'User: ', 'User Name:', 'switch login: '];
-  const passwordTexts = ['Password: ', 'Password:', 'password: '];
+  const usernameTexts = ['Username: ', 'login: ', 'Login: ', 'Username:', 'User: ', 'User Name:', 'switch login: ', 'login : '];
+  const passwordTexts = ['Password: ', 'Password:', 'password: ', 'password : '];
   for (const simulation of await findSimulations(fixturesRoot)) {
     const recording = await loadRecording(simulation);
     const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os] ?? '');

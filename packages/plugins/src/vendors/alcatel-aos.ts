@@ -16,6 +16,8 @@ export const alcatelAosPlugin = defineShellPlugin({
   // Oxidized's default prompt: `->`-less AOS 6 prompts such as `sw-core1>`.
   prompt: rb(/^([\w.@-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^login : /), password: rb(/^password : /) },
   logout: ['exit'],
   // The echo and the trailing prompt.
   cleanAll: (output) => cutBoth(output),

@@ -13,6 +13,8 @@ export const ciscoIosxrPlugin = defineShellPlugin({
   // `RP/0/RSP0/CPU0:pe1#`, possibly after a carriage return.
   prompt: rb(/^(\r?[\w.@:/-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^Username:/), password: rb(/^\r?Password:/) },
   options: [enableOption],
   // Oxidized's post-login order: the terminal settings, then `enable` and its password (typed blind; we wait
   // for the prompt after the password so its answer cannot be read as the first command's).

@@ -13,6 +13,8 @@ export const ciscoSmbPlugin = defineShellPlugin({
   // `switch01#`, `sg350(config)#`, possibly after a carriage return.
   prompt: rb(/^\r?([\w.@()-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized's `username`/`password`, which it also answers inside an SSH shell).
+  telnetLogin: { username: rb(/User ?[nN]ame:/), password: rb(/^\r?Password:/) },
   expects: [
     // The password-expiry question at login: answer N (keep it) and drop what was read so far.
     { pattern: /[\s\S]*Your password has exceeded the maximum lifetime[\s\S]*/, send: 'N' },

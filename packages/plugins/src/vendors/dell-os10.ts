@@ -14,6 +14,8 @@ export const dellOs10Plugin = defineShellPlugin({
   // Oxidized's default prompt: `OS10#` (or `>`).
   prompt: rb(/^([\w.@-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^Login:/), password: rb(/^Password:/) },
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
   async login({ run, send, target }) {

@@ -75,6 +75,8 @@ export const dellPowerconnectPlugin = defineShellPlugin({
   // `console#`, `N3048P(config)#`; the hostname may contain spaces.
   prompt: rb(/^([\w\s.@-]+(\(\S*\))?[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized's `username`/`password`, which it also answers inside an SSH shell).
+  telnetLogin: { username: rb(/^User( Name)?:/), password: rb(/^\r?Password:/) },
   expects: [
     // The pager and the blank line above it: press space and drop them.
     { pattern: rb(/\n\s*--More--\s+.*/), send: ' ' },

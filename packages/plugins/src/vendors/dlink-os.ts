@@ -14,6 +14,8 @@ export const dlinkOsPlugin = defineShellPlugin({
   // `DGS-3120-24TC:admin#`, `DES-3200-28:5#`.
   prompt: rb(/[\w.@()/:-]+[#>]\s?$/),
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/\r*([\w\s.@()/:-]+)?([Uu]ser[Nn]ame|[Ll]ogin):/), password: rb(/\r*[Pp]ass[Ww]ord:/) },
   options: [enableOption],
   // Paging off, then (with `enable=true`) administrator level.
   async login({ run, target }) {

@@ -14,6 +14,8 @@ export const extremeVossPlugin = defineShellPlugin({
   // `VSP-8284XSQ:1#`, `VSP4450GSX-PWR+:1>`.
   prompt: rb(/^[^\s#>]+[#>]$/),
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/Login: $/), password: rb(/Password: $/) },
   postLogin: ['enable', 'terminal more disable'],
   logout: ['exit'],
   // Oxidized's `voss` hides nothing; ours: SNMP communities, RADIUS/TACACS+ keys, user passwords.

@@ -16,6 +16,8 @@ export const extremeXosPlugin = defineShellPlugin({
   // `x460-core.1 # `, `* Slot-1 stack.3 # ` (the star: unsaved changes).
   prompt,
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^login:/), password: rb(/^\r*password:/) },
   // Paging off for this session; releases without the `session` keyword take the plain command.
   async login({ run }) {
     const answer = await run('disable clipaging session');

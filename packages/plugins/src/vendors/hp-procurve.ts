@@ -19,6 +19,8 @@ export const hpProcurvePlugin = defineShellPlugin({
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the telnet prompt carries escape codes.
   prompt: /(^\r|\x1b\[24;[0-9][hH])?([\w\s.-]+[#>] )($|(\x1b\[24;[0-9][0-9]?[hH]){3})/m,
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/Username:/), password: rb(/Password:/) },
   expects: [
     // "Next line" drawn as delete-line / cursor move / insert-line, or as `ESC E`: becomes a newline.
     {

@@ -43,6 +43,8 @@ export const hpeComwarePlugin = defineShellPlugin({
   // `<sysname>`, sometimes after NULs or followed by a bell.
   prompt,
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^(Username|[Ll]ogin):/), password: rb(/^Password:/) },
   options: [
     enableOption,
     {

@@ -13,6 +13,9 @@ export const juniperScreenosPlugin = defineShellPlugin({
   // `ssg140-> `, `ssg140(M)-> ` (cluster master).
   prompt: rb(/^[\w.:()-]+->\s?$/),
   commentPrefix: '! ',
+  // TELNET login prompts; Oxidized's `cfg :telnet` gives them as strings (`'/^login:/'`), which never
+  // match, so the regexes they spell are used.
+  telnetLogin: { username: rb(/^login:/), password: rb(/^password:/) },
   postLogin: ['set console page 0'],
   // Log out and do not save the configuration.
   logout: ['exit', 'n'],

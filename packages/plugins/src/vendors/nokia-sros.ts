@@ -47,6 +47,8 @@ export const nokiaSrosPlugin = defineShellPlugin({
   // `A:pe1# `, `*A:pe1>config# ` (the star: unsaved changes).
   prompt: rb(/^([-\w.:>*]+\s?[#>]\s?)$/),
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^Login: /), password: rb(/^Password: /) },
   postLogin: ['environment no more'],
   logout: ['logout'],
   cleanAll: srosCleanAll,

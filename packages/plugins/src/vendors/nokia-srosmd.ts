@@ -17,6 +17,8 @@ export const nokiaSrosmdPlugin = defineShellPlugin({
   // `[/]\nA:admin@pe1# `: the last line is the prompt proper.
   prompt: rb(/^([-\w.@:>*]+\s?[#>]\s?)$/),
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^Login: /), password: rb(/^Password: /) },
   postLogin: ['environment more false'],
   logout: ['logout'],
   cleanAll: srosCleanAll,

@@ -14,6 +14,8 @@ export const ubiquitiEdgeosPlugin = defineShellPlugin({
   // `ubnt@edgerouter:~$ `.
   prompt: rb(/@.*?:~\$\s/),
   commentPrefix: '# ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/login:\s/), password: rb(/^Password:\s/) },
   logout: ['exit'],
   // The echo and the trailing prompt.
   cleanAll: (output) => linesOf(output).slice(1, -1).join(''),

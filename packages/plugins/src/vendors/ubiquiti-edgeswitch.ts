@@ -13,6 +13,8 @@ export const ubiquitiEdgeswitchPlugin = defineShellPlugin({
   // `(UBNT EdgeSwitch) #`, `(EdgeSwitch) >`.
   prompt: rb(/\(.*\)\s[#>]/),
   commentPrefix: '!',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/User(name)?:\s?/), password: rb(/^Password:\s?/) },
   options: [enableOption],
   login: enableLogin('enable', rb(/^[pP]assword:/)),
   postLogin: ['terminal length 0'],

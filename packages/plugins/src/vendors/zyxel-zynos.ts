@@ -16,6 +16,8 @@ export const zyxelZynosPlugin = defineShellPlugin({
   // `GS2210#`, `sw-access-01>`.
   prompt: rb(/^([\w.@()\-<]+[#>]\s?)$/),
   commentPrefix: '! ',
+  // TELNET login prompts (Oxidized `cfg :telnet`).
+  telnetLogin: { username: rb(/^User name:/i), password: rb(/^Password:/i) },
   expects: [
     // "Next line" drawn as delete-line / cursor move / insert-line, or as `ESC E`: becomes a newline.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
