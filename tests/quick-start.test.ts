@@ -87,16 +87,19 @@ describe('npm start on a fresh clone', { skip }, () => {
   });
 
   after(async () => {
-    if (start?.pid && start.exitCode === null) {
-      const exited = new Promise((resolve) => start.once('exit', resolve));
-      try {
-        process.kill(-start.pid, 'SIGTERM');
-      } catch {}
-      const killer = setTimeout(() => {
+    if (start?.pid) {
+      const signalGroup = (signal: NodeJS.Signals) => {
         try {
-          process.kill(-start.pid!, 'SIGKILL');
+          process.kill(-start.pid!, signal);
         } catch {}
-      }, 10_000);
+      };
+      const exited =
+        start.exitCode === null && start.signalCode === null
+          ? new Promise((resolve) => start.once('exit', resolve))
+          : Promise.resolve();
+      // The whole group, even if npm itself is gone: the server and dashboard it started must not outlive the test.
+      signalGroup('SIGTERM');
+      const killer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
     }
