@@ -707,7 +707,113 @@ const rows: Row[] = [
       return download(url, token[who]);
     },
   },
+  // ── Scrub rules and backup filters (issue 10 items 4, 7): operators manage their groups' ones ──────────
+  {
+    name: 'Query.scrubRules',
+    expected: groupScopedRead,
+    run: async (who) => {
+      const id = await groupARule('createScrubRule');
+      return query(who, '{ scrubRules(first: 100) { edges { node { id } } } }', {}, (d) => hasNode(d.scrubRules, id));
+    },
+  },
+  {
+    name: 'Query.backupFilters',
+    expected: groupScopedRead,
+    run: async (who) => {
+      const id = await groupARule('createBackupFilter');
+      return query(who, '{ backupFilters(first: 100) { edges { node { id } } } }', {}, (d) =>
+        hasNode(d.backupFilters, id),
+      );
+    },
+  },
+  {
+    name: 'Query.previewScrubRule',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        `query ($input: PreviewScrubRuleInput!) { previewScrubRule(input: $input) { __typename } }`,
+        { input: { pattern: '^hostname .*', replacement: 'hostname x', backupId: world.textBackupA } },
+        (d) => d.previewScrubRule.__typename === 'ScrubRulePreview',
+      ),
+  },
+  {
+    name: 'Query.previewBackupFilter',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        `query ($input: PreviewBackupFilterInput!) { previewBackupFilter(input: $input) { __typename } }`,
+        { input: { pattern: '^hostname ', deviceId: world.textDeviceA } },
+        (d) => d.previewBackupFilter.__typename === 'BackupFilterPreview',
+      ),
+  },
+  {
+    name: 'Mutation.createScrubRule',
+    expected: operatorsAndAdmins,
+    run: (who) =>
+      mutation(who, 'createScrubRule', { pattern: '^banner .*', replacement: 'banner x', deviceGroupId: world.groupA }),
+  },
+  {
+    name: 'Mutation.updateScrubRule',
+    expected: operateGroupADevice,
+    run: async (who) =>
+      mutation(who, 'updateScrubRule', { id: await freshGroupARule('createScrubRule'), replacement: 'banner y' }),
+  },
+  {
+    name: 'Mutation.deleteScrubRule',
+    expected: operateGroupADevice,
+    run: async (who) => mutation(who, 'deleteScrubRule', { id: await freshGroupARule('createScrubRule') }),
+  },
+  {
+    name: 'Mutation.createBackupFilter',
+    expected: operatorsAndAdmins,
+    run: (who) =>
+      mutation(who, 'createBackupFilter', {
+        kind: 'IGNORE_FOR_CHANGES',
+        pattern: '^ntp ',
+        deviceGroupId: world.groupA,
+      }),
+  },
+  {
+    name: 'Mutation.updateBackupFilter',
+    expected: operateGroupADevice,
+    run: async (who) =>
+      mutation(who, 'updateBackupFilter', { id: await freshGroupARule('createBackupFilter'), pattern: '^ntp peer ' }),
+  },
+  {
+    name: 'Mutation.deleteBackupFilter',
+    expected: operateGroupADevice,
+    run: async (who) => mutation(who, 'deleteBackupFilter', { id: await freshGroupARule('createBackupFilter') }),
+  },
 ];
+
+/** A scrub rule or backup filter scoped to group A, created by the admin (one per call). */
+function freshGroupARule(kind: 'createScrubRule' | 'createBackupFilter'): Promise<string> {
+  return kind === 'createScrubRule'
+    ? adminCreate(
+        kind,
+        { pattern: '^banner .*', replacement: 'banner x', deviceGroupId: world.groupA },
+        'scrubRule { id }',
+      )
+    : adminCreate(
+        kind,
+        { kind: 'REMOVE_BEFORE_STORING', pattern: '^ntp ', deviceGroupId: world.groupA },
+        'backupFilter { id }',
+      );
+}
+
+const sharedGroupARules = new Map<string, Promise<string>>();
+
+/** One group-A rule or filter shared by the list rows. */
+function groupARule(kind: 'createScrubRule' | 'createBackupFilter'): Promise<string> {
+  let id = sharedGroupARules.get(kind);
+  if (!id) {
+    id = freshGroupARule(kind);
+    sharedGroupARules.set(kind, id);
+  }
+  return id;
+}
 
 async function waitFor(check: () => Promise<boolean>, attempts = 20) {
   for (let attempt = 0; attempt < attempts; attempt++) if (await check()) return;

@@ -2,7 +2,8 @@
  * User-defined scrub rules and backup filters: validation (GraphQL) and application (the job runner and the
  * previews), in one place so a preview shows exactly what a backup will store. Patterns run on RE2 (re2js:
  * linear time whatever the pattern, so no user pattern can stall a job the way a backtracking one can);
- * features RE2 lacks (backreferences, lookaround) are rejected with a ValidationError.
+ * features RE2 lacks (backreferences, lookaround) and nested repeats like `(a+)+` are rejected with a
+ * ValidationError.
  * Patterns are multi-line: `^` and `$` match at line starts and ends.
  */
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
@@ -39,10 +40,57 @@ export function checkPattern(field: string, pattern: string, options: { allowEmp
       `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
     );
   }
+  if (hasNestedRepetition(pattern)) {
+    return new ValidationFailure(
+      field,
+      'nested repetition such as (a+)+ is refused: it is the shape of catastrophic patterns (write it without the outer repeat)',
+    );
+  }
   if (!options.allowEmptyMatch && compiled.matcher('').find()) {
     return new ValidationFailure(field, 'the pattern matches an empty string, so it would replace text everywhere');
   }
   return null;
+}
+
+/**
+ * A group that holds an unbounded repeat and is itself repeated (`(a+)+`, `(\\w*x)*`, `(?:a|b+){2,}`). RE2 runs
+ * such patterns in linear time anyway; they are refused because a rule written that way would blow up in any
+ * backtracking engine it is copied to (Oxidized's Ruby, grep -P), and they can always be written without.
+ * Hand-written: a scan of groups and quantifiers, not a regex parser.
+ */
+function hasNestedRepetition(pattern: string): boolean {
+  const groups: boolean[] = [];
+  let repeatedInside = false;
+  for (let i = 0; i < pattern.length; i += 1) {
+    const char = pattern[i];
+    if (char === '\\') {
+      i += 1;
+      continue;
+    }
+    if (char === '[') {
+      // Skip a character class: its quantifier-looking characters are literals.
+      i += pattern[i + 1] === ']' ? 2 : 1;
+      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (char === '(') {
+      groups.push(repeatedInside);
+      repeatedInside = false;
+      continue;
+    }
+    const unbounded = char === '*' || char === '+' || (char === '{' && /^\{\d*,\}/.test(pattern.slice(i)));
+    if (char === ')') {
+      const inner: boolean = repeatedInside;
+      repeatedInside = groups.pop() ?? false;
+      const next = pattern[i + 1];
+      const outerRepeat = next === '*' || next === '+' || (next === '{' && /^\{\d*,\}/.test(pattern.slice(i + 1)));
+      if (inner && outerRepeat) return true;
+      repeatedInside ||= inner;
+      continue;
+    }
+    if (unbounded) repeatedInside = true;
+  }
+  return false;
 }
 
 /** `$1`, `$2`, … must name groups the pattern has (`$$` is a dollar sign). */

@@ -21,6 +21,8 @@ import './domains/device-import.js';
 import './domains/users.js';
 import './domains/api-tokens.js';
 import './domains/audit-log.js';
+import './domains/scrub-rules.js';
+import './domains/backup-filters.js';
 
 export function buildSchema() {
   return auditMutations(builder.toSchema({ sortSchema: true }));
