@@ -49,7 +49,11 @@ async function collectOverHttp(recording: HttpRecording, options: HttpCollectOpt
     if (options.host) ctx.target.host = options.host;
     const artefact = await plugin.collect(ctx);
     assert.equal(artefact.kind, 'text');
-    return { text: artefact.kind === 'text' ? artefact.text : '', requests: server.requests };
+    return {
+      text: artefact.kind === 'text' ? artefact.text : '',
+      originalText: artefact.kind === 'text' ? artefact.originalText : undefined,
+      requests: server.requests,
+    };
   } finally {
     await server.close();
   }
@@ -92,15 +96,25 @@ describe('every HTTP API fixture through its plugin', () => {
         assert.equal(text, expected);
       });
     }
+    if (recording.expectedOutput !== null) {
+      const expected = recording.expectedOutput;
+      it(`${recording.name}: ends as its plugin says a complete output ends`, () => {
+        const plugin = findPlugin(pluginKeyOf(recording));
+
+        assert.ok(plugin?.completeWhen, `${pluginKeyOf(recording)} declares no completeWhen`);
+        assert.match(expected, plugin.completeWhen);
+      });
+    }
     if (recording.secret) {
       const checks = recording.secret;
-      it(`${recording.name}: hides every secret when scrubbing is on`, async () => {
-        const { text } = await collectOverHttp(recording, {
+      it(`${recording.name}: hides every secret when scrubbing is on, and keeps the original to restore`, async () => {
+        const { text, originalText } = await collectOverHttp(recording, {
           server: { tls: certificate },
           options: { tls_fingerprint: certificate.fingerprint256 },
           scrubSecrets: true,
         });
 
+        assert.equal(originalText, recording.expectedOutput);
         for (const pattern of checks.pass) assert.match(text, rubyRegExp(pattern), `expected /${pattern}/`);
         for (const pattern of checks.fail)
           assert.doesNotMatch(text, rubyRegExp(pattern), `/${pattern}/ is still there`);

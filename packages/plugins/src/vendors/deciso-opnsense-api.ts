@@ -20,6 +20,9 @@ export const decisoOpnsenseApiPlugin: BackupPlugin = {
   transport: 'http',
   transports: ['http'],
   options: httpOptions,
+  // config.xml is one <opnsense> element; a download cut short does not close it.
+  completeWhen: /<\/opnsense>\s*$/,
+  minBytes: 1,
   collect: collectOpnsense,
 };
 
@@ -71,7 +74,10 @@ async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
       throw new CollectError('plugin_error', `${call.label} did not return an OPNsense config.xml`);
     }
     const text = clean(config);
-    return { kind: 'text', text: ctx.scrubSecrets ? maskSecrets(text) : text };
+    if (!ctx.scrubSecrets) return { kind: 'text', text };
+    const masked = maskSecrets(text);
+    // The restorable original, kept encrypted by the server, when the masks changed anything.
+    return { kind: 'text', text: masked, originalText: masked === text ? undefined : text };
   } catch (error) {
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `deciso_opnsense_api: ${String(error)}`, { cause: error });

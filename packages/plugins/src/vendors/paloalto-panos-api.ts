@@ -41,6 +41,9 @@ export const paloaltoPanosApiPlugin: BackupPlugin = {
   transports: ['http'],
   oxidizedModel: 'panos_api',
   options: httpOptions,
+  // The exported configuration is one <config> element; an export cut short does not close it.
+  completeWhen: /<\/config>\n$/,
+  minBytes: 1,
   collect: collectPanos,
 };
 
@@ -53,7 +56,10 @@ async function collectPanos(outer: CollectContext): Promise<TextArtefact> {
     ctx.progress({ message: 'exporting the running configuration' });
     const xml = await exportConfiguration(endpoint, key, ctx);
     const text = formatXmlLikeLibxml2(xml);
-    return { kind: 'text', text: ctx.scrubSecrets ? text.replace(secretPattern, '$1(secret hidden)$3') : text };
+    if (!ctx.scrubSecrets) return { kind: 'text', text };
+    const masked = text.replace(secretPattern, '$1(secret hidden)$3');
+    // The restorable original, kept encrypted by the server, when the masks changed anything.
+    return { kind: 'text', text: masked, originalText: masked === text ? undefined : text };
   } catch (error) {
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `paloalto_panos_api: ${String(error)}`, { cause: error });
