@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { binaryDummyChunks } from '@devicevault/plugins/vendors/binary-dummy';
+import { openSocketsTo } from '../../../packages/plugins/test/support/open-sockets.js';
 import type { CollectOutcome } from '../src/jobs/collect-task.js';
 import { type CollectPool, createCollectPool } from '../src/jobs/pool.js';
 import {
@@ -202,3 +204,99 @@ describe('a device flooding output, as the server runs it', () => {
     }
   });
 });
+
+describe('sockets to devices, as the server runs jobs', () => {
+  let pool: CollectPool;
+  let spoolRoot: string;
+  let recording: Awaited<ReturnType<typeof loadRecording>>;
+
+  before(async () => {
+    // One thread, parked between jobs the way piscina parks idle workers: nothing may be left for it to close.
+    pool = createCollectPool(1);
+    spoolRoot = await mkdtemp(join(tmpdir(), 'dv-pool-sockets-'));
+    recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+  });
+
+  after(async () => {
+    await pool.close();
+    await rm(spoolRoot, { recursive: true, force: true });
+  });
+
+  async function runIos(port: number, password = 'pw'): Promise<CollectOutcome> {
+    const spoolDir = join(spoolRoot, randomUUID());
+    await mkdir(spoolDir);
+    const timeouts = { connectMs: 60_000, idleMs: 60_000, overallMs: 120_000 };
+    return pool.run(
+      {
+        jobId: randomUUID(),
+        pluginKey: 'cisco_ios',
+        target: { host: '127.0.0.1', port, username: 'netops', password, hostKeyFingerprint: null, options: {} },
+        timeouts,
+        maxTextBytes: 64 * 1024 * 1024,
+        scrubSecrets: false,
+        spoolDir,
+      },
+      { signal: AbortSignal.timeout(timeouts.overallMs), onProgress() {} },
+    );
+  }
+
+  it('fails a peer that sends garbage instead of an SSH banner with protocol_error', async () => {
+    const garbage = await startGarbageService();
+    try {
+      const outcome = await runIos(garbage.port);
+
+      assert.deepEqual({ ok: outcome.ok, code: !outcome.ok && outcome.code }, { ok: false, code: 'protocol_error' });
+    } finally {
+      await garbage.close();
+    }
+  });
+
+  it('leaves no socket open to a device once its job has ended: succeeded, failed, cut off or not SSH', async () => {
+    const normal = await startReplayServer(recording, { username: 'netops', password: 'pw' });
+    const dropping = await startReplayServer(recording, {
+      username: 'netops',
+      password: 'pw',
+      fault: 'drop_mid_output',
+    });
+    const garbage = await startGarbageService();
+    try {
+      const runs = [
+        { port: normal.port, password: 'pw', code: 'ok' },
+        { port: normal.port, password: 'wrong', code: 'auth_failed' },
+        { port: dropping.port, password: 'pw', code: 'connection_dropped' },
+        { port: garbage.port, password: 'pw', code: 'protocol_error' },
+      ];
+
+      for (const run of runs) {
+        const outcome = await runIos(run.port, run.password);
+
+        assert.equal(outcome.ok ? 'ok' : outcome.code, run.code);
+        assert.deepEqual(await openSocketsTo(run.port), [], `a socket to port ${run.port} outlived its job`);
+      }
+    } finally {
+      await normal.close();
+      await dropping.close();
+      await garbage.close();
+    }
+  });
+});
+
+/** A TCP port that answers with bytes that are not an SSH banner, then stays open and silent. */
+async function startGarbageService(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.write('\x16\x03\x01garbage\r\x00 not an SSH banner');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -3,6 +3,7 @@
  * Plugins know devices and nothing of the database, GraphQL or piscina (STYLE.md 1).
  */
 import type { CollectErrorCode } from './errors.js';
+import type { NetworkPolicy } from './transports/network-policy.js';
 
 /** `telnet` is what a shell plugin uses with the option `transport=telnet`; `http` is HTTP(S) to a device API. */
 export type TransportKind = 'ssh-shell' | 'ssh-exec' | 'sftp' | 'tftp' | 'telnet' | 'http' | 'none';
@@ -48,6 +49,11 @@ export interface CollectContext {
   scrubSecrets: boolean;
   /** Directory for binary spool files; the caller removes what a failed job leaves. */
   spoolDir: string;
+  /**
+   * Which device networks may be reached, checked after DNS at every connection; `defaultNetworkPolicy`
+   * (no link-local, no cloud metadata) when absent.
+   */
+  networkPolicy?: NetworkPolicy;
   progress(event: CollectProgress): void;
 }
 

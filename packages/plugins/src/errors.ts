@@ -2,7 +2,11 @@
 export const collectErrorCodes = [
   'connection_refused',
   'dns_failed',
+  /** The admin's network policy forbids the device's address or name; nothing was sent to it. */
+  'target_denied',
   'host_unreachable',
+  /** The peer answered, but not in SSH (a web server, a garbage banner, no common algorithm). */
+  'protocol_error',
   'auth_failed',
   'host_key_changed',
   /** A TLS handshake failed: an untrusted, expired or misnamed certificate, or a peer that speaks no TLS. */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { loadRecording, type Recording } from '../src/replay/load-recording.js';
 import { startReplayServer } from '../src/replay/replay-server.js';
 import { ciscoIosPlugin } from '../src/vendors/cisco-ios.js';
 import type { FloodChildResult } from './support/flood-child.js';
+import { openSocketsTo } from './support/open-sockets.js';
 import { buildContext, collectFromRecording, credentials, fixturesRoot } from './support/replay-collect.js';
 
 const patient = { connectMs: 60_000, idleMs: 60_000, overallMs: 120_000 };
@@ -178,4 +180,72 @@ describe('devices that flood output', () => {
       }
     });
   }
+});
+
+/** A TCP service that answers every connection with `banner` and then stays silent, as a non-SSH port would. */
+async function startFakeService(banner: Buffer): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.write(banner);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('peers that are not SSH, and sockets after a job', () => {
+  let recording: Recording;
+
+  before(async () => {
+    recording = await loadRecording(join(fixturesRoot, 'ios', 'C9200L-24P-4G_17.09.04a.simulation.yaml'));
+  });
+
+  it('reports protocol_error when the peer sends garbage instead of an SSH banner', async () => {
+    const service = await startFakeService(Buffer.from('\x16\x03\x01garbage\r\x00\xff not an ssh banner'));
+    try {
+      await assertFailsWith(
+        ciscoIosPlugin.collect(buildContext(service.port, { timeouts: patient })),
+        'protocol_error',
+      );
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('leaves no socket open to the device after a job that succeeds, fails or is cut off mid-output', async () => {
+    const servers = await Promise.all(
+      [undefined, 'drop_mid_output', 'no_prompt'].map((fault) =>
+        startReplayServer(recording, { ...credentials, fault: fault as 'drop_mid_output' | undefined }),
+      ),
+    );
+    const garbage = await startFakeService(Buffer.from('garbage\r garbage'));
+    try {
+      const [normal, dropping, silent] = servers;
+      const runs = [
+        { port: normal!.port, options: {} },
+        { port: normal!.port, options: { password: 'wrong' } },
+        { port: dropping!.port, options: {} },
+        { port: silent!.port, options: {} },
+        { port: garbage.port, options: {} },
+      ];
+
+      for (const run of runs) {
+        await ciscoIosPlugin.collect(buildContext(run.port, { ...run.options, timeouts: shortIdle })).catch(() => {});
+
+        assert.deepEqual(await openSocketsTo(run.port), [], `sockets left open to port ${run.port}`);
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+      await garbage.close();
+    }
+  });
 });

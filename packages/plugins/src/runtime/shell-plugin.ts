@@ -231,7 +231,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `${definition.key}: ${String(error)}`, { cause: error });
   } finally {
-    connection.close();
+    await connection.close();
   }
   if (!definition.files?.length) return artefact;
   const files = await fetchFiles(definition, definition.files, ctx);
@@ -267,7 +267,7 @@ async function fetchFiles(
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `${definition.key}: ${String(error)}`, { cause: error });
   } finally {
-    connection.close();
+    await connection.close();
   }
 }
 

@@ -17,7 +17,7 @@ export interface SftpDownloadOptions {
   concurrency?: number;
 }
 
-type DownloadContext = Pick<CollectContext, 'spoolDir' | 'signal' | 'progress' | 'timeouts'>;
+type DownloadContext = Pick<CollectContext, 'spoolDir' | 'signal' | 'progress' | 'timeouts' | 'networkPolicy'>;
 
 // About 4 MiB of reads in flight: enough to fill a fast link (OpenSSH's own client keeps 64 × 32 KiB), small
 // enough for many parallel jobs. Large requests cost less per byte, so ask for as much as the server allows.
@@ -44,7 +44,7 @@ export async function sftpDownload(
     const artefact = await downloadSftpFile(sftp, remotePath, ctx, options);
     return { ...artefact, hostKeyFingerprint: connection.hostKeyFingerprint };
   } finally {
-    connection.close();
+    await connection.close();
   }
 }
 

@@ -3,16 +3,20 @@
  * into a classified CollectError. Shell, exec and SFTP transports all start here.
  */
 import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Algorithms, Client as SshClient } from 'ssh2';
 import type { CollectContext, DeviceTarget } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
+import { connectToCheckedAddresses } from './checked-tcp.js';
+import { resolveAllowedAddresses } from './network-policy.js';
 
 export interface SshConnection {
   client: SshClient;
   /** The host key the device presented, `SHA256:<base64 without padding>` (OpenSSH's format). */
   hostKeyFingerprint: string;
-  close(): void;
+  /** Ends the session; resolves once its socket is closed (within about a second, whatever the peer does). */
+  close(): Promise<void>;
 }
 
 export interface ConnectSshOptions {
@@ -29,13 +33,18 @@ export function hostKeyFingerprintOf(rawKey: Buffer): string {
 
 export async function connectSsh(
   target: DeviceTarget,
-  ctx: Pick<CollectContext, 'signal' | 'timeouts'>,
+  ctx: Pick<CollectContext, 'signal' | 'timeouts' | 'networkPolicy'>,
   options: ConnectSshOptions = {},
 ): Promise<SshConnection> {
   // Loaded here, not at the top: whatever lists plugins (the GraphQL schema, `schema:print`) never loads ssh2.
   const { default: ssh2 } = await import('ssh2');
   if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
+  const addresses = await resolveAllowedAddresses(target.host, ctx.networkPolicy);
+  if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
 
+  // Our own socket, to the checked addresses only: ssh2 would resolve the name again, and its destroy() is a
+  // no-op once end() has run, which left sockets half-closed after a job (issue 8).
+  const socket = connectToCheckedAddresses(target.host, target.port, addresses);
   const client = new ssh2.Client();
   let seenFingerprint = '';
   let hostKeyRejected = false;
@@ -48,22 +57,20 @@ export async function connectSsh(
       settled = true;
       ctx.signal.removeEventListener('abort', onAbort);
       if (error) {
-        client.destroy();
-        reject(error);
+        // The job reports its failure only once the socket is gone, so none outlives it.
+        void destroySocket(socket).then(() => reject(error));
         return;
       }
       // After login, an abort must still free the socket even if the plugin's own wait never settles
       // (a device that hangs after authentication): otherwise every hung job leaks a connection.
-      const destroyOnAbort = () => client.destroy();
+      const destroyOnAbort = () => socket.destroy();
       ctx.signal.addEventListener('abort', destroyOnAbort, { once: true });
       resolve({
         client,
         hostKeyFingerprint: seenFingerprint,
         close() {
           ctx.signal.removeEventListener('abort', destroyOnAbort);
-          client.end();
-          // A hung peer may never finish the closing handshake; don't keep its socket around.
-          setTimeout(() => client.destroy(), 1_000).unref();
+          return endSession(client, socket);
         },
       });
     }
@@ -74,7 +81,7 @@ export async function connectSsh(
 
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     // ssh2 emits 'error' after 'ready' too (socket resets); without a listener that would crash the worker.
-    client.on('error', (error) => settle(classifyConnectError(error, target, hostKeyRejected)));
+    client.on('error', (error) => settle(classifyConnectError(error, target, hostKeyRejected, socket.bytesRead)));
     client.on('close', () =>
       settle(
         new CollectError('connection_dropped', `${target.host}:${target.port} closed the connection during login`),
@@ -87,8 +94,7 @@ export async function connectSsh(
 
     try {
       client.connect({
-        host: target.host,
-        port: target.port,
+        sock: socket,
         username: target.username,
         password: target.password,
         tryKeyboard: options.tryKeyboard ?? true,
@@ -109,9 +115,39 @@ export async function connectSsh(
   });
 }
 
-type Ssh2Error = Error & { code?: string; level?: string };
+// How long a peer gets to answer our disconnect before its socket is destroyed.
+const closeGraceMs = 1_000;
 
-function classifyConnectError(error: Ssh2Error, target: DeviceTarget, hostKeyRejected: boolean): CollectError {
+/** Says goodbye (SSH disconnect + FIN) and resolves once the socket has closed, whatever the peer does. */
+function endSession(client: SshClient, socket: Socket): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  if (!socket.writable) return destroySocket(socket);
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), closeGraceMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.end();
+  });
+}
+
+function destroySocket(socket: Socket): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.destroy();
+  });
+}
+
+type Ssh2Error = Error & { code?: string; level?: string; errors?: Ssh2Error[] };
+
+function classifyConnectError(
+  error: Ssh2Error,
+  target: DeviceTarget,
+  hostKeyRejected: boolean,
+  bytesRead: number,
+): CollectError {
   const where = `${target.host}:${target.port}`;
   if (hostKeyRejected) {
     return new CollectError(
@@ -128,7 +164,15 @@ function classifyConnectError(error: Ssh2Error, target: DeviceTarget, hostKeyRej
   if (error.level === 'client-timeout') {
     return new CollectError('timeout', `${where} did not finish the SSH handshake in time`, { cause: error });
   }
-  switch (error.code) {
+  // ssh2's parser throws plain errors (no code, no level) on a bad banner or packet; 'protocol' and
+  // 'handshake' errors are the rest of the SSH layer (bad packets, no common algorithm).
+  const sshLayer = error.code === undefined && [undefined, 'protocol', 'handshake'].includes(error.level);
+  if (sshLayer && !(error.message.startsWith('Connection lost before handshake') && bytesRead === 0)) {
+    return new CollectError('protocol_error', `${where} does not speak SSH as expected: ${error.message}`, {
+      cause: error,
+    });
+  }
+  switch (error.code ?? error.errors?.[0]?.code) {
     case 'ECONNREFUSED':
       return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
     case 'ENOTFOUND':
@@ -142,6 +186,10 @@ function classifyConnectError(error: Ssh2Error, target: DeviceTarget, hostKeyRej
     case 'ECONNRESET':
     case 'EPIPE':
       return new CollectError('connection_dropped', `${where} dropped the connection during login`, { cause: error });
+    case undefined:
+      return new CollectError('connection_dropped', `${where} closed the connection before the SSH banner`, {
+        cause: error,
+      });
     default:
       return new CollectError('plugin_error', `SSH to ${where} failed: ${error.message}`, { cause: error });
   }

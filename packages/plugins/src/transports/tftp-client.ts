@@ -4,11 +4,11 @@
  * streamed into a spool file. Lock-step: one DATA block in flight, our ACK releases the next one.
  */
 import { createSocket } from 'node:dgram';
-import { lookup } from 'node:dns/promises';
 import type { BinaryArtefact, CollectContext } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
 import { spoolStream } from '../runtime/spool.js';
+import { type NetworkPolicy, resolveAllowedAddresses } from './network-policy.js';
 import { decodePacket, encodeAck, encodeError, encodeRrq, tftpErrorCode } from './tftp-packet.js';
 import { udpExchange } from './udp-exchange.js';
 
@@ -42,7 +42,7 @@ interface TransferState {
 /** Downloads `options.path` into a new file in `ctx.spoolDir`; no file is left behind on failure. */
 export async function tftpDownload(
   options: TftpReadOptions,
-  ctx: Pick<CollectContext, 'spoolDir' | 'signal' | 'progress'>,
+  ctx: Pick<CollectContext, 'spoolDir' | 'signal' | 'progress' | 'networkPolicy'>,
 ): Promise<BinaryArtefact> {
   validateBlockSize(options.blksize);
   const state: TransferState = {};
@@ -50,7 +50,7 @@ export async function tftpDownload(
   const progress = (event: Parameters<CollectContext['progress']>[0]) =>
     ctx.progress({ ...event, totalBytes: state.totalBytes });
   try {
-    return await spoolStream(tftpBlocks(options, ctx.signal, state), { ...ctx, progress });
+    return await spoolStream(tftpBlocks(options, ctx.signal, state, ctx.networkPolicy), { ...ctx, progress });
   } catch (error) {
     if (isCollectError(error)) throw error;
     if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
@@ -65,13 +65,15 @@ function validateBlockSize(blksize: number | undefined): void {
   }
 }
 
-async function resolvePeer(host: string, port: number): Promise<Peer & { family: 4 | 6 }> {
-  try {
-    const found = await lookup(host);
-    return { address: found.address, port, family: found.family === 6 ? 6 : 4 };
-  } catch (error) {
-    throw new CollectError('dns_failed', `cannot resolve ${host}: ${(error as Error).message}`, { cause: error });
-  }
+/** The first address of `host` once the network policy has allowed every one (no datagram otherwise). */
+async function resolvePeer(
+  host: string,
+  port: number,
+  policy: NetworkPolicy | undefined,
+): Promise<Peer & { family: 4 | 6 }> {
+  const [found] = await resolveAllowedAddresses(host, policy);
+  if (!found) throw new CollectError('dns_failed', `${host} has no address`);
+  return { address: found.address, port, family: found.family };
 }
 
 function requestedOptions(options: TftpReadOptions): Record<string, string> {
@@ -84,8 +86,9 @@ async function* tftpBlocks(
   options: TftpReadOptions,
   signal: AbortSignal,
   state: TransferState,
+  policy: NetworkPolicy | undefined,
 ): AsyncGenerator<Buffer> {
-  const initial = await resolvePeer(options.host, options.port);
+  const initial = await resolvePeer(options.host, options.port, policy);
   const socket = createSocket(initial.family === 6 ? 'udp6' : 'udp4');
   const exchange = udpExchange(socket, signal);
   await new Promise<void>((resolve, reject) => {

@@ -41,7 +41,7 @@ export const mikrotikRouterOsBinaryPlugin = {
         await removeFromRouter(connection.client, file, ctx);
       }
     } finally {
-      connection.close();
+      await connection.close();
     }
   },
 } satisfies BackupPlugin;
