@@ -14,6 +14,7 @@ import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
+import { ciscoAireosPlugin } from './vendors/cisco-aireos.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
@@ -142,6 +143,7 @@ export const plugins: readonly BackupPlugin[] = [
   extremeVossPlugin,
   dlinkOsPlugin,
   zyxelZynosPlugin,
+  ciscoAireosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -81,6 +81,11 @@ export interface LoginSession {
   /** Types a line without waiting (a command whose answer the next `run` reads). */
   send(command: string): void;
   target: DeviceTarget;
+  /**
+   * What the device printed up to the first prompt (banner and prompt line), for devices that ask for a user
+   * name and password inside the SSH shell (Oxidized's `username`/`password` under `cfg :ssh`).
+   */
+  banner: string;
 }
 
 export interface ShellPluginDefinition {
@@ -401,12 +406,13 @@ async function runShell(
 ): Promise<SessionOutputs> {
   const shell = await open();
   try {
-    await shell.waitForPrompt();
+    const banner = await shell.waitForPrompt();
     if (definition.login) {
       await definition.login({
         run: (command, prompt) => shell.run(command, prompt),
         send: (command) => shell.send(command),
         target: ctx.target,
+        banner,
       });
     } else {
       await enterPrivilegedMode(definition, shell, ctx.target);
