@@ -3,24 +3,34 @@
  * Oxidized's `ciscosmb` model: version and boot variables as `! ` comments, then the running config.
  */
 import { linesOf, rb } from '../runtime/cleanup.js';
+import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
 import { defineShellPlugin, enableLogin, enableOption } from '../runtime/shell-plugin.js';
+
+/** `switch01#`, `sg350(config)#`, possibly after a carriage return. */
+const cliPrompt = rb(/^\r?([\w.@()-]+[#>]\s?)$/);
+/** Oxidized's `username`/`password`, asked over TELNET and, without SSH user authentication, inside the shell. */
+const shellLogin = { username: rb(/User ?[nN]ame:/), password: rb(/^\r?Password:/) };
+const enable = enableLogin('enable', rb(/^\r?Password:$/));
 
 export const ciscoSmbPlugin = defineShellPlugin({
   key: 'cisco_smb',
   oxidizedModel: 'ciscosmb',
   friendlyName: 'Cisco Small Business (SG/CBS) switch',
   description: 'Running config plus version and boot variables, over an SSH shell.',
-  // `switch01#`, `sg350(config)#`, possibly after a carriage return.
-  prompt: rb(/^\r?([\w.@()-]+[#>]\s?)$/),
+  // The CLI prompt, or the user name / password questions the switch may ask inside the shell.
+  prompt: promptOrShellLogin(cliPrompt, shellLogin),
   commentPrefix: '! ',
-  // TELNET login prompts (Oxidized's `username`/`password`, which it also answers inside an SSH shell).
-  telnetLogin: { username: rb(/User ?[nN]ame:/), password: rb(/^\r?Password:/) },
+  telnetLogin: shellLogin,
   expects: [
     // The password-expiry question at login: answer N (keep it) and drop what was read so far.
     { pattern: /[\s\S]*Your password has exceeded the maximum lifetime[\s\S]*/, send: 'N' },
   ],
   options: [enableOption],
-  login: enableLogin('enable', rb(/^\r?Password:$/)),
+  // The in-shell login when the switch asks for one, then the enable step.
+  async login(session) {
+    await answerShellLogin(session, cliPrompt, shellLogin);
+    await enable?.(session);
+  },
   // No pager, no line wrapping.
   postLogin: ['terminal datadump', 'terminal width 0', 'terminal len 0'],
   // `exit` only returns to the previous privilege level, so twice.

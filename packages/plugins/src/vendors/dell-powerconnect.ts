@@ -4,6 +4,7 @@
  * then the running config.
  */
 import { cutTail, linesOf, rb, splitLines } from '../runtime/cleanup.js';
+import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
 import { defineShellPlugin, enableLogin, enableOption, type PostSession } from '../runtime/shell-plugin.js';
 
 /** Carriage returns the switch echoes, then the trailing prompt (the command echo stays, as in Oxidized). */
@@ -67,22 +68,31 @@ async function systemAndConfig({ run, rawOutputOf, comment }: PostSession): Prom
   return system + config;
 }
 
+/** `console#`, `N3048P(config)#`; the hostname may contain spaces. */
+const cliPrompt = rb(/^([\w\s.@-]+(\(\S*\))?[#>]\s?)$/);
+/** Oxidized's `username`/`password`, asked over TELNET and, without SSH user authentication, inside the shell. */
+const shellLogin = { username: rb(/^User( Name)?:/), password: rb(/^\r?Password:/) };
+const enable = enableLogin('enable', /[pP]assword:/);
+
 export const dellPowerconnectPlugin = defineShellPlugin({
   key: 'dell_powerconnect',
   oxidizedModel: 'powerconnect',
   friendlyName: 'Dell PowerConnect / Networking OS6 (N-series)',
   description: 'Running config plus version and system information, over an SSH shell.',
-  // `console#`, `N3048P(config)#`; the hostname may contain spaces.
-  prompt: rb(/^([\w\s.@-]+(\(\S*\))?[#>]\s?)$/),
+  // The CLI prompt, or the user name / password questions the switch may ask inside the shell.
+  prompt: promptOrShellLogin(cliPrompt, shellLogin),
   commentPrefix: '! ',
-  // TELNET login prompts (Oxidized's `username`/`password`, which it also answers inside an SSH shell).
-  telnetLogin: { username: rb(/^User( Name)?:/), password: rb(/^\r?Password:/) },
+  telnetLogin: shellLogin,
   expects: [
     // The pager and the blank line above it: press space and drop them.
     { pattern: rb(/\n\s*--More--\s+.*/), send: ' ' },
   ],
   options: [enableOption],
-  login: enableLogin('enable', /[pP]assword:/),
+  // The in-shell login when the switch asks for one, then the enable step.
+  async login(session) {
+    await answerShellLogin(session, cliPrompt, shellLogin);
+    await enable?.(session);
+  },
   postLogin: ['terminal datadump', 'terminal length 0'],
   logout: ['exit', 'logout'],
   cleanAll,
