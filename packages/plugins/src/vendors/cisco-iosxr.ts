@@ -13,6 +13,7 @@ export const ciscoIosxrPlugin = defineShellPlugin({
   // `RP/0/RSP0/CPU0:pe1#`, possibly after a carriage return.
   prompt: rb(/^(\r?[\w.@:/-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  completeWhen: /^end$/m, // `show running-config` always ends with `end`
   // TELNET login prompts (Oxidized `cfg :telnet`).
   telnetLogin: { username: rb(/^Username:/), password: rb(/^\r?Password:/) },
   options: [enableOption],

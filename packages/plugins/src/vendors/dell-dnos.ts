@@ -14,6 +14,7 @@ export const dellDnosPlugin = defineShellPlugin({
   // Oxidized's default prompt: `DellEMC#` (or `>`).
   prompt: rb(/^([\w.@-]+[#>]\s?)$/),
   commentPrefix: '! ',
+  completeWhen: /^end$/m, // `show running-config` always ends with `end`
   // TELNET login prompts (Oxidized `cfg :telnet`).
   telnetLogin: { username: rb(/^Login:/), password: rb(/^Password:/) },
   options: [enableOption],

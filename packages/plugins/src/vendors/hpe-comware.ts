@@ -43,6 +43,7 @@ export const hpeComwarePlugin = defineShellPlugin({
   // `<sysname>`, sometimes after NULs or followed by a bell.
   prompt,
   commentPrefix: '# ',
+  completeWhen: /^return$/m, // `display current-configuration` always ends with `return`
   // TELNET login prompts (Oxidized `cfg :telnet`).
   telnetLogin: { username: rb(/^(Username|[Ll]ogin):/), password: rb(/^Password:/) },
   options: [

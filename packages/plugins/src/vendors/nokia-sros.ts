@@ -47,6 +47,7 @@ export const nokiaSrosPlugin = defineShellPlugin({
   // `A:pe1# `, `*A:pe1>config# ` (the star: unsaved changes).
   prompt: rb(/^([-\w.:>*]+\s?[#>]\s?)$/),
   commentPrefix: '# ',
+  completeWhen: /^exit all\n+$/m, // `admin display-config` ends with `exit all` (its `# Finished` line is cut)
   // TELNET login prompts (Oxidized `cfg :telnet`).
   telnetLogin: { username: rb(/^Login: /), password: rb(/^Password: /) },
   postLogin: ['environment no more'],

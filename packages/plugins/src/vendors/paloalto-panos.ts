@@ -14,6 +14,7 @@ export const paloaltoPanosPlugin = defineShellPlugin({
   // `admin@PA-3220> `, `admin@PA-3220(active)> `.
   prompt: rb(/^[\w.@:()-]+>\s?$/),
   commentPrefix: '! ',
+  completeWhen: /\n\}\n+$/, // the closing brace of `config {`, the last output
   postLogin: ['set cli pager off'],
   logout: ['quit'],
   // The echo and the blank line after it; the blank line and the prompt at the end.
