@@ -79,9 +79,10 @@ export async function buildApp(
     storage,
     signer,
     authorizeDownload: options.authorizeDownload ?? createDownloadAccess(db),
+    secrets,
     audit: (request, entry) =>
       createAudit(db, log, { viewer: null, sourceAddress: clientAddress(request) }).record({
-        action: 'backup.download',
+        action: entry.variant === 'original' ? 'backup.original.download' : 'backup.download',
         outcome: entry.outcome,
         actorUserId: entry.userId,
         actorLabel: entry.userId ? 'signed download URL' : 'anonymous',
@@ -124,6 +125,8 @@ export async function buildApp(
     backupContent: { readText: (backup: BackupRow) => readText(db, storage, backup) },
     downloads: {
       urlFor: (backup: BackupRow, userId: string | null) => `${publicOrigin}${signer.pathFor(backup.id, userId)}`,
+      originalUrlFor: (backup: BackupRow, userId: string | null) =>
+        `${publicOrigin}${signer.pathFor(backup.id, userId, Date.now(), 'original')}`,
     },
     jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
     passwords,

@@ -19,6 +19,8 @@ export interface BackupContentPort {
 export interface DownloadsPort {
   /** A short-lived signed URL for one backup, bound to the user it is issued to. */
   urlFor(backup: BackupRow, userId: string | null): string | null;
+  /** The same for the restorable original of a scrubbed version (`&variant=original`, admins only). */
+  originalUrlFor?(backup: BackupRow, userId: string | null): string | null;
 }
 
 /** What asked for a backup: a user (manual, API) or a part of the server (schedule, demo, device change). */

@@ -10,9 +10,11 @@ import { type BackupRow, backups, devices } from '@devicevault/schema/db/tables'
 import { isUuid } from '@devicevault/schema/errors';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '../log.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { ByteRange } from '../storage/backup-store.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
-import { type DownloadSigner, downloadsPrefix } from './download-signing.js';
+import { type DownloadSigner, type DownloadVariant, downloadsPrefix } from './download-signing.js';
+import { findOriginal, mayDownloadOriginal, sendOriginal } from './original-download.js';
 
 /** The access check the app plugs in: may this request, holding a URL issued to `userId`, fetch `backup`? */
 export type AuthorizeDownload = (
@@ -31,6 +33,8 @@ export interface DownloadRouteDeps {
   log: Logger;
   /** Writes the audit row of each download attempt (the signed URL's user is the actor). */
   audit?: (request: IncomingMessage, entry: DownloadAuditEntry) => Promise<void>;
+  /** Decrypts restorable originals (`&variant=original`); without it they are never served. */
+  secrets?: SecretBox;
 }
 
 export interface DownloadAuditEntry {
@@ -38,6 +42,7 @@ export interface DownloadAuditEntry {
   backupId: string;
   outcome: 'success' | 'denied' | 'failure';
   reason?: string;
+  variant?: DownloadVariant;
 }
 
 export function isDownloadRequest(request: IncomingMessage): boolean {
@@ -65,7 +70,13 @@ export function createDownloadRoute(deps: DownloadRouteDeps) {
     if (backupId === null) return sendStatus(response, 400, 'bad request: malformed backup id in the path');
     const check = deps.signer.verify(backupId, url.searchParams);
     const audit = (outcome: DownloadAuditEntry['outcome'], reason?: string) =>
-      deps.audit?.(request, { userId: check.ok ? check.userId : null, backupId, outcome, reason });
+      deps.audit?.(request, {
+        userId: check.ok ? check.userId : null,
+        backupId,
+        outcome,
+        reason,
+        variant: check.ok ? check.variant : undefined,
+      });
     if (!check.ok) {
       await audit('denied', `${check.reason} signature`);
       return sendStatus(response, 403, `forbidden: ${check.reason} signature`);
@@ -84,6 +95,20 @@ export function createDownloadRoute(deps: DownloadRouteDeps) {
     if (!(await deps.authorizeDownload(request, check.userId, backup))) {
       await audit('denied', 'not allowed for this user');
       return sendStatus(response, 403, 'forbidden');
+    }
+    if (check.variant === 'original') {
+      const original = await findOriginal(deps.db, backup.id);
+      if (!deps.secrets || !(await mayDownloadOriginal(deps.db, check.userId))) {
+        await audit('denied', 'restorable originals are for administrators');
+        return sendStatus(response, 403, 'forbidden');
+      }
+      if (!original) {
+        await audit('failure', 'no restorable original');
+        return sendStatus(response, 404, 'this version has no restorable original');
+      }
+      if (request.method === 'GET') await audit('success');
+      const originalDeps = { db: deps.db, storage: deps.storage, secrets: deps.secrets };
+      return sendOriginal(originalDeps, response, request.method ?? 'GET', found.deviceName, backup, original);
     }
     if (request.method === 'GET') await audit('success');
 
