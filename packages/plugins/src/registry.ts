@@ -21,6 +21,7 @@ import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
+import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
@@ -144,6 +145,7 @@ export const plugins: readonly BackupPlugin[] = [
   dlinkOsPlugin,
   zyxelZynosPlugin,
   ciscoAireosPlugin,
+  ciscoSmaPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
