@@ -46,6 +46,7 @@ import { createScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
+import { deleteDeviceHistory } from './storage/delete-device-history.js';
 import { readText } from './storage/read-text.js';
 import { createStorageRegistry } from './storage/storage-registry.js';
 
@@ -58,7 +59,13 @@ export interface App {
 
 export async function buildApp(
   env: Env,
-  options: { log?: Logger; authorizeDownload?: AuthorizeDownload } = {},
+  options: {
+    log?: Logger;
+    authorizeDownload?: AuthorizeDownload;
+    /** The clock schedules and due jobs follow (tests fake time); and how often the scheduler looks. */
+    clock?: () => Date;
+    schedulerTickMs?: number;
+  } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(env.logLevel);
   await mkdir(env.dataDir, { recursive: true });
@@ -111,9 +118,10 @@ export async function buildApp(
     afterBackup: (deviceId) => pruner.schedule(deviceId),
     retryBaseMs: (env.retryBaseSeconds ?? 30) * 1000,
     maxConcurrentJobs: env.maxConcurrentJobs ?? null,
+    now: options.clock,
   });
-  const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake() });
-  const scheduler = createScheduler({ db, log, enqueue });
+  const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake(), now: options.clock });
+  const scheduler = createScheduler({ db, log, pubsub, enqueue, now: options.clock, tickMs: options.schedulerTickMs });
 
   await ensureAdmin(db, env.adminPassword, log);
   const tokens = createTokens(db);
@@ -129,6 +137,7 @@ export async function buildApp(
         `${publicOrigin}${signer.pathFor(backup.id, userId, Date.now(), 'original')}`,
     },
     jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
+    deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },
     passwords,
     tokens,
     loginThrottle,

@@ -487,7 +487,7 @@ const rows: Row[] = [
   },
   {
     name: 'Mutation.deleteDevice',
-    expected: operateGroupADevice,
+    expected: adminOnly,
     run: async (who) => mutation(who, 'deleteDevice', { id: await freshDevice() }),
   },
   {
@@ -582,6 +582,30 @@ const rows: Row[] = [
     name: 'Mutation.triggerBackup',
     expected: operateGroupADevice,
     run: (who) => mutation(who, 'triggerBackup', { deviceId: world.binaryDeviceA }),
+  },
+  {
+    name: 'Mutation.archiveDevice',
+    expected: operateGroupADevice,
+    run: async (who) => mutation(who, 'archiveDevice', { id: await freshDevice() }),
+  },
+  {
+    name: 'Mutation.unarchiveDevice',
+    expected: operateGroupADevice,
+    run: async (who) => {
+      const id = await freshDevice();
+      await mutate(server, 'archiveDevice', { id }, 'device { id }');
+      return mutation(who, 'unarchiveDevice', { id });
+    },
+  },
+  {
+    name: 'Query.fleetStatus',
+    expected: signedInRead,
+    run: (who) => query(who, '{ fleetStatus { total fresh } }', {}, (d) => typeof d.fleetStatus.total === 'number'),
+  },
+  {
+    name: 'Query.scheduledRuns',
+    expected: signedInRead,
+    run: (who) => query(who, '{ scheduledRuns(first: 5) { at } }', {}, (d) => Array.isArray(d.scheduledRuns)),
   },
   {
     name: 'Mutation.cancelJob',

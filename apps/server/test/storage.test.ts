@@ -153,15 +153,15 @@ describe('the git repository', () => {
       jobId: 'job-x',
     });
 
-    const log = gitOut(repo, ['log', '--format=%an|%s', 'main', '--', 'core-sw1']).trim().split('\n');
+    const log = gitOut(repo, ['log', '--format=%an|%s', 'main', '--', device.deviceId]).trim().split('\n');
     assert.deepEqual(log, [
       'core-sw1|core-sw1: config from job-2',
       'core-sw1|core-sw1: config from job-1',
       'core-sw1|core-sw1: config from job-0',
     ]);
     assert.equal(again.ref, refs[2]!.ref, 'identical content makes no new commit');
-    assert.match(gitOut(repo, ['log', '-p', 'main', '--', 'core-sw1']), /\+vlan 20/);
-    assert.equal(gitOut(repo, ['show', `main:${devicePath('core-sw1', device.deviceId)}`]), versions[2]);
+    assert.match(gitOut(repo, ['log', '-p', 'main', '--', device.deviceId]), /\+vlan 20/);
+    assert.equal(gitOut(repo, ['show', `main:${devicePath(device.deviceId)}`]), versions[2]);
     assert.equal(gitOut(repo, ['show', other.ref]), 'other\n');
     assert.equal(gitOut(repo, ['rev-list', '--count', 'main']).trim(), '4');
     for (const [index, ref] of refs.entries())

@@ -74,6 +74,14 @@ export interface JobQueuePort {
   cancel(jobId: string, by: { userId: string | null; label: string }): Promise<boolean>;
 }
 
+export interface DeviceHistoryPort {
+  /**
+   * Deletes a device with its whole history: job, version and event rows, and the stored bytes no other
+   * device's version shares (content-addressed stores dedupe across devices).
+   */
+  deleteDevice(deviceId: string): Promise<{ versions: number; blobsRemoved: number }>;
+}
+
 export interface PasswordsPort {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -120,6 +128,7 @@ export interface Context {
   backupContent: BackupContentPort;
   downloads: DownloadsPort;
   jobQueue: JobQueuePort;
+  deviceHistory: DeviceHistoryPort;
   passwords: PasswordsPort;
   tokens: TokensPort;
   sessionCookie: SessionCookiePort;

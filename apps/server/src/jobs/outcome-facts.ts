@@ -15,11 +15,11 @@ export async function recordSuccessFacts(
   const [row] = rowsOf<{ previous: string }>(
     await tx.execute(sql`
       /* deviceSucceeded */
-      with old as (select backup_state from devices where id = ${facts.deviceId} for update)
-      update devices set last_success_at = now(), consecutive_failures = 0,
-        backup_state = case when enabled and archived_at is null then 'FRESH' else 'DISABLED' end
-      where id = ${facts.deviceId}
-      returning (select backup_state from old) as previous`),
+      update devices d set last_success_at = now(), consecutive_failures = 0,
+        backup_state = case when d.enabled and d.archived_at is null then 'FRESH' else 'DISABLED' end
+      from (select id, backup_state from devices where id = ${facts.deviceId}) old
+      where d.id = old.id
+      returning old.backup_state as previous`),
   );
   if (!row || !['FAILING', 'STALE'].includes(row.previous)) return [];
   const { deviceId, ...payload } = facts;

@@ -53,6 +53,9 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   };
   let timer: NodeJS.Timeout | undefined;
   const cancelled = deps.pubsub.subscribe('jobCancelled');
+  // Any process's job that was queued or ended may mean work or a free slot under a cap: look (coalesced).
+  const jobEvents = deps.pubsub.subscribe('jobEvents');
+  let lookSoon: NodeJS.Timeout | undefined;
   return {
     start() {
       void (async () => {
@@ -61,6 +64,15 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           if (!stop) continue;
           deps.log.info('job was cancelled; stopping its collection', { jobId });
           stop.abort(new Error('the job was cancelled'));
+        }
+      })();
+      void (async () => {
+        for await (const event of jobEvents) {
+          if (!['queued', 'succeeded', 'failed'].includes(event.status) || lookSoon) continue;
+          lookSoon = setTimeout(() => {
+            lookSoon = undefined;
+            void fill(state);
+          }, 20);
         }
       })();
       // What a crashed predecessor left in the spool (its jobs are requeued once their leases expire).
@@ -76,6 +88,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     async stop() {
       clearInterval(timer);
       await cancelled.return?.();
+      await jobEvents.return?.();
+      clearTimeout(lookSoon);
       state.stopping.abort(new Error('server stopping'));
       await Promise.allSettled([...state.inFlight.values()]);
       await releaseJobs(deps.db, state.owner).catch(() => {});

@@ -47,10 +47,12 @@ function serialized<T>(state: RepoState, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** A device's file name: its name when that is a safe file name, else a cleaned name plus the id's prefix. */
-export function devicePath(deviceName: string, deviceId: string): string {
-  const clean = deviceName.replace(/[^A-Za-z0-9._@+-]/g, '_').replace(/^\.+/, '_');
-  return clean === deviceName && clean.length > 0 ? clean : `${clean}~${deviceId.slice(0, 8)}`;
+/**
+ * A device's file: named by its id, never its name, so renaming or moving a device continues the same file's
+ * history (`git log -- <id>`); the commit message and author carry the name for people reading the log.
+ */
+export function devicePath(deviceId: string): string {
+  return deviceId;
 }
 
 export async function ensureGitRepository(path: string): Promise<{ gitDir: string; branchRef: string }> {
@@ -81,7 +83,7 @@ export function createGitBackupStore(path: string, options: { log?: Logger } = {
 
   async function commitVersion(gitDir: string, branchRef: string, request: PutRequest): Promise<StoredObject> {
     const state = stateOf(gitDir);
-    const file = devicePath(request.deviceName, request.deviceId);
+    const file = devicePath(request.deviceId);
     const indexEnv = { GIT_INDEX_FILE: join(gitDir, 'devicevault.index') };
     // By path, not stdin: git then streams big files into a pack instead of reading them into memory.
     const startedAt = Date.now();

@@ -37,7 +37,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Env> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Env> = {},
+  appOptions: { clock?: () => Date; schedulerTickMs?: number } = {},
+): Promise<TestServer> {
   // A second server joining an existing one passes its data dir and database; only what we create is removed.
   const ownDataDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'dv-test-')));
@@ -62,7 +65,7 @@ export async function startTestServer(overrides: Partial<Env> = {}): Promise<Tes
     logLevel: 'debug',
     ...overrides,
   };
-  const app = await buildApp(env, { log: createLogger('debug', (line) => logLines.push(line)) });
+  const app = await buildApp(env, { log: createLogger('debug', (line) => logLines.push(line)), ...appOptions });
   const { url } = await app.start(0);
   const clients: Client[] = [];
   const adminToken = await signIn(url, 'admin', testAdminPassword);

@@ -2,7 +2,6 @@
  * Collection groups: when and how their devices are collected (a cron schedule in croner syntax, or none for
  * manual-only, and a per-job timeout). Everyone signed in may read them; admins change them.
  */
-import { Cron } from 'croner';
 import { and, eq, ilike, ne } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
@@ -11,10 +10,14 @@ import { type CollectionGroupRow, collectionGroups, type DeviceRow, devices } fr
 import { countDevicesUsing, deviceCountLoader } from '../device-counts.js';
 import { InUse, InUseErrorType, isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { deleteSuccess, type Failure, resultUnion } from '../results.js';
+import { nextSlot } from '../schedule.js';
 import { checkName, firstFailure } from '../validation.js';
+import { backupWindowText, scheduleSettings } from './collection-group-settings.js';
 import { DeviceType } from './devices.js';
 
 const maxTimeoutSeconds = 24 * 60 * 60;
+
+type SchemaTypesOf = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 export const CollectionGroupType = builder.objectRef<CollectionGroupRow>('CollectionGroup').implement({
   description: 'When and how a set of devices is collected.',
@@ -23,7 +26,30 @@ export const CollectionGroupType = builder.objectRef<CollectionGroupRow>('Collec
     name: t.exposeString('name'),
     schedule: t.exposeString('schedule', {
       nullable: true,
-      description: 'A cron expression (5 or 6 fields, croner syntax, server time zone); null means manual only.',
+      description:
+        'A cron expression (5 or 6 fields, croner syntax, read in `timeZone`) or a plain interval ("every 6 h"); ' +
+        'null means manual only.',
+    }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone of the schedule and backup window.' }),
+    spreadSeconds: t.exposeInt('spreadSeconds', {
+      description: 'Devices start within this many seconds after a slot, each at a stable offset.',
+    }),
+    backupWindow: t.string({
+      nullable: true,
+      description: 'Runs start only inside this local window ("22:00-06:00"); outside it jobs wait.',
+      resolve: (group) => backupWindowText(group),
+    }),
+    catchUpSeconds: t.exposeInt('catchUpSeconds', {
+      description: 'A slot missed while every process was down runs once at start if at most this old.',
+    }),
+    maxAttempts: t.exposeInt('maxAttempts', { description: 'Attempts per job; transient failures are retried.' }),
+    maxConcurrent: t.exposeInt('maxConcurrent', {
+      nullable: true,
+      description: 'Jobs of this group running at once across every process; null is unlimited.',
+    }),
+    freshnessSeconds: t.exposeInt('freshnessSeconds', {
+      nullable: true,
+      description: 'Devices without a success for this long are STALE; null: twice the schedule period, else 25 h.',
     }),
     timeoutSeconds: t.exposeInt('timeoutSeconds'),
     maxShrinkPercent: t.exposeInt('maxShrinkPercent', {
@@ -34,7 +60,7 @@ export const CollectionGroupType = builder.objectRef<CollectionGroupRow>('Collec
     nextRunAt: t.field({
       type: 'DateTime',
       nullable: true,
-      resolve: (group) => (group.schedule ? (parseSchedule(group.schedule)?.nextRun() ?? null) : null),
+      resolve: (group) => nextSlot(group, new Date()),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     deviceCount: t.loadable({
@@ -89,6 +115,19 @@ builder.queryField('collectionGroup', (t) =>
   }),
 );
 
+/** The schedule and run settings both inputs take (collection-group-settings.ts validates them). */
+function settingsFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypesOf, 'InputObject'>) {
+  return {
+    timeZone: t.string({ required: false, description: 'IANA time zone, e.g. "Europe/Berlin"; defaults to UTC.' }),
+    spreadSeconds: t.int({ required: false }),
+    backupWindow: t.string({ required: false, description: '"22:00-06:00" local time; null or empty: always.' }),
+    catchUpSeconds: t.int({ required: false }),
+    maxAttempts: t.int({ required: false, description: '1 to 10; defaults to 3.' }),
+    maxConcurrent: t.int({ required: false, description: 'null: unlimited.' }),
+    freshnessSeconds: t.int({ required: false }),
+  };
+}
+
 function collectionGroupSuccess(name: string) {
   return builder.objectRef<{ collectionGroup: CollectionGroupRow }>(name).implement({
     fields: (t) => ({
@@ -100,9 +139,13 @@ function collectionGroupSuccess(name: string) {
 const CreateCollectionGroupInput = builder.inputType('CreateCollectionGroupInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    schedule: t.string({ required: false, description: 'Cron expression; null or empty for manual only.' }),
+    schedule: t.string({
+      required: false,
+      description: 'Cron expression or "every N s|m|h|d"; null or empty for manual only.',
+    }),
     timeoutSeconds: t.int({ required: false, description: `1 to ${maxTimeoutSeconds}; defaults to 120.` }),
     maxShrinkPercent: t.int({ required: false, description: '1 to 100; null for the server default.' }),
+    ...settingsFields(t),
   }),
 });
 
@@ -112,10 +155,10 @@ builder.mutationField('createCollectionGroup', (t) =>
     type: resultUnion('CreateCollectionGroupResult', collectionGroupSuccess('CreateCollectionGroupSuccess')),
     args: { input: t.arg({ type: CreateCollectionGroupInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<{ collectionGroup: CollectionGroupRow } | Failure> => {
-      const schedule = normalizeSchedule(input.schedule);
+      const settings = scheduleSettings(input);
+      if (settings instanceof ValidationFailure) return settings;
       const failure = firstFailure(
         checkName('name', input.name),
-        checkSchedule(schedule),
         checkTimeout(input.timeoutSeconds),
         checkShrink(input.maxShrinkPercent),
       );
@@ -127,7 +170,7 @@ builder.mutationField('createCollectionGroup', (t) =>
         .insert(collectionGroups)
         .values({
           name,
-          schedule,
+          ...settings,
           timeoutSeconds: input.timeoutSeconds ?? 120,
           maxShrinkPercent: input.maxShrinkPercent ?? null,
         })
@@ -145,6 +188,7 @@ const UpdateCollectionGroupInput = builder.inputType('UpdateCollectionGroupInput
     schedule: t.string({ required: false }),
     timeoutSeconds: t.int({ required: false }),
     maxShrinkPercent: t.int({ required: false, description: 'null for the server default.' }),
+    ...settingsFields(t),
   }),
 });
 
@@ -156,10 +200,10 @@ builder.mutationField('updateCollectionGroup', (t) =>
     resolve: async (_root, { input }, ctx): Promise<{ collectionGroup: CollectionGroupRow } | Failure> => {
       const existing = await findGroup(ctx.db, input.id);
       if (!existing) return new NotFound(`collection group ${input.id} does not exist`);
-      const schedule = input.schedule === undefined ? existing.schedule : normalizeSchedule(input.schedule);
+      const settings = scheduleSettings(input, existing);
+      if (settings instanceof ValidationFailure) return settings;
       const failure = firstFailure(
         input.name == null ? null : checkName('name', input.name),
-        checkSchedule(schedule),
         checkTimeout(input.timeoutSeconds),
         checkShrink(input.maxShrinkPercent),
       );
@@ -171,7 +215,7 @@ builder.mutationField('updateCollectionGroup', (t) =>
         .update(collectionGroups)
         .set({
           name,
-          schedule,
+          ...settings,
           timeoutSeconds: input.timeoutSeconds ?? existing.timeoutSeconds,
           maxShrinkPercent: input.maxShrinkPercent === undefined ? existing.maxShrinkPercent : input.maxShrinkPercent,
         })
@@ -217,29 +261,6 @@ async function nameTaken(db: Database, name: string, exceptId?: string): Promise
     .from(collectionGroups)
     .where(and(eq(collectionGroups.name, name), exceptId ? ne(collectionGroups.id, exceptId) : undefined));
   return row !== undefined;
-}
-
-function normalizeSchedule(schedule: string | null | undefined): string | null {
-  const trimmed = schedule?.trim().replace(/\s+/g, ' ');
-  return trimmed ? trimmed : null;
-}
-
-/** Parses with the library the scheduler runs; with no callback (and paused) croner starts no timer. */
-function parseSchedule(schedule: string): Cron | null {
-  try {
-    return new Cron(schedule, { paused: true });
-  } catch {
-    return null;
-  }
-}
-
-function checkSchedule(schedule: string | null): ValidationFailure | null {
-  if (schedule === null) return null;
-  if (schedule.length > 200) return new ValidationFailure('schedule', 'schedule must be at most 200 characters');
-  const cron = parseSchedule(schedule);
-  if (!cron) return new ValidationFailure('schedule', `"${schedule}" is not a valid cron expression`);
-  if (cron.nextRun() === null) return new ValidationFailure('schedule', `"${schedule}" never fires`);
-  return null;
 }
 
 function checkTimeout(timeoutSeconds: number | null | undefined): ValidationFailure | null {

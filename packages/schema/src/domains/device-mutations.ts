@@ -9,19 +9,19 @@ import type { Context } from '../context.js';
 import { credentials, type DeviceRow, devices, type JobLogLine, jobs } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { canOperateDevice, canOperateGroup, canReadDevice, canUseCredential, forbidden } from '../policy.js';
-import { deleteSuccess, type Failure, resultUnion } from '../results.js';
+import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { DeviceType, missingOption, missingReference, normalizeOptions } from './devices.js';
 
 /** The device if the viewer may change it; NotFound if they may not even see it; FORBIDDEN otherwise. */
-async function operableDevice(ctx: Context, id: string): Promise<DeviceRow | NotFound> {
+export async function operableDevice(ctx: Context, id: string): Promise<DeviceRow | NotFound> {
   const [device] = isUuid(id) ? await ctx.db.select().from(devices).where(eq(devices.id, id)) : [];
   if (!device || !canReadDevice(ctx.viewer, device)) return new NotFound(`device ${id} does not exist`);
   if (!canOperateDevice(ctx.viewer, device)) throw forbidden('Only operators of this device’s group may change it.');
   return device;
 }
 
-function deviceSuccess(name: string) {
+export function deviceSuccess(name: string) {
   return builder.objectRef<{ device: DeviceRow }>(name).implement({
     fields: (t) => ({ device: t.field({ type: DeviceType, resolve: (result) => result.device }) }),
   });
@@ -147,29 +147,15 @@ builder.mutationField('setDeviceEnabled', (t) =>
   }),
 );
 
-const DeleteDeviceInput = builder.inputType('DeleteDeviceInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
-});
-
-builder.mutationField('deleteDevice', (t) =>
-  t.field({
-    description: 'Deletes the device with its jobs and version history rows.',
-    type: resultUnion('DeleteDeviceResult', deleteSuccess('DeleteDeviceSuccess')),
-    args: { input: t.arg({ type: DeleteDeviceInput, required: true }) },
-    resolve: async (_root, { input }, ctx): Promise<{ deletedId: string } | Failure> => {
-      const existing = await operableDevice(ctx, input.id);
-      if (existing instanceof NotFound) return existing;
-      await ctx.db.delete(devices).where(eq(devices.id, existing.id));
-      return { deletedId: existing.id };
-    },
-  }),
-);
-
 /**
  * Fails the device's jobs that no runner has claimed yet, so a disabled device is not collected. The status
  * guard makes a concurrent claim win cleanly: a job already running is left to the runner.
  */
-async function failQueuedJobs(ctx: Context, deviceId: string) {
+export async function failQueuedJobs(
+  ctx: Context,
+  deviceId: string,
+  reason = 'The device was disabled before this job ran',
+) {
   const queued = await ctx.db
     .select()
     .from(jobs)
@@ -179,7 +165,7 @@ async function failQueuedJobs(ctx: Context, deviceId: string) {
       seq: job.log.reduce((max, entry) => Math.max(max, entry.seq), -1) + 1,
       at: new Date().toISOString(),
       status: 'failed',
-      message: 'The device was disabled before this job ran',
+      message: reason,
       errorCode: 'aborted',
     };
     const [failed] = await ctx.db

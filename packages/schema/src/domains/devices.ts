@@ -1,6 +1,7 @@
 import { findPluginSummary } from '@devicevault/plugins/catalog';
-import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
+import { backupStateSql, backupStates } from '../backup-state.js';
 import { builder } from '../builder.js';
 import type { Database } from '../db/database.js';
 import {
@@ -61,6 +62,13 @@ export function loadLatestPerDevice<T extends BackupRow | JobRow>(table: typeof 
   };
 }
 
+export const BackupStateEnum = builder.enumType('BackupState', {
+  description:
+    'FRESH: a recent success; STALE: no success within the freshness threshold; FAILING: the last attempt ' +
+    'failed; NEVER: never collected; DISABLED: disabled or archived.',
+  values: backupStates,
+});
+
 const DeviceFilter = builder.inputType('DeviceFilter', {
   description: 'Every given field must match.',
   fields: (t) => ({
@@ -68,6 +76,11 @@ const DeviceFilter = builder.inputType('DeviceFilter', {
     pluginKey: t.string({ required: false }),
     deviceGroupId: t.id({ required: false }),
     enabled: t.boolean({ required: false }),
+    archived: t.boolean({
+      required: false,
+      description: 'true: only archived devices; otherwise archived devices are left out.',
+    }),
+    backupState: t.field({ type: BackupStateEnum, required: false }),
   }),
 });
 
@@ -100,6 +113,8 @@ builder.queryField('devices', (t) =>
             : sql`false`
           : undefined,
         filter?.enabled == null ? undefined : eq(devices.enabled, filter.enabled),
+        filter?.archived ? isNotNull(devices.archivedAt) : isNull(devices.archivedAt),
+        filter?.backupState ? eq(backupStateSql(new Date()), filter.backupState) : undefined,
       );
       const fetch = (page: KeysetPage) =>
         ctx.db
