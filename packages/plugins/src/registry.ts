@@ -13,6 +13,7 @@ import { arubaInstantPlugin } from './vendors/aruba-instant.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
+import { checkpointGaiaPlugin } from './vendors/checkpoint-gaia.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAireosPlugin } from './vendors/cisco-aireos.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
@@ -23,6 +24,7 @@ import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
+import { citrixNetscalerPlugin } from './vendors/citrix-netscaler.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
@@ -146,6 +148,8 @@ export const plugins: readonly BackupPlugin[] = [
   zyxelZynosPlugin,
   ciscoAireosPlugin,
   ciscoSmaPlugin,
+  checkpointGaiaPlugin,
+  citrixNetscalerPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
