@@ -810,6 +810,17 @@ const rows: Row[] = [
     expected: operateGroupADevice,
     run: async (who) => mutation(who, 'deleteBackupFilter', { id: await freshGroupARule('createBackupFilter') }),
   },
+  {
+    name: 'Query.networkPolicy',
+    expected: adminOnly,
+    run: (who) => query(who, '{ networkPolicy { allow deny } }', {}, (d) => Array.isArray(d.networkPolicy?.deny)),
+  },
+  {
+    name: 'Mutation.updateNetworkPolicy',
+    expected: adminOnly,
+    // Leaves the deny list as it is: the matrix's own devices must stay reachable.
+    run: (who) => mutation(who, 'updateNetworkPolicy', { allow: [] }),
+  },
 ];
 
 /** A scrub rule or backup filter scoped to group A, created by the admin (one per call). */

@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { binaryDummyChunks } from '@devicevault/plugins/vendors/binary-dummy';
-import { openSocketsTo } from '../../../packages/plugins/test/support/open-sockets.js';
 import type { CollectOutcome } from '../src/jobs/collect-task.js';
 import { type CollectPool, createCollectPool } from '../src/jobs/pool.js';
 import {
@@ -26,6 +25,7 @@ import {
   triggerBackup,
 } from './support/builders.js';
 import type { FloodPoolChildResult } from './support/flood-pool-child.js';
+import { openSocketsTo } from './support/open-sockets.js';
 import { runJsonChild } from './support/run-json-child.js';
 import { collectSubscription, startTestServer, type TestServer } from './support/test-server.js';
 

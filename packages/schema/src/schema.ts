@@ -26,6 +26,7 @@ import './domains/api-tokens.js';
 import './domains/audit-log.js';
 import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
+import './domains/network-policy.js';
 import './domains/backup-originals.js';
 
 export function buildSchema() {

@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { CollectTimeouts, DeviceTarget } from '@devicevault/plugins/contract';
 import type { CollectErrorCode } from '@devicevault/plugins/errors';
+import type { NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
 
 export interface CollectTask {
   jobId: string;
@@ -13,6 +14,8 @@ export interface CollectTask {
   scrubSecrets: boolean;
   /** A directory of this job's own; the runner deletes it whatever happens. */
   spoolDir: string;
+  /** The admin's device network policy, read for each job (workers never open the database). */
+  networkPolicy?: NetworkPolicy;
   progressPort: MessagePort;
 }
 

@@ -1,4 +1,6 @@
 /** Step "load device and secrets": what a collection needs, read fresh when the job starts. */
+
+import type { NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
 import type { Database } from '@devicevault/schema/db/database';
 import {
   type CredentialRow,
@@ -7,6 +9,7 @@ import {
   type DeviceRow,
   devices,
 } from '@devicevault/schema/db/tables';
+import { readNetworkPolicy } from '@devicevault/schema/network-policy-setting';
 import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { CollectTask } from './collect-task.js';
@@ -18,6 +21,8 @@ export interface JobTarget {
   timeoutMs: number;
   /** The collection group's shrink limit for `suspect_output`; null uses the server default. */
   maxShrinkPercent: number | null;
+  /** Checked by the transports at every connection, so a policy change applies from the next job on. */
+  networkPolicy: NetworkPolicy;
 }
 
 export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
@@ -42,13 +47,14 @@ export async function loadDevice(db: Database, deviceId: string, defaultTimeoutS
     credential,
     timeoutMs: (group?.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
     maxShrinkPercent: group?.maxShrinkPercent ?? null,
+    networkPolicy: await readNetworkPolicy(db),
   };
 }
 
 /** The plain data a worker gets: the only place credentials are decrypted. */
 export function collectTask(
   jobId: string,
-  { device, credential, timeoutMs }: JobTarget,
+  { device, credential, timeoutMs, networkPolicy }: JobTarget,
   options: { secrets: SecretBox; maxTextBytes: number; spoolDir: string },
 ): Omit<CollectTask, 'progressPort'> {
   const { secrets } = options;
@@ -70,5 +76,6 @@ export function collectTask(
     maxTextBytes: options.maxTextBytes,
     scrubSecrets: device.scrubSecrets,
     spoolDir: options.spoolDir,
+    networkPolicy,
   };
 }

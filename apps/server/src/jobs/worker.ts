@@ -33,6 +33,7 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
       maxTextBytes: task.maxTextBytes,
       scrubSecrets: task.scrubSecrets,
       spoolDir: task.spoolDir,
+      networkPolicy: task.networkPolicy,
       progress: (event) => task.progressPort.postMessage(event),
     });
     if (artefact.kind === 'binary') {

@@ -368,7 +368,7 @@ export const events = pgTable(
   ],
 );
 
-/** Demo fleet bookkeeping: seeded once per data dir. */
+/** Server-wide settings, key → JSON: demo fleet bookkeeping (seeded once per data dir), the network policy. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),

@@ -1,0 +1,30 @@
+/**
+ * The admin's network policy (which device networks the server may connect to), stored as one `settings`
+ * row. The runner reads it for every job and hands it to the worker with the task; no row means the
+ * defaults (link-local and cloud metadata denied, everything else allowed).
+ */
+import { defaultNetworkPolicy, type NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
+import { eq } from 'drizzle-orm';
+import type { Database } from './db/database.js';
+import { settings } from './db/tables.js';
+
+const networkPolicyKey = 'network_policy';
+
+export async function readNetworkPolicy(db: Database): Promise<NetworkPolicy> {
+  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, networkPolicyKey));
+  if (!row) return defaultNetworkPolicy;
+  const value = row.value as Partial<NetworkPolicy>;
+  return { allow: stringsOf(value.allow), deny: stringsOf(value.deny) };
+}
+
+export async function writeNetworkPolicy(db: Database, policy: NetworkPolicy): Promise<void> {
+  const value = { allow: [...policy.allow], deny: [...policy.deny] };
+  await db
+    .insert(settings)
+    .values({ key: networkPolicyKey, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+}
+
+function stringsOf(list: unknown): string[] {
+  return Array.isArray(list) ? list.filter((entry): entry is string => typeof entry === 'string') : [];
+}
