@@ -23,6 +23,7 @@ import {
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { GarbageReport } from '../storage/backup-store.js';
+import { collectOriginalGarbage } from '../storage/original-store.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 
 export interface PruneReport {
@@ -240,6 +241,10 @@ async function collectGarbage(ctx: Ctx): Promise<GarbageReport> {
     report.removed += result.removed;
     report.bytes += result.bytes;
   }
+  // Restorable originals of versions that are gone: retention covers them too.
+  const originals = await collectOriginalGarbage(ctx, ctx.graceMs);
+  report.removed += originals.removed;
+  report.bytes += originals.bytes;
   await ctx.db.execute(sql`
     /* collectTextContents */
     delete from text_contents t

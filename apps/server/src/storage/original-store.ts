@@ -14,6 +14,7 @@ import { type BackupOriginalRow, backupOriginals, type DeviceRow } from '@device
 import { eq } from 'drizzle-orm';
 import { blobHeaderBytes, blobTagBytes } from '../secrets/blob-cipher.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import type { GarbageReport } from './backup-store.js';
 import type { StorageRegistry } from './storage-registry.js';
 
 export type StoredOriginal = Omit<BackupOriginalRow, 'backupId' | 'createdAt'>;
@@ -90,4 +91,17 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Removes encrypted originals no version refers to any more (their versions were pruned or deleted), older
+ * than `graceMs` so one a running job has just written survives until its row is recorded.
+ */
+export async function collectOriginalGarbage(
+  deps: { db: Database; storage: StorageRegistry },
+  graceMs: number,
+): Promise<GarbageReport> {
+  const rows = await deps.db.selectDistinct({ ref: backupOriginals.storageRef }).from(backupOriginals);
+  const referenced = new Set(rows.map((row) => row.ref));
+  return deps.storage.originals.collectGarbage((ref) => referenced.has(ref), graceMs);
 }
