@@ -5,6 +5,7 @@
 import type { BackupPlugin } from './contract.js';
 import { alcatelAosPlugin } from './vendors/alcatel-aos.js';
 import { alcatelAos7Plugin } from './vendors/alcatel-aos7.js';
+import { alliedtelesisAwplusPlugin } from './vendors/alliedtelesis-awplus.js';
 import { apcAosPlugin } from './vendors/apc-aos.js';
 import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
@@ -32,6 +33,7 @@ import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
+import { extremeBossPlugin } from './vendors/extreme-boss.js';
 import { extremeVossPlugin } from './vendors/extreme-voss.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { extremeXosPlugin } from './vendors/extreme-xos.js';
@@ -150,6 +152,8 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoSmaPlugin,
   checkpointGaiaPlugin,
   citrixNetscalerPlugin,
+  alliedtelesisAwplusPlugin,
+  extremeBossPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
