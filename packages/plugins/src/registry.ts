@@ -14,6 +14,7 @@ import { arubaInstantPlugin } from './vendors/aruba-instant.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
+import { brocadeNosPlugin } from './vendors/brocade-nos.js';
 import { checkpointGaiaPlugin } from './vendors/checkpoint-gaia.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAireosPlugin } from './vendors/cisco-aireos.js';
@@ -34,6 +35,7 @@ import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeBossPlugin } from './vendors/extreme-boss.js';
+import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
 import { extremeVossPlugin } from './vendors/extreme-voss.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { extremeXosPlugin } from './vendors/extreme-xos.js';
@@ -47,6 +49,7 @@ import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
+import { lenovoCnosPlugin } from './vendors/lenovo-cnos.js';
 import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
@@ -154,6 +157,9 @@ export const plugins: readonly BackupPlugin[] = [
   citrixNetscalerPlugin,
   alliedtelesisAwplusPlugin,
   extremeBossPlugin,
+  brocadeNosPlugin,
+  extremeSlxosPlugin,
+  lenovoCnosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
