@@ -25,6 +25,11 @@ async function runRecord(argv: readonly string[]): Promise<ExitCode> {
     if (command.plugin.transport !== 'ssh-shell' && command.plugin.transport !== 'ssh-exec') {
       throw new UsageError(`${command.plugin.key} does not talk over an SSH shell or exec channel; nothing to record`);
     }
+    // The recording proxy speaks SSH only.
+    const transport = command.options.transport?.trim().toLowerCase();
+    if (transport && transport !== 'ssh') {
+      throw new UsageError(`only SSH sessions can be recorded, not transport=${command.options.transport}`);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     fail('invalid_options', error.message);
