@@ -13,13 +13,15 @@ export interface BenchApp {
   url: string;
   dataDir: string;
   token: string;
+  /** An API token of the admin (REST clients such as the Oxidized-compatible API use one). */
+  apiToken: string;
   gql<T = GqlData>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }>;
   stop(): Promise<void>;
 }
 
 const adminPassword = 'bench-admin-password';
 
-export async function startBenchApp(): Promise<BenchApp> {
+export async function startBenchApp(overrides: Partial<Env> = {}): Promise<BenchApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dv-bench-'));
   const database = await freshDatabaseUrl();
   const env: Env = {
@@ -36,6 +38,7 @@ export async function startBenchApp(): Promise<BenchApp> {
     publicUrl: undefined,
     webOrigin: 'http://localhost:3000',
     logLevel: 'silent',
+    ...overrides,
   } as Env;
   const app = await buildApp(env, { log: createLogger('silent') });
   const { url } = await app.start(0);
@@ -48,11 +51,20 @@ export async function startBenchApp(): Promise<BenchApp> {
     }),
   });
   const token = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
+  const minted = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'mutation { createApiToken(input: { name: "bench" }) { ... on CreateApiTokenSuccess { token } } }',
+    }),
+  });
+  const apiToken = ((await minted.json()) as { data: { createApiToken: { token: string } } }).data.createApiToken.token;
   return {
     app,
     url,
     dataDir,
     token,
+    apiToken,
     async gql(query, variables) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

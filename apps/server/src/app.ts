@@ -37,6 +37,7 @@ import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
 import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
+import { createIntegrationRoutes } from './integrations/integration-routes.js';
 import { createCancelJob } from './jobs/cancel-job.js';
 import { createEnqueue } from './jobs/enqueue.js';
 import { createCollectPool } from './jobs/pool.js';
@@ -126,6 +127,14 @@ export async function buildApp(
   await ensureAdmin(db, env.adminPassword, log);
   const tokens = createTokens(db);
   const loginThrottle = createLoginThrottle(db);
+  const integrationRoute = createIntegrationRoutes({
+    db,
+    log,
+    oxidizedApi: env.oxidizedApi ?? false,
+    enqueue,
+    readText: (backup) => readText(db, storage, backup),
+    clientAddress,
+  });
   const shared = {
     db,
     pubsub,
@@ -268,6 +277,7 @@ export async function buildApp(
         setSecurityHeaders(response, { https: secureCookies });
         if (isHealthRequest(request)) void serveHealth(request, response);
         else if (isDownloadRequest(request)) void serveDownload(request, response);
+        else if (integrationRoute(request)) void integrationRoute(request)!(request, response);
         else serveGraphql(request, response);
       });
       ws = attachGraphqlWs(server, yoga as never, log);

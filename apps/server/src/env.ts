@@ -36,6 +36,7 @@ const schema = z.object({
   DEVICEVAULT_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DEVICEVAULT_SYSLOG_HOST: z.string().default('0.0.0.0'),
   DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+  DEVICEVAULT_OXIDIZED_API: flag.default(false),
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
   DEVICEVAULT_TRUSTED_PROXIES: z
@@ -83,6 +84,8 @@ export type Env = {
   syslogHost?: string;
   /** Change messages for one device within this many seconds queue one backup (default 30 s). */
   changeDebounceSeconds?: number;
+  /** Serve the Oxidized-compatible REST API under /oxidized/ (off by default). */
+  oxidizedApi?: boolean;
   publicUrl: string | undefined;
   webOrigin: string;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
@@ -128,6 +131,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     syslogPort: env.DEVICEVAULT_SYSLOG_PORT,
     syslogHost: env.DEVICEVAULT_SYSLOG_HOST,
     changeDebounceSeconds: env.DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS,
+    oxidizedApi: env.DEVICEVAULT_OXIDIZED_API,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
     trustedProxies: env.DEVICEVAULT_TRUSTED_PROXIES,

@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { buildSchema } from '@devicevault/schema';
-import { jobs } from '@devicevault/schema/db/tables';
+import { devices, jobs } from '@devicevault/schema/db/tables';
+import { eq } from 'drizzle-orm';
 import type { Client } from 'graphql-ws';
 import {
   createCollectionGroup,
@@ -200,6 +201,26 @@ async function download(url: string, asToken: string | null): Promise<Outcome> {
   if (response.status === 403) return 'forbidden';
   if (response.status === 401) return 'unauth';
   return `HTTP ${response.status}`;
+}
+
+/** An Oxidized API call as `who` (bearer token): 401 unauth, 403 forbidden, 404 hidden, 200 ok when `visible`. */
+async function oxidized(who: Who, method: string, path: string, visible: (body: string) => boolean): Promise<Outcome> {
+  const response = await fetch(`${server.url}/oxidized${path}`, {
+    method,
+    headers: token[who] ? { authorization: `Bearer ${token[who]}` } : {},
+    ...(method === 'PUT' ? { body: JSON.stringify({ user: 'matrix' }) } : {}),
+  });
+  const body = await response.text();
+  if (response.status === 401) return 'unauth';
+  if (response.status === 403) return 'forbidden';
+  if (response.status === 404) return 'hidden';
+  if (response.status !== 200) return `HTTP ${response.status}`;
+  return visible(body) ? 'ok' : 'hidden';
+}
+
+async function deviceName(id: string): Promise<string> {
+  const [row] = await server.app.database.db.select({ name: devices.name }).from(devices).where(eq(devices.id, id));
+  return row!.name;
 }
 
 async function downloadUrlFor(who: Who, backupId: string): Promise<string | Outcome> {
@@ -731,6 +752,44 @@ const rows: Row[] = [
       return download(url, token[who]);
     },
   },
+  // ── Oxidized-compatible REST API (issue 14): tokens read their groups' nodes; operators queue ──────────
+  {
+    name: 'GET /oxidized/nodes.json',
+    expected: groupScopedRead,
+    run: async (who) => {
+      const name = await deviceName(world.textDeviceA);
+      return oxidized(who, 'GET', '/nodes.json', (body) =>
+        (JSON.parse(body) as { name: string }[]).some((n) => n.name === name),
+      );
+    },
+  },
+  {
+    name: 'GET /oxidized/node/fetch/:node',
+    expected: groupScopedRead,
+    run: async (who) =>
+      oxidized(
+        who,
+        'GET',
+        `/node/fetch/${await deviceName(world.textDeviceA)}`,
+        (body) => !body.startsWith('unable to find'),
+      ),
+  },
+  {
+    name: 'GET /oxidized/node/version.json',
+    expected: groupScopedRead,
+    run: async (who) =>
+      oxidized(
+        who,
+        'GET',
+        `/node/version.json?node_full=${await deviceName(world.textDeviceA)}`,
+        (body) => typeof (JSON.parse(body) as unknown[])[0] === 'object',
+      ),
+  },
+  {
+    name: 'PUT /oxidized/node/next/:node',
+    expected: operateGroupADevice,
+    run: async (who) => oxidized(who, 'PUT', `/node/next/${await deviceName(await freshDevice())}.json`, () => true),
+  },
   // ── Scrub rules and backup filters (issue 10 items 4, 7): operators manage their groups' ones ──────────
   {
     name: 'Query.scrubRules',
@@ -864,7 +923,7 @@ async function runBackup(deviceId: string) {
 }
 
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ oxidizedApi: true });
   replay = await startReplayServer(await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml')), {
     username: 'netops',
     password: 'matrix-device-password',
@@ -927,7 +986,7 @@ describe('the authorization matrix', () => {
     const covered = new Set(rows.map((row) => row.name));
 
     const missing = fields.filter((field) => !covered.has(field));
-    const stale = [...covered].filter((name) => !name.startsWith('GET ') && !fields.includes(name));
+    const stale = [...covered].filter((name) => !/^(GET|PUT|POST) \//.test(name) && !fields.includes(name));
 
     assert.deepEqual(missing, [], 'root fields without a matrix row: add them to authorization-matrix.test.ts');
     assert.deepEqual(stale, [], 'matrix rows for fields that no longer exist');
