@@ -243,6 +243,19 @@ describe('PAN-OS XML API over HTTP(S)', () => {
     }
   });
 
+  it('reports target_denied when the network policy forbids the address, before any request', async () => {
+    const server = await startHttpReplayServer(panos, { tls: certificate });
+    try {
+      const ctx = buildContext(server.port, { options: { tls_fingerprint: certificate.fingerprint256 } });
+      ctx.networkPolicy = { allow: ['10.0.0.0/8'], deny: [] };
+
+      await rejectsWithCode(paloaltoPanosApiPlugin.collect(ctx), 'target_denied');
+      assert.deepEqual(server.requests, []);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses an unknown scheme', async () => {
     const ctx = buildContext(443, { options: { scheme: 'gopher' } });
 

@@ -181,6 +181,22 @@ describe('TELNET transport', () => {
     }
   });
 
+  it('reports target_denied when the network policy forbids the address, without connecting', async () => {
+    const server = await startTelnetReplayServer(ios, credentials);
+    try {
+      const ctx = buildContext(22, {
+        timeouts: short,
+        options: { transport: 'telnet', telnet_port: String(server.port) },
+      });
+      ctx.networkPolicy = { allow: [], deny: ['127.0.0.0/8'] };
+
+      await rejectsWithCode(ciscoIosPlugin.collect(ctx), 'target_denied');
+      assert.deepEqual(server.negotiated, {});
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a transport option it does not know', async () => {
     const ctx = buildContext(22, { options: { transport: 'rlogin' } });
 
@@ -245,7 +261,16 @@ describe('TELNET framing', () => {
  * left out.
  */
 describe('every recorded shell session over TELNET', async () => {
-  const usernameTexts = ['Username: ', 'login: ', 'Login: ', 'Username:', 'User: ', 'User Name:', 'switch login: ', 'login : '];
+  const usernameTexts = [
+    'Username: ',
+    'login: ',
+    'Login: ',
+    'Username:',
+    'User: ',
+    'User Name:',
+    'switch login: ',
+    'login : ',
+  ];
   const passwordTexts = ['Password: ', 'Password:', 'password: ', 'password : '];
   for (const simulation of await findSimulations(fixturesRoot)) {
     const recording = await loadRecording(simulation);

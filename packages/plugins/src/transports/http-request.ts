@@ -5,13 +5,14 @@
  * bytes up to `maxTextBytes`. TLS is verified against the system CAs unless the device's certificate is
  * pinned (`tlsFingerprint`, SHA-256) or self-signed certificates are accepted explicitly (`tlsSelfSigned`).
  */
-import { lookup } from 'node:dns/promises';
 import { type IncomingHttpHeaders, request } from 'node:http';
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import type { CollectContext } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
+import { connectToCheckedAddresses } from './checked-tcp.js';
+import { type CheckedAddress, resolveAllowedAddresses } from './network-policy.js';
 
 export interface HttpEndpoint {
   scheme: 'http' | 'https';
@@ -39,12 +40,14 @@ export interface HttpResult {
   body: Buffer;
 }
 
-type HttpContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes'>;
+type HttpContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes' | 'networkPolicy'>;
 
 export async function httpCall(endpoint: HttpEndpoint, call: HttpCall, ctx: HttpContext): Promise<HttpResult> {
   if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
-  const address = await resolveAddress(endpoint.host, ctx);
-  const socket = await openSocket(endpoint, address, ctx);
+  // The network policy is checked on the resolved addresses, and only those are connected to.
+  const addresses = await resolveAllowedAddresses(endpoint.host, ctx.networkPolicy);
+  if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
+  const socket = await openSocket(endpoint, addresses, ctx);
   return exchange(endpoint, call, socket, ctx);
 }
 
@@ -56,22 +59,11 @@ export function normaliseFingerprint(text: string): string {
   return trimmed.replace(/[:\s]/g, '').toUpperCase();
 }
 
-async function resolveAddress(host: string, ctx: HttpContext): Promise<string> {
-  try {
-    const { address } = await lookup(host);
-    if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
-    return address;
-  } catch (error) {
-    if (error instanceof CollectError) throw error;
-    throw new CollectError('dns_failed', `cannot resolve ${host}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** A connected socket (TLS handshake done and checked for https), or a classified error. */
-function openSocket(endpoint: HttpEndpoint, address: string, ctx: HttpContext): Promise<Socket> {
+function openSocket(endpoint: HttpEndpoint, addresses: readonly CheckedAddress[], ctx: HttpContext): Promise<Socket> {
   const where = `${endpoint.host}:${endpoint.port}`;
   return new Promise<Socket>((resolve, reject) => {
-    const tcp = connectTcp({ host: address, port: endpoint.port });
+    const tcp = connectToCheckedAddresses(endpoint.host, endpoint.port, addresses);
     let tls: TLSSocket | undefined;
     let settled = false;
     const timer = setTimeout(() => {

@@ -4,12 +4,13 @@
  * Options are negotiated the way a terminal would: the device may echo and suppress go-ahead, we tell it a
  * VT100 of 200×24 (the pty the SSH shell asks for) and refuse everything else (RFC 854/855, 1073, 1091).
  */
-import { lookup } from 'node:dns/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { CollectContext, DeviceTarget } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
+import { connectToCheckedAddresses } from './checked-tcp.js';
+import { resolveAllowedAddresses } from './network-policy.js';
 import {
   createTelnetDecoder,
   encodeTelnetData,
@@ -25,7 +26,7 @@ export interface TelnetConnection {
   close(): void;
 }
 
-type ConnectContext = Pick<CollectContext, 'signal' | 'timeouts'>;
+type ConnectContext = Pick<CollectContext, 'signal' | 'timeouts' | 'networkPolicy'>;
 
 /** The terminal the SSH shell asks for, so a device formats its output the same over either transport. */
 const terminal = { type: 'VT100', cols: 200, rows: 24 };
@@ -37,9 +38,11 @@ export async function connectTelnet(
 ): Promise<TelnetConnection> {
   if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
   const where = `${target.host}:${port}`;
-  const address = await resolve(target.host, ctx);
+  // The network policy is checked on the resolved addresses, and only those are connected to.
+  const addresses = await resolveAllowedAddresses(target.host, ctx.networkPolicy);
+  if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
 
-  const socket = connect({ host: address, port });
+  const socket = connectToCheckedAddresses(target.host, port, addresses);
   // Errors after connecting reach the reader as a close; without a listener one would crash the worker.
   socket.on('error', () => {});
 
@@ -88,21 +91,6 @@ export async function connectTelnet(
       setTimeout(() => socket.destroy(), 1_000).unref();
     },
   };
-}
-
-async function resolve(host: string, ctx: ConnectContext): Promise<string> {
-  try {
-    const { address } = await lookup(host);
-    if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
-    return address;
-  } catch (error) {
-    if (error instanceof CollectError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') {
-      throw new CollectError('dns_failed', `cannot resolve ${host}`, { cause: error });
-    }
-    throw new CollectError('dns_failed', `cannot resolve ${host}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 /** The device's bytes with TELNET commands answered and removed; what is written goes out NVT-encoded. */

@@ -76,7 +76,7 @@ export function telnetLogin(
       }
       // Hold the stream until the shell's reader attaches, then let it read what came after the login.
       stream.pause();
-      stream.unshift(Buffer.from(text, 'utf8'));
+      if (text) stream.unshift(Buffer.from(text, 'utf8'));
       resolve();
     }
 
