@@ -3,6 +3,7 @@
  * when two plugins share a key, or when a text plugin has no recorded session.
  */
 import type { BackupPlugin } from './contract.js';
+import { a10AcosPlugin } from './vendors/a10-acos.js';
 import { alcatelAosPlugin } from './vendors/alcatel-aos.js';
 import { alcatelAos7Plugin } from './vendors/alcatel-aos7.js';
 import { alliedtelesisAwplusPlugin } from './vendors/alliedtelesis-awplus.js';
@@ -35,6 +36,7 @@ import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { extremeBossPlugin } from './vendors/extreme-boss.js';
+import { extremeEnterasysPlugin } from './vendors/extreme-enterasys.js';
 import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
 import { extremeVossPlugin } from './vendors/extreme-voss.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
@@ -45,6 +47,7 @@ import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
+import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
@@ -160,6 +163,9 @@ export const plugins: readonly BackupPlugin[] = [
   brocadeNosPlugin,
   extremeSlxosPlugin,
   lenovoCnosPlugin,
+  a10AcosPlugin,
+  extremeEnterasysPlugin,
+  hirschmannHiosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

@@ -1,0 +1,51 @@
+/**
+ * Hirschmann (Belden) industrial switches on HiOS and Classic (RSP, MACH, GRS, RS, OCTOPUS). Same commands and
+ * stored bytes as Oxidized's `hirschmann` model: system information (without clock, uptime, CPU and memory) as
+ * `## ` comments, then the running config without its user lines.
+ */
+import { cutBoth, rb } from '../runtime/cleanup.js';
+import { defineShellPlugin } from '../runtime/shell-plugin.js';
+
+export const hirschmannHiosPlugin = defineShellPlugin({
+  key: 'hirschmann_hios',
+  oxidizedModel: 'hirschmann',
+  friendlyName: 'Hirschmann HiOS / Classic',
+  description: 'Running config plus system information, over an SSH shell.',
+  // `(RSP-Plant-1) >`, `(Hirschmann Railswitch) #`.
+  prompt: rb(/^[(\w\s)]+\s[>|#]+?$/),
+  commentPrefix: '## ',
+  telnetLogin: { username: rb(/^User:/), password: rb(/^Password:/) },
+  expects: [
+    // The pager: `a` shows all the rest; its line is dropped.
+    { pattern: rb(/^--More--.*$/), send: 'a' },
+  ],
+  postLogin: ['enable'],
+  logout: ['logout'],
+  // The echo and the trailing prompt.
+  cleanAll: (output) => cutBoth(output),
+  // Oxidized's `hirschmann` hides nothing but the user lines; ours: SNMP communities and RADIUS secrets.
+  maskSecrets: (output) =>
+    output
+      .replace(rb(/^(snmp (?:access )?community (?:ro|rw|read|write|index \d+ name)) \S+/g), '$1 <secret hidden>')
+      .replace(rb(/^(radius server (?:add|modify) \d+ .*secret) \S+/g), '$1 <secret hidden>'),
+  commands: [
+    {
+      command: 'show sysinfo',
+      // Uptime, clock, CPU and memory lines.
+      clean: (output, { comment }) =>
+        comment(
+          output
+            .replace(rb(/^System Up Time.*\n/g), '')
+            .replace(rb(/^System Date and Time.*\n/g), '')
+            .replace(rb(/^CPU Utilization.*\n/g), '')
+            .replace(rb(/^Memory.*\n/g), '')
+            .replace(rb(/^Average CPU Utilization.*\n/g), ''),
+        ),
+    },
+    {
+      command: 'show running-config',
+      // User accounts with their password hashes.
+      clean: (output) => output.replace(rb(/^users.*\n/g), ''),
+    },
+  ],
+});
