@@ -49,6 +49,9 @@ import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
 import { deleteDeviceHistory } from './storage/delete-device-history.js';
 import { readText } from './storage/read-text.js';
+import { createChangeTrigger } from './triggers/change-trigger.js';
+import { createDeviceChangedHook, isDeviceChangedHook } from './triggers/device-changed-hook.js';
+import { createSyslogReceiver } from './triggers/syslog-receiver.js';
 import { createStorageRegistry } from './storage/storage-registry.js';
 
 export interface App {
@@ -56,6 +59,8 @@ export interface App {
   log: Logger;
   start(port?: number): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
+  /** The syslog receiver's port (UDP and TCP) once started, or null when it is off. */
+  syslogPort(): number | null;
 }
 
 export async function buildApp(
@@ -123,6 +128,15 @@ export async function buildApp(
   });
   const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake(), now: options.clock });
   const scheduler = createScheduler({ db, log, pubsub, enqueue, now: options.clock, tickMs: options.schedulerTickMs });
+  const changeTrigger = createChangeTrigger({
+    db,
+    enqueue,
+    debounceMs: (env.changeDebounceSeconds ?? 30) * 1000,
+    now: options.clock,
+  });
+  const syslog = env.syslogPort === undefined ? null : createSyslogReceiver({ trigger: changeTrigger, log });
+  let syslogPort: number | null = null;
+  const serveDeviceChangedHook = createDeviceChangedHook({ db, log, trigger: changeTrigger, clientAddress });
 
   await ensureAdmin(db, env.adminPassword, log);
   const tokens = createTokens(db);
@@ -277,6 +291,7 @@ export async function buildApp(
         setSecurityHeaders(response, { https: secureCookies });
         if (isHealthRequest(request)) void serveHealth(request, response);
         else if (isDownloadRequest(request)) void serveDownload(request, response);
+        else if (isDeviceChangedHook(request)) void serveDeviceChangedHook(request, response);
         else if (integrationRoute(request)) void integrationRoute(request)!(request, response);
         else serveGraphql(request, response);
       });
@@ -289,14 +304,17 @@ export async function buildApp(
       if (!publicOrigin)
         publicOrigin = `http://${['0.0.0.0', '::'].includes(env.host) ? 'localhost' : env.host}:${actualPort}`;
       runner.start();
+      if (syslog) syslogPort = await syslog.start(env.syslogPort!, env.syslogHost ?? '0.0.0.0');
       pruner.start();
       await scheduler.start();
       if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
       log.info('DeviceVault server listening', { port: actualPort, database: database.kind });
       return { port: actualPort, url: `http://127.0.0.1:${actualPort}` };
     },
+    syslogPort: () => syslogPort,
     async stop() {
       scheduler.stop();
+      await syslog?.stop();
       await runner.stop();
       await pruner.stop();
       await demo?.stop();

@@ -726,6 +726,137 @@ const rows: Row[] = [
     },
   },
 
+  // ── Change hook (issue 11): operators of the device's group and admins queue a backup ──────────────
+  {
+    name: 'POST /hooks/device-changed',
+    expected: { anonymous: 'unauth', viewerA: 'forbidden', operatorA: 'ok', admin: 'ok', viewerB: 'forbidden' },
+    async run(who) {
+      const response = await fetch(`${server.url}/hooks/device-changed`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token[who] ? { authorization: `Bearer ${token[who]}` } : {}),
+        },
+        body: JSON.stringify({ device: await freshDevice(), user: 'matrix' }),
+      });
+      await response.arrayBuffer();
+      return (
+        { 202: 'ok', 401: 'unauth', 403: 'forbidden', 404: 'hidden' }[response.status] ?? `HTTP ${response.status}`
+      );
+    },
+  },
+  {
+    name: 'Mutation.acknowledgeAlert',
+    expected: operateGroupADevice,
+    run: (who) => mutation(who, 'acknowledgeAlert', { id: world.alertA }),
+  },
+  {
+    name: 'Mutation.createAlertRule',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createAlertRule', {
+        name: `r-${unique()}`,
+        kinds: ['BACKUP_FAILED'],
+        channelIds: [world.channel],
+      }),
+  },
+  {
+    name: 'Mutation.createNotificationChannel',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createNotificationChannel', {
+        name: `c-${unique()}`,
+        kind: 'WEBHOOK',
+        url: 'http://127.0.0.1:9/x',
+      }),
+  },
+  {
+    name: 'Mutation.deleteAlertRule',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteAlertRule', {
+        id: await adminCreate(
+          'createAlertRule',
+          { name: `gone-${unique()}`, kinds: ['BACKUP_FAILED'], channelIds: [world.channel] },
+          'alertRule { id }',
+        ),
+      }),
+  },
+  {
+    name: 'Mutation.deleteNotificationChannel',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteNotificationChannel', {
+        id: await adminCreate(
+          'createNotificationChannel',
+          { name: `gone-${unique()}`, kind: 'SLACK', url: 'http://127.0.0.1:9/s' },
+          'channel { id }',
+        ),
+      }),
+  },
+  {
+    name: 'Mutation.sendTestNotification',
+    expected: adminOnly,
+    async run(who) {
+      const outcome = await mutation(who, 'sendTestNotification', { channelId: world.channel });
+      return outcome;
+    },
+  },
+  {
+    name: 'Mutation.updateAlertRule',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateAlertRule', { id: world.alertRule, minConsecutiveFailures: 1 }),
+  },
+  liveRow(
+    'Subscription.alerts',
+    'subscription { alerts { id deviceId } }',
+    (data) => data.alerts.deviceId,
+    async (deviceId) => {
+      const iso = new Date().toISOString();
+      const change = {
+        id: crypto.randomUUID(),
+        ruleId: world.alertRule,
+        kind: 'BACKUP_FAILED',
+        deviceId,
+        state: 'OPEN' as const,
+        occurrences: 1,
+        createdAt: iso,
+        lastSeenAt: iso,
+        acknowledgedAt: null,
+        resolvedAt: null,
+      };
+      server.app.pubsub.publish('alertChanged', change);
+    },
+  ),
+  liveRow(
+    'Subscription.configChanged',
+    'subscription { configChanged { id deviceId } }',
+    (data) => data.configChanged.deviceId,
+    async (deviceId) => {
+      server.app.pubsub.publish('deviceEvents', {
+        id: crypto.randomUUID(),
+        kind: 'BACKUP_CHANGED',
+        deviceId,
+        payload: {},
+        createdAt: new Date().toISOString(),
+      });
+    },
+  ),
+  liveRow(
+    'Subscription.deviceEvents',
+    'subscription { deviceEvents { id deviceId } }',
+    (data) => data.deviceEvents.deviceId,
+    async (deviceId) => {
+      server.app.pubsub.publish('deviceEvents', {
+        id: crypto.randomUUID(),
+        kind: 'BACKUP_FAILED',
+        deviceId,
+        payload: {},
+        createdAt: new Date().toISOString(),
+      });
+    },
+  ),
+
   // ── Downloads ────────────────────────────────────────────────────────────────────────────────────────
   {
     name: 'GET /downloads (own URL, own bearer)',

@@ -37,6 +37,11 @@ BackupType.implement({
     sha256: t.exposeString('sha256'),
     size: t.exposeFloat('size', { description: 'Bytes.' }),
     changed: t.exposeBoolean('changed', { description: 'True when the content differs from the previous version.' }),
+    changedBy: t.exposeString('changedBy', {
+      nullable: true,
+      description:
+        'Who changed the device, from the syslog message or webhook that triggered this backup; null otherwise.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     storageKind: t.exposeString('storageKind'),
     significantSha256: t.exposeString('significantSha256', {
