@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { buildSchema } from '@devicevault/schema';
 import type { Context } from '@devicevault/schema/context';
 import type { BackupRow } from '@devicevault/schema/db/tables';
+import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { createYoga, maskError } from 'graphql-yoga';
+import { createAlerting } from './alerting/alerting.js';
 import { createAudit } from './audit/audit-log.js';
 import { ensureAdmin } from './auth/bootstrap-admin.js';
 import {
@@ -25,6 +27,7 @@ import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
+import { createDeviceAccess } from './device-access.js';
 import type { Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
 import { createClientAddress } from './http/client-address.js';
@@ -32,9 +35,11 @@ import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
 import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
 import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
+import { type ExportQuery, signedExportPath } from './http/exports.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
 import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
+import { createMetrics } from './http/metrics.js';
 import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
 import { createIntegrationRoutes } from './integrations/integration-routes.js';
@@ -49,14 +54,16 @@ import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
 import { deleteDeviceHistory } from './storage/delete-device-history.js';
 import { readText } from './storage/read-text.js';
+import { createStorageRegistry } from './storage/storage-registry.js';
 import { createChangeTrigger } from './triggers/change-trigger.js';
 import { createDeviceChangedHook, isDeviceChangedHook } from './triggers/device-changed-hook.js';
 import { createSyslogReceiver } from './triggers/syslog-receiver.js';
-import { createStorageRegistry } from './storage/storage-registry.js';
 
 export interface App {
   database: OpenDatabase;
   log: Logger;
+  /** The process's typed pubsub (tests publish on it to check subscription filtering). */
+  pubsub: DeviceVaultPubSub;
   start(port?: number): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
   /** The syslog receiver's port (UDP and TCP) once started, or null when it is off. */
@@ -144,10 +151,22 @@ export async function buildApp(
   const integrationRoute = createIntegrationRoutes({
     db,
     log,
+    storage,
+    signer,
     oxidizedApi: env.oxidizedApi ?? false,
     enqueue,
     readText: (backup) => readText(db, storage, backup),
     clientAddress,
+  });
+  // Alerting runs beside the runner, never inside it: it reads the event rows the runner writes.
+  const alerting = createAlerting({
+    db,
+    pubsub,
+    log,
+    dashboardUrl: env.webOrigin.replace(/\/+$/, ''),
+    decrypt: (ciphertext) => secrets.decrypt(ciphertext),
+    retryBaseMs: (env.notifyRetryBaseSeconds ?? 30) * 1000,
+    sendTimeoutMs: (env.notifyTimeoutSeconds ?? 10) * 1000,
   });
   const shared = {
     db,
@@ -160,6 +179,11 @@ export async function buildApp(
         `${publicOrigin}${signer.pathFor(backup.id, userId, Date.now(), 'original')}`,
     },
     jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
+    exports: {
+      configsZipUrl: (query: ExportQuery, userId: string) => `${publicOrigin}${signedExportPath(signer, query, userId)}`,
+    },
+    alerting: { sendTest: (channelId: string) => alerting.sendTest(channelId) },
+    deviceAccess: createDeviceAccess(db),
     deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },
     passwords,
     tokens,
@@ -270,6 +294,7 @@ export async function buildApp(
   const serveHealth = createHealthRoutes({
     db,
     databaseKind: database.kind,
+    metrics: createMetrics({ db, graphqlSubscriptions: () => ws?.subscriptions() ?? 0 }),
     authenticated: async (request) => {
       const cookie = trustedCookie({
         cookie: request.headers.cookie ?? null,
@@ -285,6 +310,7 @@ export async function buildApp(
   return {
     database,
     log,
+    pubsub,
     async start(port = env.port) {
       const serveGraphql = refuseUnparsableHost(limitBody((request, response) => void yoga(request, response)));
       server = createServer((request, response) => {
@@ -305,6 +331,7 @@ export async function buildApp(
         publicOrigin = `http://${['0.0.0.0', '::'].includes(env.host) ? 'localhost' : env.host}:${actualPort}`;
       runner.start();
       if (syslog) syslogPort = await syslog.start(env.syslogPort!, env.syslogHost ?? '0.0.0.0');
+      alerting.start();
       pruner.start();
       await scheduler.start();
       if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
@@ -316,6 +343,7 @@ export async function buildApp(
       scheduler.stop();
       await syslog?.stop();
       await runner.stop();
+      await alerting.stop();
       await pruner.stop();
       await demo?.stop();
       await ws?.close();

@@ -37,6 +37,8 @@ const schema = z.object({
   DEVICEVAULT_SYSLOG_HOST: z.string().default('0.0.0.0'),
   DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
   DEVICEVAULT_OXIDIZED_API: flag.default(false),
+  DEVICEVAULT_NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  DEVICEVAULT_NOTIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(10),
   DEVICEVAULT_PUBLIC_URL: z.url().optional(),
   DEVICEVAULT_WEB_ORIGIN: z.string().default('http://localhost:3000'),
   DEVICEVAULT_TRUSTED_PROXIES: z
@@ -86,6 +88,10 @@ export type Env = {
   changeDebounceSeconds?: number;
   /** Serve the Oxidized-compatible REST API under /oxidized/ (off by default). */
   oxidizedApi?: boolean;
+  /** The first retry's delay of a failed notification (doubles per attempt, ≤ 1 h, for 24 h); default 30 s. */
+  notifyRetryBaseSeconds?: number;
+  /** A notification send that takes longer is aborted and retried; default 10 s. */
+  notifyTimeoutSeconds?: number;
   publicUrl: string | undefined;
   webOrigin: string;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
@@ -132,6 +138,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     syslogHost: env.DEVICEVAULT_SYSLOG_HOST,
     changeDebounceSeconds: env.DEVICEVAULT_CHANGE_DEBOUNCE_SECONDS,
     oxidizedApi: env.DEVICEVAULT_OXIDIZED_API,
+    notifyRetryBaseSeconds: env.DEVICEVAULT_NOTIFY_RETRY_BASE_SECONDS,
+    notifyTimeoutSeconds: env.DEVICEVAULT_NOTIFY_TIMEOUT_SECONDS,
     publicUrl: env.DEVICEVAULT_PUBLIC_URL,
     webOrigin: env.DEVICEVAULT_WEB_ORIGIN,
     trustedProxies: env.DEVICEVAULT_TRUSTED_PROXIES,

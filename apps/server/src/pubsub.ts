@@ -3,8 +3,8 @@
  * LISTEN, so several server processes sharing a database all deliver each other's job progress; on PGlite
  * (one process) events stay in memory.
  */
-import type { DeviceVaultPubSub, PubSubEvents } from '@devicevault/schema/pubsub';
-import { createPubSub } from 'graphql-yoga';
+import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
+import { Repeater } from 'graphql-yoga';
 import type { OpenDatabase } from './db/open-database.js';
 import type { Logger } from './log.js';
 
@@ -20,7 +20,7 @@ export async function createDeviceVaultPubSub(
   log?: Logger,
 ): Promise<{ pubsub: DeviceVaultPubSub; close(): Promise<void> }> {
   const local = new EventTarget();
-  const pubsub = createPubSub<PubSubEvents>({ eventTarget: local as never });
+  const pubsub = createFanOutPubSub(local);
   if (database?.kind !== 'postgres') return { pubsub, close: async () => {} };
 
   const unlisten = await database.listen(channel, (raw) => {
@@ -43,5 +43,45 @@ export async function createDeviceVaultPubSub(
   };
   wire.addEventListener = local.addEventListener.bind(local);
   wire.removeEventListener = local.removeEventListener.bind(local);
-  return { pubsub: createPubSub<PubSubEvents>({ eventTarget: wire as never }), close: unlisten };
+  return { pubsub: createFanOutPubSub(wire), close: unlisten };
+}
+
+/**
+ * yoga's createPubSub adds one EventTarget listener per subscriber (past 10, Node warns
+ * MaxListenersExceededWarning, and every dispatch walks them all). Here a topic has one listener, added with
+ * its first subscriber and removed with its last, that hands each event to every subscriber's queue.
+ */
+export function createFanOutPubSub(target: EventTarget): DeviceVaultPubSub {
+  const subscribers = new Map<string, Set<(payload: unknown) => unknown>>();
+  const deliver = (event: Event) => {
+    const payload = (event as CustomEvent).detail;
+    for (const push of subscribers.get(event.type) ?? []) void push(payload);
+  };
+  const topicOf = (routingKey: string, args: unknown[]) =>
+    args.length > 1 && args[1] !== undefined ? `${routingKey}:${String(args[0])}` : routingKey;
+  const pubsub = {
+    publish(routingKey: string, ...args: unknown[]) {
+      const payload = args.length > 1 && args[1] !== undefined ? args[1] : args[0];
+      target.dispatchEvent(new CustomEvent(topicOf(routingKey, args), { detail: payload }));
+    },
+    subscribe(routingKey: string, id?: unknown) {
+      const topic = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
+      return new Repeater(async (push, stop) => {
+        let pushes = subscribers.get(topic);
+        if (!pushes) {
+          pushes = new Set();
+          subscribers.set(topic, pushes);
+          target.addEventListener(topic, deliver);
+        }
+        pushes.add(push);
+        await stop;
+        pushes.delete(push);
+        if (pushes.size === 0) {
+          subscribers.delete(topic);
+          target.removeEventListener(topic, deliver);
+        }
+      });
+    },
+  };
+  return pubsub as unknown as DeviceVaultPubSub;
 }

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { buildSchema } from '@devicevault/schema';
-import { devices, jobs } from '@devicevault/schema/db/tables';
+import { alerts, devices, events, jobs } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
 import type { Client } from 'graphql-ws';
 import {
@@ -120,6 +120,9 @@ const world = {} as {
   textBackupA: string;
   jobA: string;
   operatorApiTokenId: string;
+  alertRule: string;
+  alertA: string;
+  channel: string;
 };
 
 function roleOf(who: Exclude<Who, 'anonymous'>) {
@@ -425,6 +428,45 @@ const rows: Row[] = [
     name: 'Query.viewer',
     expected: { ...signedInRead, anonymous: 'hidden' },
     run: (who) => query(who, '{ viewer { id } }', {}, (d) => d.viewer !== null),
+  },
+
+  {
+    name: 'Query.alertRules',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ alertRules { id } }', {}, (d) =>
+        d.alertRules.some((r: { id: string }) => r.id === world.alertRule),
+      ),
+  },
+  {
+    name: 'Query.alerts',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(who, '{ alerts(first: 100) { edges { node { id } } } }', {}, (d) => hasNode(d.alerts, world.alertA)),
+  },
+  {
+    name: 'Query.events',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(who, '{ events(first: 100) { edges { node { id deviceId } } } }', {}, (d) =>
+        d.events.edges.some((edge: { node: { deviceId: string } }) => edge.node.deviceId === world.textDeviceA),
+      ),
+  },
+  {
+    name: 'Query.notificationChannels',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ notificationChannels { id } }', {}, (d) =>
+        d.notificationChannels.some((c: { id: string }) => c.id === world.channel),
+      ),
+  },
+  {
+    name: 'Query.notifications',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ notifications(first: 5) { edges { node { id } } } }', {}, (d) =>
+        Array.isArray(d.notifications.edges),
+      ),
   },
 
   // ── Mutation ─────────────────────────────────────────────────────────────────────────────────────────
@@ -1099,6 +1141,39 @@ before(async () => {
   }
   const apiToken = await mutate(server, 'createApiToken', { name: 'operator-a' }, 'apiToken { id }', token.operatorA);
   world.operatorApiTokenId = apiToken.apiToken.id;
+  world.channel = await adminCreate(
+    'createNotificationChannel',
+    { name: `matrix-${unique()}`, kind: 'WEBHOOK', url: 'http://127.0.0.1:9/matrix' },
+    'channel { id }',
+  );
+  world.alertRule = await adminCreate(
+    'createAlertRule',
+    {
+      name: `matrix-${unique()}`,
+      kinds: ['DEVICE_STALE'],
+      deviceGroupIds: [world.groupA],
+      channelIds: [world.channel],
+    },
+    'alertRule { id }',
+  );
+  // A group-A event and an open alert about it, seeded as the runner and evaluator would write them.
+  const db = server.app.database.db;
+  const [event] = await db
+    .insert(events)
+    .values({ kind: 'DEVICE_STALE', deviceId: world.textDeviceA, payload: {}, evaluatedAt: new Date() })
+    .returning();
+  const [alert] = await db
+    .insert(alerts)
+    .values({
+      ruleId: world.alertRule,
+      kind: 'DEVICE_STALE',
+      deviceId: world.textDeviceA,
+      subject: world.textDeviceA,
+      openedEventId: event!.id,
+      lastEventId: event!.id,
+    })
+    .returning();
+  world.alertA = alert!.id;
 });
 
 after(async () => {
@@ -1227,4 +1302,58 @@ function renderTable(table: Row[], results: Map<string, Record<Who, Outcome>>): 
     ...lines,
     '',
   ].join('\n');
+}
+
+/**
+ * A live-event row: every identity subscribes, events are published for a group-B device until viewer B
+ * (and the admin) hear one, so every subscription is live; then one for a group-A device: only those who may
+ * read group A must hear it.
+ */
+function liveRow(
+  name: string,
+  document: string,
+  deviceOf: (data: GqlData) => string,
+  publish: (deviceId: string) => Promise<void>,
+): Row {
+  return {
+    name,
+    expected: groupScopedRead,
+    async runAll() {
+      const seen = Object.fromEntries(identities.map((who) => [who, [] as string[]])) as Record<Who, string[]>;
+      const errors = {} as Record<Who, Outcome | undefined>;
+      const clients = identities.map((who) => server.ws(token[who]));
+      identities.forEach((who, index) => {
+        clients[index]!.subscribe(
+          { query: document },
+          {
+            next: (result) => {
+              if (result.errors) errors[who] = errorOutcome(result as GqlResult) ?? 'error';
+              else seen[who].push(deviceOf(result.data));
+            },
+            error: (error) => {
+              errors[who] = errorOutcome({ errors: (Array.isArray(error) ? error : [error]) as never }) ?? 'error';
+            },
+            complete: () => {},
+          },
+        );
+      });
+      for (const deadline = Date.now() + 2 * 60_000; Date.now() < deadline; ) {
+        await publish(world.deviceB);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const live = (who: Who) => errors[who] || seen[who].length > 0;
+        if (live('viewerB') && live('admin') && live('anonymous')) break;
+      }
+      await publish(world.textDeviceA);
+      const heard = (who: Who) => errors[who] || groupScopedRead[who] !== 'ok' || seen[who].includes(world.textDeviceA);
+      for (const deadline = Date.now() + 2 * 60_000; !identities.every(heard) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const client of clients) await client.dispose();
+      assert.equal(seen.viewerA.includes(world.deviceB), false, `${name}: group A heard a group-B event`);
+      return Object.fromEntries(
+        identities.map((who) => [who, errors[who] ?? (seen[who].includes(world.textDeviceA) ? 'ok' : 'hidden')]),
+      ) as Record<Who, Outcome>;
+    },
+  };
 }

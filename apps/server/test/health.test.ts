@@ -38,8 +38,7 @@ describe('health and metrics', () => {
 
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    assert.match(text, /^devicevault_devices\{enabled="true"\} 1$/m);
-    assert.match(text, /^devicevault_jobs\{status="succeeded"\} 1$/m);
-    assert.match(text, /^devicevault_backups 1$/m);
+    assert.match(text, /^devicevault_devices\{state="FRESH"\} 1$/m);
+    assert.match(text, /^devicevault_jobs_total\{status="succeeded",plugin="binary_dummy",error_code=""\} 1$/m);
   });
 });

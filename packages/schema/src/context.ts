@@ -82,6 +82,30 @@ export interface DeviceHistoryPort {
   deleteDevice(deviceId: string): Promise<{ versions: number; blobsRemoved: number }>;
 }
 
+/** Alerting (issue 12): test sends and waking the background evaluator. */
+export interface AlertingPort {
+  /** Sends one test message to a channel now (not through the outbox); null when the channel is gone. */
+  sendTest(
+    channelId: string,
+  ): Promise<{ delivered: boolean; statusCode: number | null; error: string | null; durationMs: number } | null>;
+}
+
+/**
+ * One shared device → device group lookup for subscriptions: a burst of events for one device costs one
+ * query however many subscribers filter it (entries live a few seconds, so a moved device is seen soon).
+ */
+export interface DeviceAccessPort {
+  groupOf(deviceId: string): Promise<string | null>;
+}
+
+export interface ExportsPort {
+  /**
+   * A short-lived signed URL of the snapshot zip (each readable device's latest text version as of `asOf`,
+   * optionally one device group), bound to the user it is issued to.
+   */
+  configsZipUrl(query: { asOf: Date; deviceGroupId: string | null }, userId: string): string;
+}
+
 export interface PasswordsPort {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -128,7 +152,10 @@ export interface Context {
   backupContent: BackupContentPort;
   downloads: DownloadsPort;
   jobQueue: JobQueuePort;
+  exports: ExportsPort;
   deviceHistory: DeviceHistoryPort;
+  alerting: AlertingPort;
+  deviceAccess: DeviceAccessPort;
   passwords: PasswordsPort;
   tokens: TokensPort;
   sessionCookie: SessionCookiePort;

@@ -17,12 +17,27 @@ export interface DeviceEvent {
   createdAt: string;
 }
 
+/** An alert opened, acknowledged or resolved (issue 12); dates as ISO strings (it crosses NOTIFY). */
+export interface AlertChange {
+  id: string;
+  ruleId: string;
+  kind: string;
+  deviceId: string | null;
+  state: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+  occurrences: number;
+  createdAt: string;
+  lastSeenAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
 export type PubSubEvents = {
   jobProgress: [jobId: string, event: JobProgressEvent];
   jobEvents: [event: JobProgressEvent];
   /** Tells the runner holding a job that it was cancelled (the row already says so). */
   jobCancelled: [event: { jobId: string }];
   deviceEvents: [event: DeviceEvent];
+  alertChanged: [event: AlertChange];
 };
 
 export type DeviceVaultPubSub = PubSub<PubSubEvents>;

@@ -24,8 +24,12 @@ import './domains/device-import.js';
 import './domains/users.js';
 import './domains/api-tokens.js';
 import './domains/audit-log.js';
+import './domains/events.js';
+import './domains/alerts.js';
+import './domains/notification-channels.js';
 import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
+import './domains/exports.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
 

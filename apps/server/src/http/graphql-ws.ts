@@ -36,9 +36,23 @@ export function attachGraphqlWs(
   });
   // The HTTP server's own errors are re-emitted here; without a listener they would throw.
   wss.on('error', (error) => log.error('WebSocket server error', { error: String(error) }));
+  // Open subscriptions, for the devicevault_graphql_subscriptions gauge.
+  let open = 0;
+  function counted(result: unknown): unknown {
+    if (!result || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return result;
+    const source = result as AsyncIterable<unknown>;
+    return (async function* () {
+      open++;
+      try {
+        yield* source;
+      } finally {
+        open--;
+      }
+    })();
+  }
   const graphqlWs = makeServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>({
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-    subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+    subscribe: async (args) => counted(await (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
     // `http` (status for yoga's HTTP answers) means nothing on a socket.
     onError: (_ctx, _id, _payload, errors) =>
       errors.map((error) => {
@@ -121,6 +135,7 @@ export function attachGraphqlWs(
   });
 
   return {
+    subscriptions: () => open,
     async close() {
       for (const client of wss.clients) client.close(1001, 'Going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));

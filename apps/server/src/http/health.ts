@@ -1,11 +1,12 @@
 /**
  * `GET /healthz` (public: load balancers probe it) answers 200 when the database answers, else 503.
- * `GET /metrics` (Prometheus text; needs a session or API token, since fleet size is information) gives
- * job, device and backup counts from the database, so every process reports the same totals.
+ * `GET /metrics` (Prometheus text from prom-client; needs a session or API token, since fleet size is
+ * information): see metrics.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Database, rowsOf } from '@devicevault/schema/db/database';
+import type { Database } from '@devicevault/schema/db/database';
 import { sql } from 'drizzle-orm';
+import type { Metrics } from './metrics.js';
 
 export function isHealthRequest(request: IncomingMessage): boolean {
   const path = request.url?.split('?')[0];
@@ -15,6 +16,7 @@ export function isHealthRequest(request: IncomingMessage): boolean {
 export function createHealthRoutes(deps: {
   db: Database;
   databaseKind: string;
+  metrics: Metrics;
   authenticated(request: IncomingMessage): Promise<boolean>;
 }) {
   async function healthz(response: ServerResponse) {
@@ -31,36 +33,7 @@ export function createHealthRoutes(deps: {
       send(response, 401, 'application/json', JSON.stringify({ error: 'send a session cookie or Bearer token' }));
       return;
     }
-    const [counts] = rowsOf<Record<string, number>>(
-      await deps.db.execute(sql`
-        /* metricsCounts */
-        select
-          (select count(*)::int from devices) as devices,
-          (select count(*)::int from devices where enabled) as devices_enabled,
-          (select count(*)::int from backups) as backups,
-          (select coalesce(sum(size), 0)::float8 from backups where changed) as backup_bytes`),
-    );
-    const jobs = rowsOf<{ status: string; count: number }>(
-      await deps.db.execute(sql`/* metricsJobs */ select status, count(*)::int as count from jobs group by status`),
-    );
-    const lines = [
-      '# HELP devicevault_devices Devices, by enabled state.',
-      '# TYPE devicevault_devices gauge',
-      `devicevault_devices{enabled="true"} ${counts?.devices_enabled ?? 0}`,
-      `devicevault_devices{enabled="false"} ${(counts?.devices ?? 0) - (counts?.devices_enabled ?? 0)}`,
-      '# HELP devicevault_backups Stored version rows.',
-      '# TYPE devicevault_backups gauge',
-      `devicevault_backups ${counts?.backups ?? 0}`,
-      '# HELP devicevault_backup_bytes Bytes of changed versions (before deduplication).',
-      '# TYPE devicevault_backup_bytes gauge',
-      `devicevault_backup_bytes ${counts?.backup_bytes ?? 0}`,
-      '# HELP devicevault_jobs Jobs, by status.',
-      '# TYPE devicevault_jobs gauge',
-      ...['queued', 'running', 'storing', 'succeeded', 'failed'].map(
-        (status) => `devicevault_jobs{status="${status}"} ${jobs.find((row) => row.status === status)?.count ?? 0}`,
-      ),
-    ];
-    send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', `${lines.join('\n')}\n`);
+    send(response, 200, deps.metrics.contentType, await deps.metrics.render());
   }
 
   return function serve(request: IncomingMessage, response: ServerResponse) {

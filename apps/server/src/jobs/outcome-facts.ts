@@ -42,7 +42,16 @@ export async function recordFailureFacts(
   );
   if (!row) return [];
   const { deviceId, ...payload } = facts;
+  const failed = { ...payload, consecutiveFailures: row.consecutiveFailures };
+  // A changed host key and a suspect output are alerts of their own kinds too (issue 12).
+  const also = failureKinds[facts.code];
   return insertDeviceEvents(tx, [
-    { kind: 'BACKUP_FAILED', deviceId, payload: { ...payload, consecutiveFailures: row.consecutiveFailures } },
+    { kind: 'BACKUP_FAILED', deviceId, payload: failed },
+    ...(also ? [{ kind: also, deviceId, payload: failed }] : []),
   ]);
 }
+
+const failureKinds: Record<string, string> = {
+  host_key_changed: 'HOST_KEY_CHANGED',
+  suspect_output: 'SUSPECT_OUTPUT',
+};

@@ -14,6 +14,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
 import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
+import { changeFacts, recordChangeEvent } from './change-event.js';
 import { type Collected, collectArtefact, formatBytes } from './collect-step.js';
 import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
@@ -107,6 +108,7 @@ async function recordAndPublish(
     if (!(await appendJobLog(tx, lease, line, finished))) return false;
     const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
     events = await recordSuccessFacts(tx, facts);
+    if (changed) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
     return true;
   });
   if (!row) {

@@ -361,11 +361,143 @@ export const events = pgTable(
     deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
+    /**
+     * When alert rules were evaluated on it (apps/server/src/alerting/evaluate-rules.ts); null = not yet. A flag
+     * rather than a (created_at, id) cursor: created_at is a transaction's start, so rows commit out of order.
+     */
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }),
   },
   (t) => [
     index('events_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('events_device_created_idx').on(t.deviceId, t.createdAt.desc()),
+    index('events_unevaluated_idx').on(t.createdAt, t.id).where(sql`evaluated_at is null`),
   ],
+);
+
+export const notificationChannelKinds = ['WEBHOOK', 'SLACK', 'TEAMS', 'EMAIL'] as const;
+export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
+
+/**
+ * Where alerts are sent. `settings` holds what may be shown (e-mail host, port, STARTTLS, username, from,
+ * to; a URL's origin); `secretCiphertext` is the secret-box ciphertext of `{ url, signingSecret, password }`:
+ * webhook URLs of Slack and Teams are capabilities, so the whole URL is stored encrypted.
+ */
+export const notificationChannels = pgTable('notification_channels', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<NotificationChannelKind>().notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Which events open alerts, for which devices, and where they are sent (empty filter arrays match all). */
+export const alertRules = pgTable('alert_rules', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  kinds: text('kinds').array().notNull(),
+  deviceGroupIds: uuid('device_group_ids').array().notNull().default(sql`'{}'`),
+  collectionGroupIds: uuid('collection_group_ids').array().notNull().default(sql`'{}'`),
+  pluginKeys: text('plugin_keys').array().notNull().default(sql`'{}'`),
+  minConsecutiveFailures: integer('min_consecutive_failures').notNull().default(1),
+  significantOnly: boolean('significant_only').notNull().default(false),
+  channelIds: uuid('channel_ids').array().notNull().default(sql`'{}'`),
+  /** Group this rule's notifications per interval (one message per channel and interval); null = at once. */
+  digestMinutes: integer('digest_minutes'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const alertStates = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'] as const;
+export type AlertState = (typeof alertStates)[number];
+
+/**
+ * One alert per (rule, subject, kind) while its condition holds: a device failing every 5 minutes bumps
+ * `occurrences` instead of opening (and notifying) again. `subject` is the device id, or the channel id for
+ * DELIVERY_FAILING.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: id(),
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    state: text('state').$type<AlertState>().notNull().default('OPEN'),
+    occurrences: integer('occurrences').notNull().default(1),
+    openedEventId: uuid('opened_event_id').notNull(),
+    lastEventId: uuid('last_event_id').notNull(),
+    resolvedEventId: uuid('resolved_event_id'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('alerts_open_subject_idx').on(t.ruleId, t.subject, t.kind).where(sql`state <> 'RESOLVED'`),
+    index('alerts_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('alerts_device_idx').on(t.deviceId),
+  ],
+);
+
+/**
+ * The durable outbox: one row per message to one channel, written in the transaction that opened or
+ * resolved its alert; background senders claim due rows with FOR UPDATE SKIP LOCKED and a lease.
+ * `payload` is the rendered message (event id first: receivers de-duplicate by it).
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    alertId: uuid('alert_id').references(() => alerts.id, { onDelete: 'set null' }),
+    /** alert | resolved | delivery_failing */
+    purpose: text('purpose').notNull(),
+    /** Rows sharing a key leave together as one digest message once the first is due. */
+    digestKey: text('digest_key'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** pending | delivered | dead */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, precision: 3 }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`),
+    index('notifications_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    uniqueIndex('notifications_once_idx').on(t.channelId, t.eventId, t.purpose),
+  ],
+);
+
+/** The delivery log: every attempt to send a notification, with its answer or error and how long it took. */
+export const notificationAttempts = pgTable(
+  'notification_attempts',
+  {
+    id: id(),
+    notificationId: uuid('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    delivered: boolean('delivered').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notification_attempts_notification_idx').on(t.notificationId, t.attempt)],
 );
 
 /** Server-wide settings, key → JSON: demo fleet bookkeeping (seeded once per data dir), the network policy. */
@@ -444,3 +576,8 @@ export type ScrubRuleRow = typeof scrubRules.$inferSelect;
 export type BackupFilterRow = typeof backupFilters.$inferSelect;
 export type BackupOriginalRow = typeof backupOriginals.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type NotificationChannelRow = typeof notificationChannels.$inferSelect;
+export type AlertRuleRow = typeof alertRules.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;

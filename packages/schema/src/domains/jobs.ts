@@ -5,6 +5,7 @@ import { backups, type DeviceRow, devices, type JobLogLine, type JobRow, jobs } 
 import { isUuid } from '../errors.js';
 import { canReadDevice } from '../policy.js';
 import type { JobProgressEvent } from '../pubsub.js';
+import { visibleEvents } from '../subscription-access.js';
 import { BackupType } from './backups.js';
 import { DeviceType, loadLatestPerDevice } from './devices.js';
 
@@ -118,29 +119,12 @@ builder.subscriptionField('jobEvents', (t) =>
 );
 
 /**
- * Every job event the viewer may see: a device's group is looked up once per subscription and cached,
- * so subscribers never hear about devices outside their groups; the subscriber's own access is re-checked
- * as events arrive, and the subscription ends once they are signed out, revoked or disabled.
+ * Every job event the viewer may see, through the shared device-group lookup (one query per device for all
+ * subscribers); the subscriber's own access is re-checked as events arrive, and the subscription ends once
+ * they are signed out, revoked or disabled.
  */
-async function* readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
-  const groupOfDevice = new Map<string, string | null>();
-  const events = ctx.pubsub.subscribe('jobEvents');
-  try {
-    for await (const event of events) {
-      if (!groupOfDevice.has(event.deviceId)) {
-        const [device] = await ctx.db
-          .select({ deviceGroupId: devices.deviceGroupId })
-          .from(devices)
-          .where(eq(devices.id, event.deviceId));
-        groupOfDevice.set(event.deviceId, device ? device.deviceGroupId : null);
-      }
-      const viewer = await ctx.currentViewer();
-      if (!viewer) return;
-      if (canReadDevice(viewer, { deviceGroupId: groupOfDevice.get(event.deviceId) ?? null })) yield event;
-    }
-  } finally {
-    await events.return?.();
-  }
+function readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
+  return visibleEvents(ctx, ctx.pubsub.subscribe('jobEvents'), (event) => event.deviceId);
 }
 
 /**

@@ -1,0 +1,118 @@
+/**
+ * Alerting in the background of a server process: the rule evaluator (woken by device events, else polling)
+ * and the outbox sender. Nothing here runs on the job path: the runner only writes event rows.
+ */
+import type { Database } from '@devicevault/schema/db/database';
+import { notificationChannels } from '@devicevault/schema/db/tables';
+import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
+import { eq } from 'drizzle-orm';
+import type { Logger } from '../log.js';
+import { evaluatePendingEvents, resolveSettledChanges } from './evaluate-rules.js';
+import type { NotificationMessage } from './message.js';
+import { createOutbox, type OutboxDeps } from './outbox.js';
+import { sendToChannel } from './send-to-channel.js';
+import type { SendOutcome } from './senders/outcome.js';
+
+export interface AlertingDeps extends Omit<OutboxDeps, 'pollMs'> {
+  db: Database;
+  pubsub: DeviceVaultPubSub;
+  log: Logger;
+  dashboardUrl: string;
+  /** How often the evaluator and sender look for work when nothing woke them; default 1 s. */
+  pollMs?: number;
+}
+
+export function createAlerting(deps: AlertingDeps) {
+  const outbox = createOutbox(deps);
+  let stopped = true;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeups: AsyncIterator<unknown> | undefined;
+
+  async function evaluate() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        for (;;) {
+          const { events, notifications } = await evaluatePendingEvents(deps);
+          if (notifications > 0) outbox.wake();
+          if (events < 200) break;
+        }
+        await resolveSettledChanges(deps);
+      } while (again && !stopped);
+    })()
+      .catch((error) => deps.log.error('alert rule evaluation failed', { error: String(error) }))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => void evaluate().finally(schedule), deps.pollMs ?? 1_000);
+    timer.unref?.();
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      outbox.start();
+      void evaluate();
+      schedule();
+      // Device events (from any process on PostgreSQL) wake the evaluator at once.
+      const iterator = deps.pubsub.subscribe('deviceEvents')[Symbol.asyncIterator]();
+      wakeups = iterator;
+      void (async () => {
+        while (!stopped) {
+          const next = await iterator.next();
+          if (next.done) return;
+          void evaluate();
+        }
+      })();
+    },
+    wake: () => void evaluate(),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await wakeups?.return?.();
+      await running;
+      await outbox.stop();
+    },
+    /** Sends one test message to a channel now, outside the outbox, and returns what happened. */
+    async sendTest(channelId: string): Promise<SendOutcome | null> {
+      const [channel] = await deps.db.select().from(notificationChannels).where(eq(notificationChannels.id, channelId));
+      if (!channel) return null;
+      const now = deps.now?.() ?? new Date();
+      const message: NotificationMessage = {
+        id: crypto.randomUUID(),
+        kind: 'TEST',
+        purpose: 'test',
+        summary: `Test notification from DeviceVault to "${channel.name}"`,
+        occurredAt: now.toISOString(),
+        device: null,
+        group: null,
+        alert: null,
+        details: {},
+        diff: null,
+        links: { device: `${deps.dashboardUrl}/` },
+      };
+      const outcome = await sendToChannel(channel, [message], {
+        decrypt: deps.decrypt,
+        now,
+        timeoutMs: deps.sendTimeoutMs ?? 10_000,
+        digestId: message.id,
+      });
+      deps.onAttempt?.(channel.kind, outcome.delivered ? 'delivered' : 'failed');
+      return outcome;
+    },
+  };
+}
+
+export type Alerting = ReturnType<typeof createAlerting>;
