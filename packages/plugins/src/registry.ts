@@ -17,6 +17,7 @@ import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { brocadeNosPlugin } from './vendors/brocade-nos.js';
 import { checkpointGaiaPlugin } from './vendors/checkpoint-gaia.js';
+import { cienaSaosPlugin } from './vendors/ciena-saos.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAireosPlugin } from './vendors/cisco-aireos.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
@@ -50,6 +51,7 @@ import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
+import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
 import { lenovoCnosPlugin } from './vendors/lenovo-cnos.js';
@@ -166,6 +168,8 @@ export const plugins: readonly BackupPlugin[] = [
   a10AcosPlugin,
   extremeEnterasysPlugin,
   hirschmannHiosPlugin,
+  huaweiVrpPlugin,
+  cienaSaosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
