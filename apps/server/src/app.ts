@@ -27,7 +27,6 @@ import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
-import { createDeviceAccess } from './device-access.js';
 import type { Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
 import { createClientAddress } from './http/client-address.js';
@@ -35,15 +34,15 @@ import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
 import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
 import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
-import { type ExportQuery, signedExportPath } from './http/exports.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
 import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
-import { createMetrics } from './http/metrics.js';
 import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
 import { createIntegrationRoutes } from './integrations/integration-routes.js';
 import { createCancelJob } from './jobs/cancel-job.js';
+import { createDeviceAccess } from './device-access.js';
+import { createMetrics } from './http/metrics.js';
 import { createEnqueue } from './jobs/enqueue.js';
 import { createCollectPool } from './jobs/pool.js';
 import { createPruner } from './jobs/pruner.js';
@@ -54,10 +53,10 @@ import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
 import { deleteDeviceHistory } from './storage/delete-device-history.js';
 import { readText } from './storage/read-text.js';
-import { createStorageRegistry } from './storage/storage-registry.js';
 import { createChangeTrigger } from './triggers/change-trigger.js';
 import { createDeviceChangedHook, isDeviceChangedHook } from './triggers/device-changed-hook.js';
 import { createSyslogReceiver } from './triggers/syslog-receiver.js';
+import { createStorageRegistry } from './storage/storage-registry.js';
 
 export interface App {
   database: OpenDatabase;
@@ -151,8 +150,6 @@ export async function buildApp(
   const integrationRoute = createIntegrationRoutes({
     db,
     log,
-    storage,
-    signer,
     oxidizedApi: env.oxidizedApi ?? false,
     enqueue,
     readText: (backup) => readText(db, storage, backup),
@@ -179,9 +176,6 @@ export async function buildApp(
         `${publicOrigin}${signer.pathFor(backup.id, userId, Date.now(), 'original')}`,
     },
     jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
-    exports: {
-      configsZipUrl: (query: ExportQuery, userId: string) => `${publicOrigin}${signedExportPath(signer, query, userId)}`,
-    },
     alerting: { sendTest: (channelId: string) => alerting.sendTest(channelId) },
     deviceAccess: createDeviceAccess(db),
     deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },
@@ -330,8 +324,8 @@ export async function buildApp(
       if (!publicOrigin)
         publicOrigin = `http://${['0.0.0.0', '::'].includes(env.host) ? 'localhost' : env.host}:${actualPort}`;
       runner.start();
-      if (syslog) syslogPort = await syslog.start(env.syslogPort!, env.syslogHost ?? '0.0.0.0');
       alerting.start();
+      if (syslog) syslogPort = await syslog.start(env.syslogPort!, env.syslogHost ?? '0.0.0.0');
       pruner.start();
       await scheduler.start();
       if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
