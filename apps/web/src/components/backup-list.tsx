@@ -34,7 +34,7 @@ const BackupListPage_BackupsQuery = gql<
     device(id: $id) {
       id
       backups(first: $first, after: $after, changedOnly: $changedOnly) {
-        edges { cursor node { id isBinary sha256 size changed createdAt downloadUrl } }
+        edges { cursor node { id isBinary sha256 size changed changedBy createdAt downloadUrl } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -318,6 +318,12 @@ function BackupListPage({
               ) : (
                 <span className="badge badge-unchanged">unchanged</span>
               )}
+              {row.changedBy ? (
+                <span className="muted" data-testid="changed-by">
+                  {' '}
+                  by {row.changedBy}
+                </span>
+              ) : null}
             </td>
             <td className="actions">
               {row.isBinary ? (

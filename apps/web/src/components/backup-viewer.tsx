@@ -11,13 +11,15 @@ export type BackupSummary = {
   sha256: string;
   size: number;
   changed: boolean;
+  /** Who changed the device, when a change message named them (change-triggered backups). */
+  changedBy: string | null;
   createdAt: string;
   downloadUrl: string | null;
 };
 
 const BackupViewer_BackupQuery = gql<{ backup: BackupSummary | null }, { id: string }>`
   query BackupViewer_BackupQuery($id: ID!) {
-    backup(id: $id) { id isBinary sha256 size changed createdAt downloadUrl }
+    backup(id: $id) { id isBinary sha256 size changed changedBy createdAt downloadUrl }
   }
 `;
 
