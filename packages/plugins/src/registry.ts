@@ -28,6 +28,7 @@ import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
+import { ciscoUcsPlugin } from './vendors/cisco-ucs.js';
 import { citrixNetscalerPlugin } from './vendors/citrix-netscaler.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
@@ -66,6 +67,8 @@ import { nokiaSrosmdPlugin } from './vendors/nokia-srosmd.js';
 import { noopPlugin } from './vendors/noop.js';
 import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
+import { opengearOsPlugin } from './vendors/opengear-os.js';
+import { openwrtPlugin } from './vendors/openwrt.js';
 import { paloaltoPanosPlugin } from './vendors/paloalto-panos.js';
 import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
@@ -170,6 +173,9 @@ export const plugins: readonly BackupPlugin[] = [
   hirschmannHiosPlugin,
   huaweiVrpPlugin,
   cienaSaosPlugin,
+  openwrtPlugin,
+  opengearOsPlugin,
+  ciscoUcsPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
