@@ -1,7 +1,8 @@
 /**
  * The staleness sweep: recomputes every device's backup state in one statement and writes the new state with
  * the transition's event in the same statement, so DEVICE_STALE is emitted once per transition however many
- * processes sweep (a concurrent sweep finds the row already changed and writes nothing).
+ * processes sweep: only rows whose state changed are locked (SKIP LOCKED, so two sweeps never wait on each
+ * other or deadlock), and a row another sweep already changed no longer qualifies.
  */
 import { backupStateSql } from '@devicevault/schema/backup-state';
 import { type Database, rowsOf } from '@devicevault/schema/db/database';
@@ -16,11 +17,13 @@ export async function sweepBackupStates(deps: { db: Database; pubsub: DeviceVaul
       /* sweepBackupStates */
       with computed as (
         select id, backup_state as previous, ${backupStateSql(now)} as state from devices
+        where backup_state is distinct from ${backupStateSql(now)}
+        for update skip locked
       ),
       changed as (
         update devices d set backup_state = c.state
         from computed c
-        where d.id = c.id and d.backup_state <> c.state
+        where d.id = c.id
         returning d.id, c.previous, c.state, d.last_success_at
       )
       insert into events (kind, device_id, payload)
