@@ -78,7 +78,12 @@ function parse(xml: string): Parsed {
   parser.on('doctype', (value) => append({ kind: 'doctype', value }));
   parser.on('comment', (value) => append({ kind: 'comment', value }));
   parser.on('processinginstruction', (pi) => append({ kind: 'pi', target: pi.target, body: pi.body }));
-  parser.on('cdata', (value) => append({ kind: 'cdata', value }));
+  parser.on('cdata', (value) => {
+    const last = stack.at(-1)?.children.at(-1);
+    // libxml2's parser joins adjacent CDATA sections into one node.
+    if (last?.kind === 'cdata') last.value += value;
+    else append({ kind: 'cdata', value });
+  });
   parser.on('text', (value) => {
     const last = stack.at(-1)?.children.at(-1);
     // saxes may split one text run; libxml2 holds it as one node.
