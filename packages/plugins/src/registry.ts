@@ -49,7 +49,7 @@ import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
-import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
+import { hirschmannClassicPlugin } from './vendors/hirschmann-classic.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
@@ -170,7 +170,7 @@ export const plugins: readonly BackupPlugin[] = [
   lenovoCnosPlugin,
   a10AcosPlugin,
   extremeEnterasysPlugin,
-  hirschmannHiosPlugin,
+  hirschmannClassicPlugin,
   huaweiVrpPlugin,
   cienaSaosPlugin,
   openwrtPlugin,

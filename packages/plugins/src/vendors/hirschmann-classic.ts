@@ -1,15 +1,16 @@
 /**
- * Hirschmann (Belden) industrial switches on HiOS and Classic (RSP, MACH, GRS, RS, OCTOPUS). Same commands and
- * stored bytes as Oxidized's `hirschmann` model: system information (without clock, uptime, CPU and memory) as
- * `## ` comments, then the running config without its user lines.
+ * Hirschmann (Belden) industrial switches on the Classic OS (RS20/30/40, MS, MACH, OCTOPUS; `(name) #`
+ * prompts). Same commands and stored bytes as Oxidized's `hirschmann` model: system information (without
+ * clock, uptime, CPU and memory) as `## ` comments, then the running config without its user lines. (HiOS,
+ * with `[name]#` prompts, is `hirschmann_hios`.)
  */
 import { cutBoth, rb } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
-export const hirschmannHiosPlugin = defineShellPlugin({
-  key: 'hirschmann_hios',
+export const hirschmannClassicPlugin = defineShellPlugin({
+  key: 'hirschmann_classic',
   oxidizedModel: 'hirschmann',
-  friendlyName: 'Hirschmann HiOS / Classic',
+  friendlyName: 'Hirschmann Classic',
   description: 'Running config plus system information, over an SSH shell.',
   // `(RSP-Plant-1) >`, `(Hirschmann Railswitch) #`.
   prompt: rb(/^[(\w\s)]+\s[>|#]+?$/),
