@@ -275,7 +275,9 @@ describe('the management API', () => {
         'device { id }',
         operator.token,
       );
-      const foreign = await mutate(server, 'deleteDevice', { id: inTheirs.id }, 'deletedId', operator.token);
+      const foreign = await mutate(server, 'archiveDevice', { id: inTheirs.id }, 'device { id }', operator.token);
+      // Deleting (with the whole history) is for admins only; operators archive instead.
+      const deleteOwn = await code(mutate(server, 'deleteDevice', { id: inMine.id }, 'deletedId', operator.token));
       const move = await code(
         mutate(server, 'updateDevice', { id: inMine.id, deviceGroupId: theirs.id }, 'device { id }', operator.token),
       );
@@ -284,6 +286,7 @@ describe('the management API', () => {
       assert.equal(own.__typename, 'SetDeviceEnabledSuccess');
       assert.equal(foreign.__typename, 'NotFoundError');
       assert.equal(move, 'FORBIDDEN');
+      assert.equal(deleteOwn, 'FORBIDDEN');
       assert.equal(asViewer, 'FORBIDDEN');
     });
   });
