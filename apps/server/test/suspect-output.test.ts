@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadRecording, type Recording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
-import { createCollectionGroup, mutate } from './support/api-builders.js';
+import { createCollectionGroup, createDeviceGroup, mutate } from './support/api-builders.js';
 import { createCredential, createDevice, jobProgressSubscription, triggerBackup } from './support/builders.js';
 import { collectSubscription, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -131,6 +131,37 @@ describe('suspect output', () => {
     assert.equal(job.errorCode, 'suspect_output');
     assert.match(job.errorMessage ?? '', /empty output|end marker/);
     assert.deepEqual(await versions(server, created.id), []);
+  });
+
+  it('does not take a version shrunk by a remove filter of the user for a broken one', async () => {
+    const recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+    const replay = await device(recording);
+    const group = await createDeviceGroup(server);
+    const created = await createDevice(server, {
+      pluginKey: 'cisco_ios',
+      port: replay.port,
+      credentialId,
+      deviceGroupId: group.id,
+    });
+    const first = await runJob(server, created.id);
+    // Everything but the header, hostname and `end`: far more than half of the config.
+    await mutate(
+      server,
+      'createBackupFilter',
+      { kind: 'REMOVE_BEFORE_STORING', pattern: '^(?:[^!he]|h[^o]|e[^n])', deviceGroupId: group.id },
+      'backupFilter { id }',
+    );
+
+    const filtered = await runJob(server, created.id);
+    const sizes = await server.gql(
+      'query ($id: ID!) { device(id: $id) { backups(first: 5) { edges { node { size } } } } }',
+      { id: created.id },
+    );
+
+    assert.equal(filtered.status, 'succeeded', filtered.errorMessage ?? '');
+    const [latest, earlier] = sizes.data.device.backups.edges.map((edge: { node: { size: number } }) => edge.node.size);
+    assert.ok(latest < earlier / 2, `${latest} bytes after the filter, ${earlier} before`);
+    assert.notEqual(filtered.backup?.id, first.backup?.id);
   });
 
   it('fails a config that shrank by more than half, unless its collection group allows it', async () => {

@@ -50,7 +50,8 @@ export async function applyRulesAndCheck(
     .limit(1);
   if (previous && !previous.isBinary) {
     const limit = target.maxShrinkPercent ?? deps.maxShrinkPercent ?? defaultMaxShrinkPercent;
-    const reason = shrinkReason(previous.size, prepared.size, limit);
+    // The plugin's output before the user's rules: a filter that removes much must not read as a broken device.
+    const reason = shrinkReason(previous.size, collected.size, limit);
     if (reason) throw new JobFailure('suspect_output', reason);
   }
 
