@@ -33,6 +33,8 @@ import { citrixNetscalerPlugin } from './vendors/citrix-netscaler.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
+import { dellFtosPlugin } from './vendors/dell-ftos.js';
+import { dellOs6Plugin } from './vendors/dell-os6.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
@@ -50,6 +52,7 @@ import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { hirschmannClassicPlugin } from './vendors/hirschmann-classic.js';
+import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
@@ -176,6 +179,9 @@ export const plugins: readonly BackupPlugin[] = [
   openwrtPlugin,
   opengearOsPlugin,
   ciscoUcsPlugin,
+  hirschmannHiosPlugin,
+  dellOs6Plugin,
+  dellFtosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
