@@ -24,6 +24,7 @@ import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
+import { ciscoIosxePlugin } from './vendors/cisco-iosxe.js';
 import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
@@ -182,6 +183,7 @@ export const plugins: readonly BackupPlugin[] = [
   hirschmannHiosPlugin,
   dellOs6Plugin,
   dellFtosPlugin,
+  ciscoIosxePlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
