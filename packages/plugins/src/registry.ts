@@ -38,8 +38,10 @@ import { dellFtosPlugin } from './vendors/dell-ftos.js';
 import { dellOs6Plugin } from './vendors/dell-os6.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
+import { dellSonicPlugin } from './vendors/dell-sonic.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
+import { edgecoreEdgecosPlugin } from './vendors/edgecore-edgecos.js';
 import { extremeBossPlugin } from './vendors/extreme-boss.js';
 import { extremeEnterasysPlugin } from './vendors/extreme-enterasys.js';
 import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
@@ -64,6 +66,7 @@ import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
+import { netgatePfsenseWebPlugin } from './vendors/netgate-pfsense-web.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
 import { nokiaSrosPlugin } from './vendors/nokia-sros.js';
@@ -141,6 +144,7 @@ export const plugins: readonly BackupPlugin[] = [
   // HTTP(S) API plugins (issue 10).
   paloaltoPanosApiPlugin,
   decisoOpnsenseApiPlugin,
+  netgatePfsenseWebPlugin,
   apcAosPlugin,
   // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
   hpProcurvePlugin,
@@ -184,6 +188,8 @@ export const plugins: readonly BackupPlugin[] = [
   dellOs6Plugin,
   dellFtosPlugin,
   ciscoIosxePlugin,
+  dellSonicPlugin,
+  edgecoreEdgecosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
