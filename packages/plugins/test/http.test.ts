@@ -5,6 +5,7 @@
  * classified error, as over SSH.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CollectTimeouts } from '../src/contract.js';
@@ -275,5 +276,36 @@ describe('OPNsense REST API over HTTPS', () => {
 
     const error = await rejectsWithCode(collecting, 'auth_failed');
     assert.match(error.message, /Authentication Failed/);
+  });
+});
+
+describe('pfSense web configurator over HTTPS', () => {
+  it('reports auth_failed with the login page alert when the password is wrong', async () => {
+    const pfsense = await loadHttpRecording(
+      join(fixturesRoot, 'netgate_pfsense_web', 'devicevault_CE_2.7.2.http.yaml'),
+    );
+
+    const collecting = collectOverHttp(pfsense, {
+      server: { tls: certificate },
+      options: { tls_fingerprint: certificate.fingerprint256 },
+      password: 'wrong',
+    });
+
+    const error = await rejectsWithCode(collecting, 'auth_failed');
+    assert.match(error.message, /Username or Password incorrect/);
+  });
+
+  it('stores the same config bytes as the SSH plugin does from the same firewall, less its version comment', async () => {
+    const pfsense = await loadHttpRecording(
+      join(fixturesRoot, 'netgate_pfsense_web', 'devicevault_CE_2.7.2.http.yaml'),
+    );
+    const overSsh = readFileSync(join(fixturesRoot, 'pfsense', 'CE_2.7.2.output.txt'), 'utf8');
+
+    const { text } = await collectOverHttp(pfsense, {
+      server: { tls: certificate },
+      options: { tls_fingerprint: certificate.fingerprint256 },
+    });
+
+    assert.equal(`${text}<!-- PFsense 2.7.2-RELEASE -->\n`, overSsh);
   });
 });
