@@ -67,7 +67,6 @@ import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
 import { mikrotikRouterOsBinaryPlugin } from './vendors/mikrotik-routeros-binary.js';
 import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgatePfsenseWebPlugin } from './vendors/netgate-pfsense-web.js';
-import { netgatePfsenseWebPlugin } from './vendors/netgate-pfsense-web.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
 import { nokiaSrosPlugin } from './vendors/nokia-sros.js';
@@ -145,7 +144,6 @@ export const plugins: readonly BackupPlugin[] = [
   // HTTP(S) API plugins (issue 10).
   paloaltoPanosApiPlugin,
   decisoOpnsenseApiPlugin,
-  netgatePfsenseWebPlugin,
   netgatePfsenseWebPlugin,
   apcAosPlugin,
   // Most-used Oxidized models without recordings, each with a session written from vendor documentation.
