@@ -30,6 +30,7 @@ import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
 import { ciscoUcsPlugin } from './vendors/cisco-ucs.js';
+import { ciscoViptelaPlugin } from './vendors/cisco-viptela.js';
 import { citrixNetscalerPlugin } from './vendors/citrix-netscaler.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
@@ -54,6 +55,7 @@ import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
+import { hillstoneStoneosPlugin } from './vendors/hillstone-stoneos.js';
 import { hirschmannClassicPlugin } from './vendors/hirschmann-classic.js';
 import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
@@ -80,11 +82,13 @@ import { paloaltoPanosPlugin } from './vendors/paloalto-panos.js';
 import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
+import { riverbedRiosPlugin } from './vendors/riverbed-rios.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { sikluEtherhaulPlugin } from './vendors/siklu-etherhaul.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
+import { symantecSgosPlugin } from './vendors/symantec-sgos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
 import { ubiquitiAirosPlugin } from './vendors/ubiquiti-airos.js';
@@ -190,6 +194,10 @@ export const plugins: readonly BackupPlugin[] = [
   ciscoIosxePlugin,
   dellSonicPlugin,
   edgecoreEdgecosPlugin,
+  symantecSgosPlugin,
+  riverbedRiosPlugin,
+  ciscoViptelaPlugin,
+  hillstoneStoneosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
