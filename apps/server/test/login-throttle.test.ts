@@ -197,8 +197,8 @@ describe('login throttling behind a trusted reverse proxy', () => {
   let proxy: string;
 
   before(async () => {
-    [proxy] = addresses(1);
-    server = await startTestServer({ trustedProxies: [proxy!] });
+    proxy = addresses(1)[0] ?? assert.fail('no address');
+    server = await startTestServer({ trustedProxies: [proxy] });
   });
   after(async () => {
     await server?.stop();
