@@ -1,15 +1,17 @@
 'use client';
 
 import { useState } from 'react';
-import { gql, useMutation } from 'urql';
+import { useMutation } from 'urql';
+import { errorMessage } from '../lib/error-message';
+import { graphql } from '../lib/graphql';
 import { ChangePasswordForm } from './change-password-form';
 import { LiveIndicator } from './live-indicator';
 
-const AccountMenu_LogoutMutation = gql<{ logout: { ok: boolean } }>`
+const AccountMenu_LogoutMutation = graphql(`
   mutation AccountMenu_LogoutMutation {
     logout { ok }
   }
-`;
+`);
 
 /** The header's right side: connection state, who is signed in, Change password and Sign out. */
 export function AccountMenu({ viewer }: { viewer: { username: string; role: string } }) {
@@ -21,7 +23,7 @@ export function AccountMenu({ viewer }: { viewer: { username: string; role: stri
     setError(null);
     const result = await logout({});
     if (!result.data?.logout.ok) {
-      setError(result.error?.message ?? 'Signing out failed');
+      setError(errorMessage(result.error, 'Signing out failed'));
       return;
     }
     // A full load: drops the cached data and the WebSocket that still carries the old session.

@@ -1,10 +1,18 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useEffect, useRef, useState } from 'react';
+import { useQuery } from 'urql';
+import { errorMessage } from '../lib/error-message';
 import { formatBytes, formatDateTime, formatRelativeTime } from '../lib/format';
+import { graphql } from '../lib/graphql';
 import { useNow } from '../lib/use-now';
-import { type BackupSummary, BackupViewer, DownloadLink } from './backup-viewer';
+import {
+  type BackupSummary,
+  BackupViewer,
+  BackupViewer_BackupFragment,
+  DownloadLink,
+  OriginalDownloadLink,
+} from './backup-viewer';
 import { VersionDiff } from './version-diff';
 
 const PAGE_SIZE = 20;
@@ -18,39 +26,23 @@ type Panel =
   | { kind: 'diff'; fromId: string; toId: string }
   | { kind: 'previous'; backupId: string; cursor: string };
 
-const BackupListPage_BackupsQuery = gql<
-  {
-    device: {
-      id: string;
-      backups: {
-        edges: { cursor: string; node: BackupSummary }[];
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      };
-    } | null;
-  },
-  { id: string; first: number; after: string | null; changedOnly: boolean }
->`
+const BackupListPage_BackupsQuery = graphql(
+  `
   query BackupListPage_BackupsQuery($id: ID!, $first: Int!, $after: String, $changedOnly: Boolean!) {
     device(id: $id) {
       id
       backups(first: $first, after: $after, changedOnly: $changedOnly) {
-        edges { cursor node { id isBinary sha256 size changed changedBy createdAt downloadUrl } }
+        edges { cursor node { ...BackupViewer_BackupFragment } }
         pageInfo { hasNextPage endCursor }
       }
     }
   }
-`;
+`,
+  [BackupViewer_BackupFragment],
+);
 
 // The version just before one row: the next edge after its cursor, across page boundaries.
-const PreviousVersionDiff_PreviousQuery = gql<
-  {
-    device: {
-      id: string;
-      backups: { edges: { node: { id: string; isBinary: boolean } }[] };
-    } | null;
-  },
-  { id: string; after: string; changedOnly: boolean }
->`
+const PreviousVersionDiff_PreviousQuery = graphql(`
   query PreviousVersionDiff_PreviousQuery($id: ID!, $after: String!, $changedOnly: Boolean!) {
     device(id: $id) {
       id
@@ -59,7 +51,7 @@ const PreviousVersionDiff_PreviousQuery = gql<
       }
     }
   }
-`;
+`);
 
 /**
  * A device's versions, newest first: View, Download and Compare per text version (binary ones download
@@ -77,7 +69,9 @@ export function BackupList({
   initialVersionId?: string | null;
   initialLine?: number | null;
 }) {
-  const [changedOnly, setChangedOnly] = useState(false);
+  // Unchanged versions are mostly noise; the toggle shows them.
+  const [changedOnly, setChangedOnly] = useState(true);
+  const panelRef = useRef<HTMLDivElement>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [panel, setPanel] = useState<Panel | null>(
     initialVersionId ? { kind: 'view', backupId: initialVersionId, line: initialLine } : null,
@@ -102,6 +96,12 @@ export function BackupList({
     const [older, newer] = [...picked].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
     if (older && newer) setPanel({ kind: 'diff', fromId: older.id, toId: newer.id });
   }
+
+  // View and Compare open below the table: bring them to where the user is looking.
+  const panelKey = panel ? JSON.stringify(panel) : null;
+  useEffect(() => {
+    if (panelKey) panelRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [panelKey]);
 
   const highlightedIds = new Set<string>();
   if (panel?.kind === 'view' || panel?.kind === 'previous') highlightedIds.add(panel.backupId);
@@ -182,32 +182,34 @@ export function BackupList({
           ))}
         </table>
       </div>
-      {panel?.kind === 'view' ? (
-        <BackupViewer
-          key={panel.backupId}
-          backupId={panel.backupId}
-          highlightLine={panel.line}
-          onClose={() => setPanel(null)}
-        />
-      ) : null}
-      {panel?.kind === 'diff' ? (
-        <VersionDiff
-          key={`${panel.fromId}-${panel.toId}`}
-          fromBackupId={panel.fromId}
-          toBackupId={panel.toId}
-          onClose={() => setPanel(null)}
-        />
-      ) : null}
-      {panel?.kind === 'previous' ? (
-        <PreviousVersionDiff
-          key={panel.backupId}
-          deviceId={deviceId}
-          backupId={panel.backupId}
-          cursor={panel.cursor}
-          changedOnly={changedOnly}
-          onClose={() => setPanel(null)}
-        />
-      ) : null}
+      <div ref={panelRef} className="panel-anchor">
+        {panel?.kind === 'view' ? (
+          <BackupViewer
+            key={panel.backupId}
+            backupId={panel.backupId}
+            highlightLine={panel.line}
+            onClose={() => setPanel(null)}
+          />
+        ) : null}
+        {panel?.kind === 'diff' ? (
+          <VersionDiff
+            key={`${panel.fromId}-${panel.toId}`}
+            fromBackupId={panel.fromId}
+            toBackupId={panel.toId}
+            onClose={() => setPanel(null)}
+          />
+        ) : null}
+        {panel?.kind === 'previous' ? (
+          <PreviousVersionDiff
+            key={panel.backupId}
+            deviceId={deviceId}
+            backupId={panel.backupId}
+            cursor={panel.cursor}
+            changedOnly={changedOnly}
+            onClose={() => setPanel(null)}
+          />
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -252,7 +254,7 @@ function BackupListPage({
       <tbody>
         <tr>
           <td colSpan={COLUMNS} className="notice-error">
-            Could not load versions: {error.message}
+            Could not load versions: {errorMessage(error)}
           </td>
         </tr>
       </tbody>
@@ -280,8 +282,10 @@ function BackupListPage({
           </td>
         </tr>
       ) : null}
-      {edges.map(({ cursor, node }) => {
+      {edges.map(({ cursor, node }, index) => {
         const row: VersionRow = { ...node, cursor };
+        // The oldest version has nothing before it: it is the device's first backup, not a change.
+        const isFirst = !pageInfo.hasNextPage && index === edges.length - 1;
         return (
           <tr
             key={row.id}
@@ -313,7 +317,11 @@ function BackupListPage({
               {row.sha256.slice(0, 12)}
             </td>
             <td>
-              {row.changed ? (
+              {isFirst ? (
+                <span className="badge badge-first" data-testid="first-version">
+                  first
+                </span>
+              ) : row.changed ? (
                 <span className="badge badge-changed">changed</span>
               ) : (
                 <span className="badge badge-unchanged">unchanged</span>
@@ -354,7 +362,7 @@ function BackupListPage({
                   </button>
                 </>
               )}{' '}
-              <DownloadLink backup={row} />
+              <DownloadLink backup={row} /> <OriginalDownloadLink backup={row} />
             </td>
           </tr>
         );
@@ -397,7 +405,7 @@ function PreviousVersionDiff({
   const previous = data?.device?.backups.edges[0]?.node;
 
   let message: string | null = null;
-  if (error && !data) message = `Could not find the previous version: ${error.message}`;
+  if (error && !data) message = `Could not find the previous version: ${errorMessage(error)}`;
   else if (fetching && !data) message = 'Finding the previous version…';
   else if (!previous) message = 'This is the oldest version; there is nothing before it to compare with.';
   else if (previous.isBinary) message = 'The previous version is binary; only text versions can be compared.';

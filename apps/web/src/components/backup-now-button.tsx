@@ -1,21 +1,21 @@
 'use client';
 
 import { useState } from 'react';
-import { gql, useMutation } from 'urql';
-import { isTerminal, type JobProgressEvent, type LiveJob, liveJobFromEvent, liveJobFromJob } from '../lib/job-status';
+import { useMutation } from 'urql';
+import { errorMessage } from '../lib/error-message';
+import { graphql } from '../lib/graphql';
+import {
+  isTerminal,
+  type JobProgressEvent,
+  type LiveJob,
+  LiveJob_JobProgressEventFragment,
+  liveJobFromEvent,
+  liveJobFromJob,
+} from '../lib/job-status';
 import { useSubscriptionEvents } from '../lib/use-subscription-events';
+import { useAnnounce } from './announcer';
 
-type JobFields = { id: string; status: string; errorCode: string | null; createdAt: string; finishedAt: string | null };
-
-const BackupNowButton_TriggerBackupMutation = gql<
-  {
-    triggerBackup:
-      | { __typename: 'TriggerBackupSuccess'; job: JobFields }
-      | { __typename: 'NotFoundError'; message: string }
-      | { __typename: 'ValidationError'; message: string; field: string };
-  },
-  { input: { deviceId: string } }
->`
+const BackupNowButton_TriggerBackupMutation = graphql(`
   mutation BackupNowButton_TriggerBackupMutation($input: TriggerBackupInput!) {
     triggerBackup(input: $input) {
       __typename
@@ -30,13 +30,16 @@ const BackupNowButton_TriggerBackupMutation = gql<
       }
     }
   }
-`;
+`);
 
-const BackupNowButton_JobProgressSubscription = gql<{ jobProgress: JobProgressEvent }, { jobId: string }>`
+const BackupNowButton_JobProgressSubscription = graphql(
+  `
   subscription BackupNowButton_JobProgressSubscription($jobId: ID!) {
-    jobProgress(jobId: $jobId) { jobId deviceId status message at errorCode backupId }
+    jobProgress(jobId: $jobId) { ...LiveJob_JobProgressEventFragment }
   }
-`;
+`,
+  [LiveJob_JobProgressEventFragment],
+);
 
 /**
  * Starts a backup of one device and follows that job live, reporting every state to `onProgress`
@@ -44,14 +47,21 @@ const BackupNowButton_JobProgressSubscription = gql<{ jobProgress: JobProgressEv
  */
 export function BackupNowButton({
   deviceId,
+  deviceName,
   onProgress,
   busy = false,
+  disabled = false,
 }: {
   deviceId: string;
+  /** Names the button for screen readers: "Back up demo-core-sw1". */
+  deviceName: string;
+  /** The device is disabled or archived: the server would refuse. */
+  disabled?: boolean;
   onProgress: (job: LiveJob, event: JobProgressEvent | null) => void;
   /** True while another job for this device is already in flight (e.g. started by the scheduler). */
   busy?: boolean;
 }) {
+  const announce = useAnnounce();
   const [{ fetching }, triggerBackup] = useMutation(BackupNowButton_TriggerBackupMutation);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +71,9 @@ export function BackupNowButton({
     { jobId: jobId ?? '' },
     ({ jobProgress }) => {
       onProgress(liveJobFromEvent(jobProgress), jobProgress);
-      if (isTerminal(jobProgress.status)) setJobId(null);
+      if (!isTerminal(jobProgress.status)) return;
+      setJobId(null);
+      announce(`Backup of ${deviceName} ${jobProgress.status}`);
     },
     { pause: !jobId },
   );
@@ -71,7 +83,7 @@ export function BackupNowButton({
     const result = await triggerBackup({ input: { deviceId } });
     const payload = result.data?.triggerBackup;
     if (!payload) {
-      setError(result.error?.message ?? 'The server did not answer');
+      setError(errorMessage(result.error));
       return;
     }
     if (payload.__typename !== 'TriggerBackupSuccess') {
@@ -79,6 +91,11 @@ export function BackupNowButton({
       return;
     }
     const { job } = payload;
+    if (!job) {
+      setError('Nothing was queued (the device is disabled or already has a job waiting)');
+      return;
+    }
+    announce(`Backup of ${deviceName} queued`);
     const queued = liveJobFromJob(job);
     if (queued) onProgress(queued, null);
     if (isTerminal(job.status)) return;
@@ -93,7 +110,8 @@ export function BackupNowButton({
         type="button"
         className="button"
         data-testid={`backup-now-${deviceId}`}
-        disabled={running || busy}
+        aria-label={`Back up ${deviceName}`}
+        disabled={running || busy || disabled}
         onClick={() => void start()}
       >
         {running ? 'Backing up…' : 'Back up now'}

@@ -1,38 +1,32 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { gql, useClient, useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
+import { errorMessage } from '../lib/error-message';
 import { formatBytes, formatDateTime } from '../lib/format';
+import { graphql, type ResultOf } from '../lib/graphql';
 import { useServerUrl } from './urql-provider';
 
-export type BackupSummary = {
-  id: string;
-  isBinary: boolean;
-  sha256: string;
-  size: number;
-  changed: boolean;
-  /** Who changed the device, when a change message named them (change-triggered backups). */
-  changedBy: string | null;
-  createdAt: string;
-  downloadUrl: string | null;
-};
-
-const BackupViewer_BackupQuery = gql<{ backup: BackupSummary | null }, { id: string }>`
-  query BackupViewer_BackupQuery($id: ID!) {
-    backup(id: $id) { id isBinary sha256 size changed changedBy createdAt downloadUrl }
+/** What a version row and the viewer header show; the version list spreads it too. */
+export const BackupViewer_BackupFragment = graphql(`
+  fragment BackupViewer_BackupFragment on Backup {
+    id isBinary sha256 size changed changedBy createdAt downloadUrl hasRestorableOriginal originalDownloadUrl
   }
-`;
+`);
+
+export type BackupSummary = ResultOf<typeof BackupViewer_BackupFragment>;
+
+const BackupViewer_BackupQuery = graphql(
+  `
+  query BackupViewer_BackupQuery($id: ID!) {
+    backup(id: $id) { ...BackupViewer_BackupFragment }
+  }
+`,
+  [BackupViewer_BackupFragment],
+);
 
 // Only ever run for text versions: binary content is never fetched into the page.
-const BackupViewer_TextContentQuery = gql<
-  {
-    backup: {
-      id: string;
-      textContent: { __typename: 'BackupText'; text: string } | { __typename: 'BinaryContentError'; message: string };
-    } | null;
-  },
-  { id: string }
->`
+const BackupViewer_TextContentQuery = graphql(`
   query BackupViewer_TextContentQuery($id: ID!) {
     backup(id: $id) {
       id
@@ -43,17 +37,14 @@ const BackupViewer_TextContentQuery = gql<
       }
     }
   }
-`;
+`);
 
 // Signed URLs live for minutes; a page left open longer asks for a fresh one when the link is used.
-const DownloadLink_DownloadUrlQuery = gql<
-  { backup: { id: string; downloadUrl: string | null } | null },
-  { id: string }
->`
+const DownloadLink_DownloadUrlQuery = graphql(`
   query DownloadLink_DownloadUrlQuery($id: ID!) {
     backup(id: $id) { id downloadUrl }
   }
-`;
+`);
 
 const FRESH_FOR_MS = 60_000;
 
@@ -130,12 +121,13 @@ export function BackupViewer({
         </div>
         <div className="viewer-actions">
           {backup ? <DownloadLink backup={backup} /> : null}
+          {backup ? <OriginalDownloadLink backup={backup} /> : null}
           <button type="button" className="button button-quiet" onClick={onClose}>
             Close
           </button>
         </div>
       </header>
-      {error && !data ? <p className="notice notice-error">Could not load the version: {error.message}</p> : null}
+      {error && !data ? <p className="notice notice-error">Could not load the version: {errorMessage(error)}</p> : null}
       {!backup && !error ? <p className="notice">{fetching ? 'Loading…' : 'This version does not exist.'}</p> : null}
       {backup?.isBinary ? (
         <p className="binary-notice" data-testid="binary-notice">
@@ -156,7 +148,7 @@ function TextContent({ backupId, highlightLine }: { backupId: string; highlightL
     if (text !== null) highlighted.current?.scrollIntoView({ block: 'center' });
   }, [text]);
 
-  if (error && !data) return <p className="notice notice-error">Could not load the version: {error.message}</p>;
+  if (error && !data) return <p className="notice notice-error">Could not load the version: {errorMessage(error)}</p>;
   if (fetching && !data) return <p className="notice">Loading content…</p>;
   const content = data?.backup?.textContent;
   if (!content) return <p className="notice">This version has no text content.</p>;
@@ -186,5 +178,19 @@ function TextContent({ backupId, highlightLine }: { backupId: string; highlightL
         );
       })}
     </pre>
+  );
+}
+
+/**
+ * The restorable original (before secret scrubbing), offered only when the server issued a URL for it:
+ * it does so for administrators alone, and every download is audited.
+ */
+export function OriginalDownloadLink({ backup }: { backup: Pick<BackupSummary, 'originalDownloadUrl'> }) {
+  const url = useServerUrl(backup.originalDownloadUrl);
+  if (!url) return null;
+  return (
+    <a className="button button-quiet" href={url} data-testid="download-original" download>
+      Download restorable original
+    </a>
   );
 }

@@ -1,17 +1,11 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
-import { gql, useMutation } from 'urql';
+import { useMutation } from 'urql';
+import { errorMessage } from '../lib/error-message';
+import { graphql } from '../lib/graphql';
 
-const ChangePasswordForm_ChangePasswordMutation = gql<
-  {
-    changePassword:
-      | { __typename: 'ChangePasswordSuccess'; user: { id: string } }
-      | { __typename: 'NotFoundError'; message: string }
-      | { __typename: 'ValidationError'; message: string; field: string };
-  },
-  { input: { currentPassword: string; newPassword: string } }
->`
+const ChangePasswordForm_ChangePasswordMutation = graphql(`
   mutation ChangePasswordForm_ChangePasswordMutation($input: ChangePasswordInput!) {
     changePassword(input: $input) {
       __typename
@@ -26,7 +20,7 @@ const ChangePasswordForm_ChangePasswordMutation = gql<
       }
     }
   }
-`;
+`);
 
 /** Changes the signed-in user's password; the server ends their other sessions, this one stays. */
 export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
@@ -50,7 +44,7 @@ export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
     });
     const payload = result.data?.changePassword;
     if (!payload) {
-      setError(result.error?.message ?? 'The server did not answer');
+      setError(errorMessage(result.error));
       return;
     }
     if (payload.__typename !== 'ChangePasswordSuccess') {

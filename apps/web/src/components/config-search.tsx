@@ -3,8 +3,10 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, Fragment, type ReactNode, useEffect, useState } from 'react';
-import { gql, useClient } from 'urql';
+import { useClient } from 'urql';
+import { errorMessage } from '../lib/error-message';
 import { formatDateTime } from '../lib/format';
+import { graphql } from '../lib/graphql';
 
 export type SearchOptions = {
   pattern: string;
@@ -25,26 +27,7 @@ type ConfigMatch = {
 
 const PAGE_SIZE = 20;
 
-const ConfigSearch_SearchQuery = gql<
-  {
-    searchConfigs:
-      | {
-          __typename: 'SearchConfigsConnection';
-          edges: { cursor: string; node: ConfigMatch }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        }
-      | { __typename: 'ValidationError'; message: string; field: string };
-  },
-  {
-    pattern: string;
-    regex: boolean;
-    caseSensitive: boolean;
-    latestOnly: boolean;
-    contextLines: number;
-    first: number;
-    after: string | null;
-  }
->`
+const ConfigSearch_SearchQuery = graphql(`
   query ConfigSearch_SearchQuery(
     $pattern: String!
     $regex: Boolean!
@@ -82,7 +65,7 @@ const ConfigSearch_SearchQuery = gql<
       }
     }
   }
-`;
+`);
 
 type Results = {
   options: SearchOptions;
@@ -110,7 +93,7 @@ export function ConfigSearch({ initial }: { initial: SearchOptions }) {
     setLoading(false);
     const payload = result.data?.searchConfigs;
     if (!payload) {
-      setError(result.error?.message ?? 'The server did not answer');
+      setError(errorMessage(result.error));
       return;
     }
     if (payload.__typename === 'ValidationError') {

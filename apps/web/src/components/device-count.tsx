@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { gql, useClient } from 'urql';
+import { useClient } from 'urql';
+import { graphql } from '../lib/graphql';
 
 // The devices connection has no totalCount, so the count pages through ids (100 per request) up to a cap.
 const MAX_PAGES = 10;
@@ -11,14 +12,14 @@ type DevicesPage = {
   devices: { edges: { cursor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 };
 
-const DeviceCount_DevicesQuery = gql<DevicesPage, { first: number; after: string | null }>`
+const DeviceCount_DevicesQuery = graphql(`
   query DeviceCount_DevicesQuery($first: Int!, $after: String) {
     devices(first: $first, after: $after) {
       edges { cursor }
       pageInfo { hasNextPage endCursor }
     }
   }
-`;
+`);
 
 /** How many devices the signed-in user can see, e.g. "7" or "1000+". */
 export function DeviceCount() {

@@ -2,46 +2,30 @@
 
 import Link from 'next/link';
 import { useCallback, useState } from 'react';
-import { gql, useQuery } from 'urql';
-import { formatDateTime, formatRelativeTime } from '../lib/format';
+import { errorMessage } from '../lib/error-message';
+import { formatDateTime, formatRelativeTime, formatZonedDateTime } from '../lib/format';
+import { graphql } from '../lib/graphql';
 import {
   isTerminal,
   type JobProgressEvent,
   type LiveJob,
+  LiveJob_JobProgressEventFragment,
   laterJobState,
   liveJobFromEvent,
   liveJobFromJob,
 } from '../lib/job-status';
+import { useLiveQuery } from '../lib/use-live-query';
 import { useNow } from '../lib/use-now';
 import { useSubscriptionEvents } from '../lib/use-subscription-events';
 import { BackupList } from './backup-list';
 import { BackupNowButton } from './backup-now-button';
+import { BackupStateBadge } from './backup-state-badge';
+import { DeviceActions } from './device-actions';
+import { JobLog } from './job-log';
 import { JobStatusBadge } from './job-status-badge';
+import { usePermissions } from './viewer-provider';
 
-type DeviceDetails = {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  pluginKey: string;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-  credential: { id: string; name: string; username: string } | null;
-  lastBackup: { id: string; createdAt: string } | null;
-  lastJob: {
-    id: string;
-    status: string;
-    errorCode: string | null;
-    errorMessage: string | null;
-    createdAt: string;
-    finishedAt: string | null;
-  } | null;
-};
-
-type BackupMethod = { key: string; friendlyName: string; isBinary: boolean };
-
-const DeviceDetail_DeviceQuery = gql<{ device: DeviceDetails | null; backupMethods: BackupMethod[] }, { id: string }>`
+const DeviceDetail_DeviceQuery = graphql(`
   query DeviceDetail_DeviceQuery($id: ID!) {
     device(id: $id) {
       id
@@ -50,21 +34,39 @@ const DeviceDetail_DeviceQuery = gql<{ device: DeviceDetails | null; backupMetho
       port
       pluginKey
       enabled
+      archivedAt
+      scrubSecrets
+      backupState
+      consecutiveFailures
+      lastSuccessAt
+      lastFailureAt
+      nextRunAt
+      hostKeyFingerprint
       createdAt
       updatedAt
       credential { id name username }
+      deviceGroup { id name }
+      collectionGroup { id name schedule timeZone }
+      retentionPolicy { id name }
+      storageLocation { id name }
       lastBackup { id createdAt }
-      lastJob { id status errorCode errorMessage createdAt finishedAt }
+      lastJob {
+        id status errorCode errorMessage createdAt finishedAt trigger requestedBy
+        log { seq at status message }
+      }
     }
     backupMethods { key friendlyName isBinary }
   }
-`;
+`);
 
-const DeviceDetail_JobEventsSubscription = gql<{ jobEvents: JobProgressEvent }, Record<string, never>>`
+const DeviceDetail_JobEventsSubscription = graphql(
+  `
   subscription DeviceDetail_JobEventsSubscription {
-    jobEvents { jobId deviceId status message at errorCode backupId }
+    jobEvents { ...LiveJob_JobProgressEventFragment }
   }
-`;
+`,
+  [LiveJob_JobProgressEventFragment],
+);
 
 export function DeviceDetail({
   deviceId,
@@ -76,17 +78,18 @@ export function DeviceDetail({
   initialLine?: number | null;
 }) {
   const now = useNow();
+  const permissions = usePermissions();
   const [liveJob, setLiveJob] = useState<LiveJob | null>(null);
-  const [lastMessage, setLastMessage] = useState<string | null>(null);
+  const [liveLog, setLiveLog] = useState<JobProgressEvent[]>([]);
   // Bumped when a job of this device ends, so the details and the newest backups are read again.
   const [refreshToken, setRefreshToken] = useState(0);
 
-  const [{ data, error }, reexecute] = useQuery({ query: DeviceDetail_DeviceQuery, variables: { id: deviceId } });
+  const [{ data, error }, reexecute] = useLiveQuery({ query: DeviceDetail_DeviceQuery, variables: { id: deviceId } });
 
   const applyJobState = useCallback(
     (job: LiveJob, event: JobProgressEvent | null) => {
       setLiveJob((current) => laterJobState(current, job));
-      if (event?.message) setLastMessage(event.message);
+      if (event) setLiveLog((current) => [...current.filter((line) => line.jobId === event.jobId), event]);
       if (!isTerminal(job.status)) return;
       setRefreshToken((token) => token + 1);
       reexecute({ requestPolicy: 'network-only' });
@@ -98,34 +101,49 @@ export function DeviceDetail({
     if (jobEvents.deviceId === deviceId) applyJobState(liveJobFromEvent(jobEvents), jobEvents);
   });
 
-  if (error && !data) return <p className="notice notice-error">Could not load the device: {error.message}</p>;
+  if (error && !data) return <p className="notice notice-error">Could not load the device: {errorMessage(error)}</p>;
   if (!data) return <p className="notice">Loading device…</p>;
   const { device } = data;
   if (!device) {
     return (
       <p className="notice">
-        No device with id <code>{deviceId}</code>. <Link href="/">Back to devices</Link>
+        No device with id <code>{deviceId}</code>. <Link href="/devices">Back to devices</Link>
       </p>
     );
   }
 
   const method = data.backupMethods.find((candidate) => candidate.key === device.pluginKey);
   const job = laterJobState(liveJobFromJob(device.lastJob), liveJob);
-  const jobErrorMessage = job && device.lastJob?.id === job.jobId ? device.lastJob.errorMessage : null;
+  const canOperate = permissions.canOperate(device.deviceGroup?.id ?? null);
+  const storedLog = device.lastJob && job?.jobId === device.lastJob.id ? device.lastJob.log : [];
+  const liveLines = liveLog.filter((line) => line.jobId === job?.jobId);
+  const log = liveLines.length > storedLog.length ? liveLines : storedLog;
 
   return (
     <>
       <p className="breadcrumb">
-        <Link href="/">Devices</Link> /
+        <Link href="/devices">Devices</Link> /
       </p>
       <div className="title-row">
         <h1>{device.name}</h1>
-        <BackupNowButton
-          deviceId={device.id}
-          busy={job !== null && !isTerminal(job.status)}
-          onProgress={applyJobState}
-        />
+        {canOperate ? (
+          <span className="title-actions">
+            <BackupNowButton
+              deviceId={device.id}
+              deviceName={device.name}
+              busy={job !== null && !isTerminal(job.status)}
+              disabled={!device.enabled || device.archivedAt !== null}
+              onProgress={applyJobState}
+            />
+            <Link className="button button-quiet" href={`/devices/${encodeURIComponent(device.id)}/edit`}>
+              Edit
+            </Link>
+          </span>
+        ) : null}
       </div>
+      {canOperate ? (
+        <DeviceActions device={device} onDone={() => reexecute({ requestPolicy: 'network-only' })} />
+      ) : null}
 
       <dl className="details">
         <dt>Host</dt>
@@ -140,26 +158,69 @@ export function DeviceDetail({
         </dd>
         <dt>Credential</dt>
         <dd>{device.credential ? `${device.credential.name} (${device.credential.username})` : 'none'}</dd>
-        <dt>Enabled</dt>
-        <dd>{device.enabled ? 'yes' : 'no'}</dd>
-        <dt>Last backup</dt>
+        <dt>Device group</dt>
+        <dd>{device.deviceGroup?.name ?? 'none'}</dd>
+        <dt>Collection group</dt>
         <dd>
-          {device.lastBackup ? (
-            <span title={formatDateTime(device.lastBackup.createdAt)}>
-              {formatRelativeTime(device.lastBackup.createdAt, now)}
+          {device.collectionGroup ? (
+            <>
+              {device.collectionGroup.name}{' '}
+              <span className="muted">
+                · {device.collectionGroup.schedule ?? 'manual only'} ({device.collectionGroup.timeZone})
+              </span>
+            </>
+          ) : (
+            'none (manual only)'
+          )}
+        </dd>
+        <dt>Next run</dt>
+        <dd data-testid="next-run">
+          {device.nextRunAt ? formatZonedDateTime(device.nextRunAt, device.collectionGroup?.timeZone) : 'not scheduled'}
+        </dd>
+        <dt>Backup state</dt>
+        <dd>
+          <BackupStateBadge state={device.backupState} />
+          {device.consecutiveFailures > 0 ? (
+            <span className="muted"> · {device.consecutiveFailures} failures in a row</span>
+          ) : null}
+          {device.lastSuccessAt ? (
+            <span className="muted"> · last success {formatRelativeTime(device.lastSuccessAt, now)}</span>
+          ) : null}
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          {device.archivedAt
+            ? `archived ${formatDateTime(device.archivedAt)}`
+            : device.enabled
+              ? 'enabled'
+              : 'disabled'}
+          {device.scrubSecrets ? <span className="muted"> · secrets masked</span> : null}
+        </dd>
+        <dt>Host key</dt>
+        <dd>
+          {device.hostKeyFingerprint ? (
+            <span className="mono" data-testid="host-key">
+              {device.hostKeyFingerprint}
             </span>
           ) : (
-            'never'
+            <span className="muted">not pinned yet (trusted on first use)</span>
           )}
+        </dd>
+        <dt>Retention · storage</dt>
+        <dd>
+          {device.retentionPolicy?.name ?? 'group or default'} · {device.storageLocation?.name ?? 'group or default'}
         </dd>
         <dt>Last job</dt>
         <dd>
           <JobStatusBadge deviceId={device.id} job={job} />
           {job ? <span className="muted small"> {formatRelativeTime(job.at, now)}</span> : null}
-          {job && !isTerminal(job.status) && lastMessage ? <span className="muted small"> · {lastMessage}</span> : null}
-          {jobErrorMessage ? <div className="inline-error">{jobErrorMessage}</div> : null}
+          {device.lastJob && job?.jobId === device.lastJob.id && device.lastJob.errorMessage ? (
+            <div className="inline-error">{device.lastJob.errorMessage}</div>
+          ) : null}
         </dd>
       </dl>
+
+      {log.length > 0 ? <JobLog lines={log} live={job !== null && !isTerminal(job.status)} /> : null}
 
       <h2>Versions</h2>
       <BackupList

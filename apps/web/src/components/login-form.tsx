@@ -1,16 +1,11 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
-import { gql, useMutation } from 'urql';
+import { useMutation } from 'urql';
+import { errorMessage } from '../lib/error-message';
+import { graphql } from '../lib/graphql';
 
-const LoginForm_LoginMutation = gql<
-  {
-    login:
-      | { __typename: 'LoginSuccess'; user: { id: string; username: string; role: string } }
-      | { __typename: 'InvalidCredentialsError' | 'RateLimitedError' | 'ValidationError'; message: string };
-  },
-  { input: { username: string; password: string } }
->`
+const LoginForm_LoginMutation = graphql(`
   mutation LoginForm_LoginMutation($input: LoginInput!) {
     login(input: $input) {
       __typename
@@ -22,7 +17,7 @@ const LoginForm_LoginMutation = gql<
       }
     }
   }
-`;
+`);
 
 /** Signs in; the server answers with an httpOnly session cookie that later requests and the WebSocket carry. */
 export function LoginForm({ next }: { next: string }) {
@@ -38,7 +33,7 @@ export function LoginForm({ next }: { next: string }) {
     });
     const payload = result.data?.login;
     if (!payload) {
-      setError(result.error?.message ?? 'The server did not answer');
+      setError(errorMessage(result.error));
       return;
     }
     if (payload.__typename !== 'LoginSuccess') {

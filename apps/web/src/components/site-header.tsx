@@ -2,45 +2,41 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useEffect } from 'react';
-import { gql, useQuery } from 'urql';
 import { AccountMenu } from './account-menu';
 import { DeviceCount } from './device-count';
+import { usePermissions, useViewer } from './viewer-provider';
 
-const SiteHeader_ViewerQuery = gql<{ viewer: { id: string; username: string; role: string } | null }>`
-  query SiteHeader_ViewerQuery {
-    viewer { id username role }
-  }
-`;
+const LINKS = [
+  { href: '/', label: 'Overview', adminOnly: false },
+  { href: '/devices', label: 'Devices', adminOnly: false },
+  { href: '/jobs', label: 'Jobs', adminOnly: false },
+  { href: '/alerts', label: 'Alerts', adminOnly: false },
+  { href: '/search', label: 'Search', adminOnly: false },
+  { href: '/admin', label: 'Administration', adminOnly: false },
+] as const;
+
+function isCurrent(pathname: string, href: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
 
 /** Brand, navigation and, once signed in, the device count and the account menu. */
 export function SiteHeader() {
   const pathname = usePathname();
-  // `viewer` is open to anonymous callers, so this never bounces the sign-in page.
-  const [{ data }] = useQuery({ query: SiteHeader_ViewerQuery });
-  const viewer = data?.viewer ?? null;
-  const signedOut = data !== undefined && data.viewer === null;
-
-  // Pages that load nothing until asked (search, compare) would otherwise sit there signed out.
-  useEffect(() => {
-    if (!signedOut || pathname === '/login') return;
-    const next = `${window.location.pathname}${window.location.search}`;
-    window.location.assign(`/login?next=${encodeURIComponent(next)}`);
-  }, [signedOut, pathname]);
+  const { viewer } = useViewer();
+  const { isAdmin } = usePermissions();
 
   return (
     <header className="site-header">
       <Link href="/" className="brand">
         DeviceVault
       </Link>
-      <nav>
-        <Link href="/" aria-current={pathname === '/' ? 'page' : undefined}>
-          Devices
-        </Link>
-        {viewer ? <DeviceCount /> : null}
-        <Link href="/search" aria-current={pathname === '/search' ? 'page' : undefined}>
-          Search
-        </Link>
+      <nav aria-label="Main">
+        {LINKS.filter((link) => !link.adminOnly || isAdmin).map((link) => (
+          <Link key={link.href} href={link.href} aria-current={isCurrent(pathname, link.href) ? 'page' : undefined}>
+            {link.label}
+            {link.href === '/devices' && viewer ? <DeviceCount /> : null}
+          </Link>
+        ))}
       </nav>
       {viewer ? <AccountMenu viewer={viewer} /> : null}
     </header>

@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, type ReactNode, useContext, useState, useSyncExternalStore } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Provider } from 'urql';
 import {
   createBrowserClient,
@@ -37,10 +37,20 @@ export function useServerUrl(pathOrUrl: string | null): string | null {
   return new URL(pathOrUrl, endpoints.http).toString();
 }
 
-const idleStatus: LiveStatus = { getSnapshot: () => 'idle', subscribe: () => () => {} };
+const idleStatus: LiveStatus = { getSnapshot: () => 'idle', subscribe: () => () => {}, onReconnect: () => () => {} };
 
 /** The WebSocket's state (`idle` while rendering on the server). */
 export function useLiveState(): LiveState {
   const status = useContext(LiveStatusContext) ?? idleStatus;
   return useSyncExternalStore(status.subscribe, status.getSnapshot, () => 'idle');
+}
+
+/** Runs `onReconnect` whenever the live connection comes back after a drop (missed events must be re-read). */
+export function useOnReconnect(onReconnect: () => void): void {
+  const status = useContext(LiveStatusContext) ?? idleStatus;
+  const callback = useRef(onReconnect);
+  useEffect(() => {
+    callback.current = onReconnect;
+  });
+  useEffect(() => status.onReconnect(() => callback.current()), [status]);
 }

@@ -2,8 +2,10 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { errorMessage } from '../lib/error-message';
 import { formatDateTime } from '../lib/format';
+import { graphql } from '../lib/graphql';
 
 type DiffLineKind = 'ADDED' | 'REMOVED' | 'CONTEXT';
 
@@ -30,15 +32,7 @@ type DiffData = {
   }[];
 };
 
-const VersionDiff_DiffQuery = gql<
-  {
-    diff:
-      | DiffData
-      | { __typename: 'NotFoundError'; message: string }
-      | { __typename: 'ValidationError'; message: string; field: string };
-  },
-  { fromBackupId: string; toBackupId: string; significantOnly: boolean; contextLines: number }
->`
+const VersionDiff_DiffQuery = graphql(`
   query VersionDiff_DiffQuery($fromBackupId: ID!, $toBackupId: ID!, $significantOnly: Boolean!, $contextLines: Int!) {
     diff(
       fromBackupId: $fromBackupId
@@ -68,7 +62,7 @@ const VersionDiff_DiffQuery = gql<
       }
     }
   }
-`;
+`);
 
 const CONTEXT_CHOICES = [3, 10, 50] as const;
 const MARKERS: Record<DiffLineKind, string> = { ADDED: '+', REMOVED: '-', CONTEXT: ' ' };
@@ -147,7 +141,7 @@ export function VersionDiff({
           ) : null}
         </div>
       </header>
-      {error && !data ? <p className="notice notice-error">Could not compare: {error.message}</p> : null}
+      {error && !data ? <p className="notice notice-error">Could not compare: {errorMessage(error)}</p> : null}
       {fetching && !data ? <p className="notice">Comparing…</p> : null}
       {diff && diff.__typename !== 'Diff' ? (
         <p className="notice notice-error" data-testid="diff-error">

@@ -19,7 +19,8 @@ export function formatRelativeTime(iso: string, now: number): string {
 }
 
 export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+  // 'long' adds the zone ("GMT+1"), so times read the same as the downloads that name them.
+  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'long' });
 }
 
 export function formatBytes(bytes: number): string {
@@ -32,4 +33,17 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** A time with its zone name, as downloads name them ("2 Dec 2026, 16:05:00 UTC"). */
+export function formatZonedDateTime(iso: string, timeZone?: string | null): string {
+  return new Date(iso).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+    ...(timeZone ? { timeZone } : {}),
+  });
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { timeStyle: 'medium' });
 }

@@ -44,13 +44,17 @@ export type LiveState = 'idle' | 'connecting' | 'live';
 export type LiveStatus = {
   getSnapshot(): LiveState;
   subscribe(listener: () => void): () => void;
+  /** Called each time the socket comes back after it had been connected and dropped. */
+  onReconnect(listener: () => void): () => void;
 };
 
 function createLiveStatus() {
   let connected = false;
   let activeSubscriptions = 0;
   let state: LiveState = 'idle';
+  let everConnected = false;
   const listeners = new Set<() => void>();
+  const reconnectListeners = new Set<() => void>();
   function update() {
     const next: LiveState = connected ? 'live' : activeSubscriptions > 0 ? 'connecting' : 'idle';
     if (next === state) return;
@@ -64,10 +68,18 @@ function createLiveStatus() {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
+      onReconnect(listener: () => void) {
+        reconnectListeners.add(listener);
+        return () => reconnectListeners.delete(listener);
+      },
     } satisfies LiveStatus,
     setConnected(value: boolean) {
       connected = value;
       update();
+      if (!value) return;
+      // Events published while the socket was down are gone: pages re-read what they show.
+      if (everConnected) for (const listener of reconnectListeners) listener();
+      everConnected = true;
     },
     addSubscription(delta: 1 | -1) {
       activeSubscriptions += delta;

@@ -2,18 +2,19 @@
 // Events for one job can arrive twice (jobProgress and jobEvents) and out of order across the two
 // subscriptions; a job never goes back from a later stage to an earlier one.
 
+import { graphql, type ResultOf } from './graphql';
+
 export const JOB_STATUSES = ['queued', 'running', 'storing', 'succeeded', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export type JobProgressEvent = {
-  jobId: string;
-  deviceId: string;
-  status: string;
-  message: string | null;
-  at: string;
-  errorCode: string | null;
-  backupId: string | null;
-};
+/** The fields every live job subscription selects (spread it as `...LiveJob_JobProgressEventFragment`). */
+export const LiveJob_JobProgressEventFragment = graphql(`
+  fragment LiveJob_JobProgressEventFragment on JobProgressEvent {
+    jobId deviceId status message at errorCode backupId seq
+  }
+`);
+
+export type JobProgressEvent = ResultOf<typeof LiveJob_JobProgressEventFragment>;
 
 export type LiveJob = {
   jobId: string;

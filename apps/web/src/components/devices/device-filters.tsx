@@ -1,0 +1,117 @@
+'use client';
+
+import { type FormEvent, useId } from 'react';
+import { useQuery } from 'urql';
+import { BACKUP_STATES, type DeviceListParams } from '../../lib/device-list-params';
+import { graphql } from '../../lib/graphql';
+
+const DeviceFilters_OptionsQuery = graphql(`
+  query DeviceFilters_OptionsQuery {
+    deviceGroups(first: 100) { edges { node { id name } } }
+    backupMethods { key friendlyName }
+  }
+`);
+
+/** Search, group, plugin, state and enabled filters plus sort; every change becomes a new URL. */
+export function DeviceFilters({
+  params,
+  onChange,
+}: {
+  params: DeviceListParams;
+  onChange: (next: Partial<DeviceListParams>) => void;
+}) {
+  const id = useId();
+  const [{ data }] = useQuery({ query: DeviceFilters_OptionsQuery });
+
+  function submitSearch(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const value = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+    onChange({ search: value || null });
+  }
+
+  return (
+    <div className="filters" data-testid="device-filters">
+      <form onSubmit={submitSearch} className="filter-search" aria-label="Search devices">
+        <label htmlFor={`${id}-q`} className="visually-hidden">
+          Search devices by name or host
+        </label>
+        <input
+          id={`${id}-q`}
+          name="q"
+          type="search"
+          placeholder="Name or host"
+          defaultValue={params.search ?? ''}
+          key={params.search ?? ''}
+        />
+        <button type="submit" className="button button-quiet">
+          Search
+        </button>
+      </form>
+      <label>
+        Group{' '}
+        <select value={params.group ?? ''} onChange={(event) => onChange({ group: event.target.value || null })}>
+          <option value="">All groups</option>
+          {data?.deviceGroups.edges.map(({ node }) => (
+            <option key={node.id} value={node.id}>
+              {node.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Plugin{' '}
+        <select value={params.plugin ?? ''} onChange={(event) => onChange({ plugin: event.target.value || null })}>
+          <option value="">All plugins</option>
+          {data?.backupMethods.map((method) => (
+            <option key={method.key} value={method.key}>
+              {method.friendlyName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State{' '}
+        <select
+          value={params.state ?? ''}
+          onChange={(event) => onChange({ state: BACKUP_STATES.find((state) => state === event.target.value) ?? null })}
+        >
+          <option value="">Any state</option>
+          {BACKUP_STATES.map((state) => (
+            <option key={state} value={state}>
+              {state.toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Enabled{' '}
+        <select
+          value={params.enabled === null ? '' : String(params.enabled)}
+          onChange={(event) => onChange({ enabled: event.target.value === '' ? null : event.target.value === 'true' })}
+        >
+          <option value="">Either</option>
+          <option value="true">Enabled</option>
+          <option value="false">Disabled</option>
+        </select>
+      </label>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={params.archived}
+          onChange={(event) => onChange({ archived: event.target.checked })}
+        />
+        Archived
+      </label>
+      <label>
+        Sort{' '}
+        <select
+          value={params.sort}
+          onChange={(event) => onChange({ sort: event.target.value === 'CREATED_AT' ? 'CREATED_AT' : 'NAME' })}
+        >
+          <option value="NAME">Name</option>
+          <option value="CREATED_AT">Newest</option>
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { type DeviceListParams, deviceListHref } from '../../lib/device-list-params';
+import { errorMessage } from '../../lib/error-message';
+import { graphql } from '../../lib/graphql';
+import {
+  isTerminal,
+  type LiveJob,
+  LiveJob_JobProgressEventFragment,
+  laterJobState,
+  liveJobFromEvent,
+  liveJobFromJob,
+} from '../../lib/job-status';
+import { useLiveQuery } from '../../lib/use-live-query';
+import { useNow } from '../../lib/use-now';
+import { useSubscriptionEvents } from '../../lib/use-subscription-events';
+import { useThrottled } from '../../lib/use-throttled';
+import { usePermissions } from '../viewer-provider';
+import { BulkActions } from './bulk-actions';
+import { DeviceFilters } from './device-filters';
+import { DeviceRow, DeviceRow_DeviceFragment } from './device-row';
+
+const PAGE_SIZE = 50;
+
+const DevicesPage_DevicesQuery = graphql(
+  `
+  query DevicesPage_DevicesQuery($first: Int!, $after: String, $filter: DeviceFilter, $orderBy: DeviceOrder) {
+    devices(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+      edges { cursor node { ...DeviceRow_DeviceFragment } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`,
+  [DeviceRow_DeviceFragment],
+);
+
+const DevicesPage_JobEventsSubscription = graphql(
+  `
+  subscription DevicesPage_JobEventsSubscription {
+    jobEvents { ...LiveJob_JobProgressEventFragment }
+  }
+`,
+  [LiveJob_JobProgressEventFragment],
+);
+
+/** The fleet as a table: filters and sort in the URL, live job states, bulk actions on the selection. */
+export function DevicesPage({ params }: { params: DeviceListParams }) {
+  const router = useRouter();
+  const now = useNow();
+  const permissions = usePermissions();
+  const [liveJobs, setLiveJobs] = useState<Record<string, LiveJob>>({});
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+
+  const filter = {
+    search: params.search,
+    deviceGroupId: params.group,
+    pluginKey: params.plugin,
+    backupState: params.state,
+    enabled: params.enabled,
+    archived: params.archived ? true : null,
+  };
+  const [{ data, fetching, error }, reexecute] = useLiveQuery({
+    query: DevicesPage_DevicesQuery,
+    variables: { first: PAGE_SIZE, after: params.after, filter, orderBy: params.sort },
+  });
+  const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 1_000);
+
+  function applyJobState(deviceId: string, job: LiveJob) {
+    setLiveJobs((current) => {
+      const next = laterJobState(current[deviceId], job);
+      return next === current[deviceId] || !next ? current : { ...current, [deviceId]: next };
+    });
+    // A finished job changes the row's backup state and last backup, which the event does not carry.
+    if (isTerminal(job.status)) reread();
+  }
+
+  useSubscriptionEvents(DevicesPage_JobEventsSubscription, {}, ({ jobEvents }) => {
+    applyJobState(jobEvents.deviceId, liveJobFromEvent(jobEvents));
+  });
+
+  function go(next: Partial<DeviceListParams>) {
+    setSelected(new Set());
+    router.push(deviceListHref({ ...params, after: null, ...next }));
+  }
+
+  const rows = data?.devices.edges.map((edge) => edge.node) ?? [];
+  const canOperateAny = permissions.canOperate();
+  const operable = rows.filter((row) => permissions.canOperate(row.deviceGroup?.id ?? null));
+  const allSelected = operable.length > 0 && operable.every((row) => selected.has(row.id));
+
+  return (
+    <>
+      <div className="title-row">
+        <h1>Devices</h1>
+        {canOperateAny ? (
+          <span className="title-actions">
+            <Link className="button" href="/devices/new">
+              Add device
+            </Link>
+            <Link className="button button-quiet" href="/devices/import">
+              Import CSV
+            </Link>
+          </span>
+        ) : null}
+      </div>
+      <DeviceFilters params={params} onChange={go} />
+      {canOperateAny ? (
+        <BulkActions
+          selectedIds={[...selected]}
+          deviceGroupId={params.group}
+          onDone={() => {
+            setSelected(new Set());
+            reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
+      {error && !data ? <p className="notice notice-error">Could not load devices: {errorMessage(error)}</p> : null}
+      {!data && !error ? <p className="notice">Loading devices…</p> : null}
+      {data && rows.length === 0 ? <p className="notice">No devices match.</p> : null}
+      {rows.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="devices-table" aria-busy={fetching}>
+            <thead>
+              <tr>
+                {canOperateAny ? (
+                  <th className="pick">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every device on this page"
+                      checked={allSelected}
+                      onChange={(event) =>
+                        setSelected(event.target.checked ? new Set(operable.map((row) => row.id)) : new Set())
+                      }
+                    />
+                  </th>
+                ) : null}
+                <th>Name</th>
+                <th>Host</th>
+                <th>Plugin</th>
+                <th>Group</th>
+                <th>State</th>
+                <th>Last backup</th>
+                <th>Last job</th>
+                {canOperateAny ? (
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((device) => {
+                const rowCanOperate = permissions.canOperate(device.deviceGroup?.id ?? null);
+                return (
+                  <DeviceRow
+                    key={device.id}
+                    device={device}
+                    job={laterJobState(liveJobFromJob(device.lastJob), liveJobs[device.id])}
+                    now={now}
+                    selected={selected.has(device.id)}
+                    actionColumns={canOperateAny}
+                    canOperate={rowCanOperate}
+                    onSelect={(checked) =>
+                      setSelected((current) => {
+                        const next = new Set(current);
+                        if (checked) next.add(device.id);
+                        else next.delete(device.id);
+                        return next;
+                      })
+                    }
+                    onProgress={(job) => applyJobState(device.id, job)}
+                  />
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav className="pager" aria-label="Device pages">
+        <button type="button" className="button button-quiet" disabled={!params.after} onClick={() => router.back()}>
+          ← Previous
+        </button>
+        <span className="muted">{fetching ? 'loading…' : `${rows.length} shown`}</span>
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={!data?.devices.pageInfo.hasNextPage}
+          onClick={() => {
+            const cursor = data?.devices.pageInfo.endCursor;
+            if (cursor) router.push(deviceListHref({ ...params, after: cursor }));
+          }}
+        >
+          Next →
+        </button>
+      </nav>
+    </>
+  );
+}

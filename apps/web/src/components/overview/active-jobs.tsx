@@ -1,0 +1,128 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import { errorMessage } from '../../lib/error-message';
+import { formatRelativeTime } from '../../lib/format';
+import { graphql } from '../../lib/graphql';
+import { isTerminal, type JobProgressEvent } from '../../lib/job-status';
+import { useLiveQuery } from '../../lib/use-live-query';
+import { useNow } from '../../lib/use-now';
+import { useAnnounce } from '../announcer';
+import { usePermissions } from '../viewer-provider';
+import { useJobEvents } from './use-job-finished';
+
+// The API has no jobs list: the in-flight jobs at load come from each device's last job (first 100
+// devices), and live events add and finish jobs from then on.
+const ActiveJobs_DevicesQuery = graphql(`
+  query ActiveJobs_DevicesQuery {
+    devices(first: 100, orderBy: NAME) {
+      edges { node { id name deviceGroup { id } lastJob { id status createdAt } } }
+    }
+  }
+`);
+
+const ActiveJobs_CancelJobMutation = graphql(`
+  mutation ActiveJobs_CancelJobMutation($input: CancelJobInput!) {
+    cancelJob(input: $input) {
+      __typename
+      ... on CancelJobSuccess { job { id status } }
+      ... on Error { message }
+    }
+  }
+`);
+
+const STAGE_PROGRESS: Record<string, number> = { queued: 5, running: 50, storing: 85 };
+
+type ActiveJob = { jobId: string; deviceId: string; status: string; message: string | null; at: string };
+
+/** Running and queued jobs with a progress bar per stage; operators may cancel them. */
+export function ActiveJobs({ limit = 12 }: { limit?: number }) {
+  const now = useNow(5_000);
+  const announce = useAnnounce();
+  const permissions = usePermissions();
+  const [{ data }] = useLiveQuery({ query: ActiveJobs_DevicesQuery, variables: {} });
+  const [live, setLive] = useState<Record<string, ActiveJob>>({});
+  const [, cancelJob] = useMutation(ActiveJobs_CancelJobMutation);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useJobEvents((event: JobProgressEvent) => {
+    setLive((current) => ({
+      ...current,
+      [event.jobId]: {
+        jobId: event.jobId,
+        deviceId: event.deviceId,
+        status: event.status,
+        message: event.message,
+        at: current[event.jobId]?.at ?? event.at,
+      },
+    }));
+  });
+
+  const devices = new Map(data?.devices.edges.map(({ node }) => [node.id, node]));
+  const jobs = new Map<string, ActiveJob>();
+  for (const device of devices.values()) {
+    const job = device.lastJob;
+    if (job && !isTerminal(job.status)) {
+      jobs.set(job.id, { jobId: job.id, deviceId: device.id, status: job.status, message: null, at: job.createdAt });
+    }
+  }
+  for (const job of Object.values(live)) jobs.set(job.jobId, { ...jobs.get(job.jobId), ...job });
+  const active = [...jobs.values()]
+    .filter((job) => !isTerminal(job.status))
+    .sort((a, b) => (STAGE_PROGRESS[b.status] ?? 0) - (STAGE_PROGRESS[a.status] ?? 0) || a.at.localeCompare(b.at));
+
+  async function cancel(job: ActiveJob, name: string) {
+    setProblem(null);
+    const result = await cancelJob({ input: { id: job.jobId } });
+    const payload = result.data?.cancelJob;
+    if (payload?.__typename === 'CancelJobSuccess') announce(`Job of ${name} cancelled`);
+    else setProblem(payload && 'message' in payload ? payload.message : errorMessage(result.error));
+  }
+
+  return (
+    <section className="panel" aria-labelledby="jobs-title" data-testid="active-jobs">
+      <h2 id="jobs-title">
+        Running and queued <span className="muted small">({active.length})</span>
+      </h2>
+      {problem ? (
+        <p className="inline-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {active.length === 0 ? <p className="muted">Nothing running.</p> : null}
+      <ul className="plain-list">
+        {active.slice(0, limit).map((job) => {
+          const device = devices.get(job.deviceId);
+          const name = device?.name ?? 'device';
+          return (
+            <li key={job.jobId} className="job-line" data-testid="active-job" data-status={job.status}>
+              <Link href={`/devices/${encodeURIComponent(job.deviceId)}`}>{name}</Link>{' '}
+              <span className="muted small">
+                {job.status} · {formatRelativeTime(job.at, now)}
+                {job.message ? ` · ${job.message}` : ''}
+              </span>
+              <progress
+                max={100}
+                value={STAGE_PROGRESS[job.status] ?? 0}
+                aria-label={`Progress of the backup of ${name}: ${job.status}`}
+              />
+              {permissions.canOperate(device?.deviceGroup?.id ?? null) ? (
+                <button
+                  type="button"
+                  className="button button-quiet button-small"
+                  aria-label={`Cancel the backup of ${name}`}
+                  onClick={() => void cancel(job, name)}
+                >
+                  Cancel
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {active.length > limit ? <p className="muted small">and {active.length - limit} more</p> : null}
+    </section>
+  );
+}
