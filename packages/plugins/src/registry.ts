@@ -22,6 +22,7 @@ import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
 import { ciscoAireosPlugin } from './vendors/cisco-aireos.js';
 import { ciscoAsaPlugin } from './vendors/cisco-asa.js';
 import { ciscoAsyncosPlugin } from './vendors/cisco-asyncos.js';
+import { ciscoCatosPlugin } from './vendors/cisco-catos.js';
 import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoIosxePlugin } from './vendors/cisco-iosxe.js';
@@ -59,8 +60,10 @@ import { hillstoneStoneosPlugin } from './vendors/hillstone-stoneos.js';
 import { hirschmannClassicPlugin } from './vendors/hirschmann-classic.js';
 import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
+import { hpeBladesystemPlugin } from './vendors/hpe-bladesystem.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
+import { ixsystemsTruenasPlugin } from './vendors/ixsystems-truenas.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
 import { lenovoCnosPlugin } from './vendors/lenovo-cnos.js';
@@ -84,6 +87,7 @@ import { perlePlugin } from './vendors/perle-os.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { riverbedRiosPlugin } from './vendors/riverbed-rios.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
+import { ruijieRgosPlugin } from './vendors/ruijie-rgos.js';
 import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { sikluEtherhaulPlugin } from './vendors/siklu-etherhaul.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
@@ -198,6 +202,10 @@ export const plugins: readonly BackupPlugin[] = [
   riverbedRiosPlugin,
   ciscoViptelaPlugin,
   hillstoneStoneosPlugin,
+  ixsystemsTruenasPlugin,
+  ruijieRgosPlugin,
+  hpeBladesystemPlugin,
+  ciscoCatosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
