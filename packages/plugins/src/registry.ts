@@ -62,6 +62,7 @@ import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeBladesystemPlugin } from './vendors/hpe-bladesystem.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
+import { huaweiSmartaxPlugin } from './vendors/huawei-smartax.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
 import { ixsystemsTruenasPlugin } from './vendors/ixsystems-truenas.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
@@ -74,6 +75,7 @@ import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgatePfsenseWebPlugin } from './vendors/netgate-pfsense-web.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
+import { nokiaIsamPlugin } from './vendors/nokia-isam.js';
 import { nokiaSrosPlugin } from './vendors/nokia-sros.js';
 import { nokiaSrosmdPlugin } from './vendors/nokia-srosmd.js';
 import { noopPlugin } from './vendors/noop.js';
@@ -101,6 +103,7 @@ import { ubiquitiEdgeswitchPlugin } from './vendors/ubiquiti-edgeswitch.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
+import { zteOltPlugin } from './vendors/zte-olt.js';
 import { zyxelZynosPlugin } from './vendors/zyxel-zynos.js';
 
 export const plugins: readonly BackupPlugin[] = [
@@ -206,6 +209,9 @@ export const plugins: readonly BackupPlugin[] = [
   ruijieRgosPlugin,
   hpeBladesystemPlugin,
   ciscoCatosPlugin,
+  huaweiSmartaxPlugin,
+  zteOltPlugin,
+  nokiaIsamPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));

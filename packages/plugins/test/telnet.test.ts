@@ -270,8 +270,9 @@ describe('every recorded shell session over TELNET', async () => {
     'User Name:',
     'switch login: ',
     'login : ',
+    '>>User name:',
   ];
-  const passwordTexts = ['Password: ', 'Password:', 'password: ', 'password : '];
+  const passwordTexts = ['Password: ', 'Password:', 'password: ', 'password : ', '>>User password:'];
   for (const simulation of await findSimulations(fixturesRoot)) {
     const recording = await loadRecording(simulation);
     const plugin = findPlugin(pluginKeyByOxidizedModel[recording.os] ?? '');
