@@ -67,6 +67,8 @@ import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
 import { ixsystemsTruenasPlugin } from './vendors/ixsystems-truenas.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
+import { keeneticNdmsPlugin } from './vendors/keenetic-ndms.js';
+import { lancomLcosPlugin } from './vendors/lancom-lcos.js';
 import { lenovoCnosPlugin } from './vendors/lenovo-cnos.js';
 import { linuxGenericPlugin } from './vendors/linux-generic.js';
 import { mikrotikRouterosPlugin } from './vendors/mikrotik-routeros.js';
@@ -212,6 +214,8 @@ export const plugins: readonly BackupPlugin[] = [
   huaweiSmartaxPlugin,
   zteOltPlugin,
   nokiaIsamPlugin,
+  lancomLcosPlugin,
+  keeneticNdmsPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
