@@ -113,7 +113,8 @@ export async function buildApp(
   });
   const events = await createDeviceVaultPubSub(database, log);
   const { pubsub } = events;
-  const pool = createCollectPool(env.workers);
+  const sessionsPerWorker = env.sessionsPerWorker ?? 64;
+  const pool = createCollectPool(env.workers, { sessionsPerWorker });
   const runner = createJobRunner({
     db,
     pool,
@@ -122,7 +123,7 @@ export async function buildApp(
     pubsub,
     log,
     spoolRoot: join(env.dataDir, 'spool'),
-    concurrency: env.workers * 2,
+    concurrency: env.workers * sessionsPerWorker,
     defaultTimeoutSeconds: env.jobTimeoutSeconds,
     leaseMs: (env.jobLeaseSeconds ?? 60) * 1000,
     maxTextBytes: env.maxTextBytes,

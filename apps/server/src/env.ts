@@ -23,6 +23,7 @@ const schema = z.object({
   DEVICEVAULT_DOWNLOAD_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   DEVICEVAULT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
   DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  DEVICEVAULT_SESSIONS_PER_WORKER: z.coerce.number().int().min(1).max(1000).default(64),
   DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   DEVICEVAULT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
@@ -71,6 +72,11 @@ export type Env = {
   /** How often the pruner enforces retention on every device (default 60 min; it also runs after backups). */
   pruneIntervalMinutes?: number;
   workers: number;
+  /**
+   * Collections one worker thread runs at once (default 64): sessions mostly wait on the network, so threads are
+   * for CPU and sessions share them; the global and collection-group caps limit the total.
+   */
+  sessionsPerWorker?: number;
   jobTimeoutSeconds: number;
   /** How long a job's claim lasts without a heartbeat (default 60 s); a dead process's jobs are retried after it. */
   jobLeaseSeconds?: number;
@@ -128,6 +134,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     downloadTtlSeconds: env.DEVICEVAULT_DOWNLOAD_TTL_SECONDS,
     pruneIntervalMinutes: env.DEVICEVAULT_PRUNE_INTERVAL_MINUTES,
     workers: env.DEVICEVAULT_WORKERS,
+    sessionsPerWorker: env.DEVICEVAULT_SESSIONS_PER_WORKER,
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
     jobLeaseSeconds: env.DEVICEVAULT_JOB_LEASE_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,

@@ -25,6 +25,11 @@ export interface CollectProgressMessage {
   totalBytes?: number;
 }
 
+/** The runner's stop for one running job, sent to the worker on the progress port. */
+export interface CollectStop {
+  stop: string;
+}
+
 /** The worker's last message on the progress port: the pool reads the port up to it before closing. */
 export interface CollectProgressEnd {
   end: true;

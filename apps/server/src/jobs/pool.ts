@@ -6,7 +6,13 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { CollectOutcome, CollectProgressEnd, CollectProgressMessage, CollectTask } from './collect-task.js';
+import type {
+  CollectOutcome,
+  CollectProgressEnd,
+  CollectProgressMessage,
+  CollectStop,
+  CollectTask,
+} from './collect-task.js';
 
 export interface CollectPool {
   run(
@@ -25,6 +31,8 @@ export interface CollectPoolOptions {
    * throw, hang or kill their thread, so those never have to live in the production registry.
    */
   filename?: string;
+  /** Collections a thread runs at once: they mostly wait on sockets, so many share a thread (default 1). */
+  sessionsPerWorker?: number;
 }
 
 export function createCollectPool(size: number, options: CollectPoolOptions = {}): CollectPool {
@@ -33,6 +41,7 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     minThreads: 1,
     maxThreads: size,
     idleTimeout: 60_000,
+    concurrentTasksPerWorker: options.sessionsPerWorker ?? 1,
   });
   return {
     async run(task, runOptions) {
@@ -52,6 +61,16 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     { signal, onProgress }: Parameters<CollectPool['run']>[1],
   ): Promise<CollectOutcome> {
     const { port1, port2 } = new MessageChannel();
+    // A stop goes to the worker first, which ends only this job's session; piscina's own abort terminates the
+    // whole thread (and every session on it), so it is the last resort for a job blocking its event loop.
+    const hardStop = new AbortController();
+    let hardStopTimer: NodeJS.Timeout | undefined;
+    const onStop = () => {
+      port1.postMessage({ stop: String(signal.reason) } satisfies CollectStop);
+      hardStopTimer = setTimeout(() => hardStop.abort(signal.reason), hardStopGraceMs);
+    };
+    if (signal.aborted) onStop();
+    else signal.addEventListener('abort', onStop, { once: true });
     const ended = new Promise<void>((resolve) => {
       port1.on('message', (message: CollectProgressMessage | CollectProgressEnd) => {
         if ('end' in message) resolve();
@@ -61,7 +80,7 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     try {
       const outcome = (await piscina.run(
         { ...task, progressPort: port2 },
-        { signal, transferList: [port2] },
+        { signal: hardStop.signal, transferList: [port2] },
       )) as CollectOutcome;
       // The result and the progress travel on different channels: read the port up to the worker's end marker,
       // so the lines sent just before the task returned are not dropped.
@@ -78,10 +97,15 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, code: 'worker_died', message: `the worker running this job stopped: ${message}` };
     } finally {
+      signal.removeEventListener('abort', onStop);
+      clearTimeout(hardStopTimer);
       port1.close();
     }
   }
 }
+
+// How long a stopped job's worker gets to end it before its thread is terminated.
+const hardStopGraceMs = 5_000;
 
 // Only a worker that never posts its end marker (a bug) makes us wait this long before closing the port.
 const endMarkerWaitMs = 10_000;

@@ -9,7 +9,7 @@ import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
-import type { CollectOutcome, CollectProgressEnd, CollectTask } from './collect-task.js';
+import type { CollectOutcome, CollectProgressEnd, CollectStop, CollectTask } from './collect-task.js';
 import { incompleteReason } from './output-checks.js';
 
 export default async function collect(task: CollectTask): Promise<CollectOutcome> {
@@ -24,18 +24,27 @@ export default async function collect(task: CollectTask): Promise<CollectOutcome
 /** Runs one plugin and classifies every way it can fail (exported for test workers with extra plugins). */
 export async function collectWith(plugin: BackupPlugin, task: CollectTask): Promise<CollectOutcome> {
   // Our own deadline fires slightly before the runner's hard stop, so the plugin can fail cleanly with `timeout`.
-  const signal = AbortSignal.timeout(task.timeouts.overallMs);
+  // A stop from the runner (cancelled, lease lost, server stopping) arrives on the port: this thread runs other
+  // jobs' sessions too, so it is not terminated for one job unless that job blocks its event loop.
+  const stopped = new AbortController();
+  task.progressPort.on('message', (message: CollectStop) => {
+    if (message?.stop) stopped.abort(new Error(message.stop));
+  });
+  const signal = AbortSignal.any([AbortSignal.timeout(task.timeouts.overallMs), stopped.signal]);
   try {
-    const artefact = await plugin.collect({
-      target: task.target,
+    const artefact = await untilAborted(
+      plugin.collect({
+        target: task.target,
+        signal,
+        timeouts: task.timeouts,
+        maxTextBytes: task.maxTextBytes,
+        scrubSecrets: task.scrubSecrets,
+        spoolDir: task.spoolDir,
+        networkPolicy: task.networkPolicy,
+        progress: (event) => task.progressPort.postMessage(event),
+      }),
       signal,
-      timeouts: task.timeouts,
-      maxTextBytes: task.maxTextBytes,
-      scrubSecrets: task.scrubSecrets,
-      spoolDir: task.spoolDir,
-      networkPolicy: task.networkPolicy,
-      progress: (event) => task.progressPort.postMessage(event),
-    });
+    );
     if (artefact.kind === 'binary') {
       return { ok: true, isBinary: true, ...pick(artefact) };
     }
@@ -71,6 +80,8 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
       originalText: artefact.originalText,
     };
   } catch (error) {
+    if (stopped.signal.aborted)
+      return { ok: false, code: 'timeout', message: `collection stopped (${String(stopped.signal.reason)})` };
     if (isCollectError(error)) return { ok: false, code: error.code, message: error.message };
     if (signal.aborted)
       return { ok: false, code: 'timeout', message: `collection exceeded ${task.timeouts.overallMs} ms` };
@@ -79,6 +90,16 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
   } finally {
     endProgress(task.progressPort);
   }
+}
+
+/** A plugin that ignores its signal must not hold the job (and its thread's other sessions wait for nothing). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function pick(artefact: { spoolPath: string; sha256: string; size: number; hostKeyFingerprint?: string }) {

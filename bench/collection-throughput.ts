@@ -1,0 +1,237 @@
+/**
+ * Collection throughput (issue 13): N devices replaying Oxidized's Arista EOS recording over real SSH, all
+ * triggered at once through the real server (claim → collect → store → record → events), timed until every
+ * job is terminal; beside OpenSSH's `ssh` forked per device with `xargs -P 64` against the same replay
+ * servers in the same run. Prints devices/s of both and their ratio, the server's CPU per job (every thread of
+ * the process: the SSH clients run in its workers) beside each OpenSSH client's, and the server's RSS growth.
+ * The replay servers run in a child process so their CPU never counts as the server's.
+ *
+ *   node --conditions=source --import tsx bench/collection-throughput.ts [--devices N] [--quick] [--workers N]
+ *     [--replay-servers N] [--skip-baseline]
+ * PostgreSQL when DATABASE_URL is set (a fresh database on it), PGlite otherwise.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { readEnv } from '../apps/server/src/env.js';
+import { loadRecording } from '../packages/plugins/src/replay/load-recording.js';
+import { fixturesRoot } from '../packages/plugins/test/support/replay-collect.js';
+import { rowsOf } from '../packages/schema/src/db/database.js';
+import { devices } from '../packages/schema/src/db/tables.js';
+import { startBenchApp } from './support/bench-app.js';
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    workers: { type: 'string' },
+    'replay-servers': { type: 'string', default: '8' },
+    'skip-baseline': { type: 'boolean', default: false },
+    parallel: { type: 'string', default: '64' },
+  },
+});
+const deviceCount = Number(args.devices ?? (args.quick ? 200 : 1000));
+const recordingFile = join(fixturesRoot, 'eos/DCS-7050SX3-48YC8_4.29.2F.simulation.yaml');
+const fleetScript = fileURLToPath(new URL('./support/replay-fleet.ts', import.meta.url));
+
+const fleet = await startReplayFleet(Number(args['replay-servers']));
+const portOf = (index: number) => fleet.ports[index % fleet.ports.length]!;
+console.log(
+  `collection throughput: ${deviceCount} devices on ${fleet.ports.length} replay servers, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
+);
+try {
+  const baseline = args['skip-baseline'] ? null : await runOpenSshBaseline();
+  if (baseline) {
+    console.log(
+      `OpenSSH ssh forked per device (xargs -P ${args.parallel}): ${baseline.ok}/${deviceCount} ok in ${(baseline.ms / 1000).toFixed(2)} s = ${rate(deviceCount, baseline.ms)} devices/s; CPU ${(baseline.cpuMs / deviceCount).toFixed(1)} ms per client`,
+    );
+  }
+  const server = await runServer();
+  console.log(
+    `DeviceVault (${server.settings}): ${server.succeeded} succeeded, ${server.failed} failed of ${deviceCount} in ${(server.ms / 1000).toFixed(2)} s = ${rate(deviceCount, server.ms)} devices/s; ` +
+      `server CPU ${(server.cpuMs / deviceCount).toFixed(1)} ms per job; RSS growth ${(server.rssGrowth / 1e6).toFixed(0)} MB (peak ${(server.peakRss / 1e6).toFixed(0)} MB)`,
+  );
+  console.log(`  ${server.phases}`);
+  if (server.failures.length > 0) console.log(`  failures: ${server.failures.join('; ')}`);
+  if (baseline) {
+    console.log(
+      `ratio: ${(baseline.ms / server.ms).toFixed(2)}× the OpenSSH-fork baseline (goal ≥ 1.0 PostgreSQL, ≥ 0.7 PGlite)`,
+    );
+  }
+} finally {
+  await fleet.close();
+}
+
+function rate(count: number, ms: number) {
+  return ((count * 1000) / ms).toFixed(1);
+}
+
+async function startReplayFleet(servers: number) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', fleetScript, recordingFile, String(servers)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`replay fleet exited with ${code}`)));
+  });
+  const { ports } = JSON.parse(first) as { ports: number[] };
+  return {
+    ports,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+/** `ssh` once per device, 64 at a time, typing the recording's commands into a shell as the plugin does. */
+async function runOpenSshBaseline() {
+  const dir = await mkdtemp(join(tmpdir(), 'dv-bench-ssh-'));
+  try {
+    const recording = await loadRecording(recordingFile);
+    const inputs = recording.exchanges.map((exchange) => exchange.input);
+    // The logout last, as the plugin sends it.
+    inputs.sort((a, b) => Number(/^exit/.test(a)) - Number(/^exit/.test(b)));
+    await writeFile(join(dir, 'commands'), inputs.join(''));
+    await writeFile(join(dir, 'askpass'), '#!/bin/sh\necho rocks\n');
+    await chmod(join(dir, 'askpass'), 0o700);
+    await writeFile(join(dir, 'ports'), `${Array.from({ length: deviceCount }, (_, i) => portOf(i)).join('\n')}\n`);
+    const ssh = [
+      'ssh -F /dev/null -T -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR',
+      '-o PubkeyAuthentication=no -o PreferredAuthentications=password -o ConnectTimeout=60',
+      `-p {} oxidized@127.0.0.1 < ${dir}/commands`,
+    ].join(' ');
+    // The replay server hangs up after the logout without an exit status (ssh exits 255, as with many real
+    // devices): a device counts as collected when the whole session came back.
+    const perDevice = `case "$(${ssh})" in *"#exit"*) echo ok;; esac`;
+    // bash's `times` prints the CPU of every child it waited for (xargs, and through it each sh, ssh and askpass).
+    const script = `xargs -P ${args.parallel} -I{} sh -c '${perDevice}' < ${dir}/ports; times`;
+    const started = performance.now();
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('bash', ['-c', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, SSH_ASKPASS: join(dir, 'askpass'), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      child.once('error', reject);
+      child.once('close', () => resolve(text));
+    });
+    const ms = performance.now() - started;
+    const lines = output.trim().split('\n');
+    const ok = lines.filter((line) => line === 'ok').length;
+    const [user, system] = (lines.at(-1) ?? '').split(/\s+/).map(parseTimes);
+    return { ms, ok, cpuMs: (user ?? 0) + (system ?? 0) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `0m1.234s` → ms */
+function parseTimes(value: string) {
+  const match = /^(\d+)m([\d.]+)s$/.exec(value);
+  return match ? (Number(match[1]) * 60 + Number(match[2])) * 1000 : 0;
+}
+
+async function runServer() {
+  // The defaults a fresh install gets, with nothing tuned.
+  const defaults = readEnv({ DEVICEVAULT_DEMO: '0' });
+  const workers = args.workers ? Number(args.workers) : defaults.workers;
+  const bench = await startBenchApp({ workers, jobTimeoutSeconds: defaults.jobTimeoutSeconds });
+  try {
+    const created = await bench.gql<{ createCredential: { credential: { id: string } } }>(
+      'mutation { createCredential(input: { name: "replay", username: "oxidized", secret: "rocks" }) { ... on CreateCredentialSuccess { credential { id } } } }',
+    );
+    const credentialId = created.data?.createCredential.credential.id;
+    if (!credentialId) throw new Error(`createCredential failed: ${JSON.stringify(created.errors)}`);
+    const { db } = bench.app.database;
+    for (let start = 0; start < deviceCount; start += 500) {
+      const rows = Array.from({ length: Math.min(500, deviceCount - start) }, (_, offset) => ({
+        name: `eos-${start + offset}`,
+        host: '127.0.0.1',
+        port: portOf(start + offset),
+        pluginKey: 'arista_eos',
+        credentialId,
+      }));
+      await db.insert(devices).values(rows);
+    }
+    global.gc?.();
+    const startRss = process.memoryUsage.rss();
+    let peakRss = startRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 100);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const triggered = await bench.gql<{ triggerBackup: { queuedCount: number } }>(
+      'mutation { triggerBackup(input: { all: true }) { ... on TriggerBackupSuccess { queuedCount } } }',
+    );
+    if (triggered.data?.triggerBackup.queuedCount !== deviceCount)
+      throw new Error(`triggerBackup: ${JSON.stringify(triggered)}`);
+    let counts = { succeeded: 0, failed: 0 };
+    while (counts.succeeded + counts.failed < deviceCount) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      counts = await terminalCounts(db);
+    }
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampler);
+    const failures = counts.failed > 0 ? await failureCodes(db) : [];
+    const phases = await jobPhases(db);
+    return {
+      settings: `${workers} worker threads${args.workers ? '' : ' (default)'}`,
+      ms,
+      ...counts,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRss,
+      rssGrowth: peakRss - startRss,
+      failures,
+      phases,
+    };
+  } finally {
+    await bench.stop();
+  }
+}
+
+type Db = Awaited<ReturnType<typeof startBenchApp>>['app']['database']['db'];
+
+async function terminalCounts(db: Db) {
+  const rows = (await db.execute(sql`
+    /* benchTerminalCounts */
+    select count(*) filter (where status = 'succeeded')::int as succeeded,
+      count(*) filter (where status = 'failed')::int as failed
+    from jobs`)) as unknown;
+  return rowsOf<{ succeeded: number; failed: number }>(rows)[0] ?? { succeeded: 0, failed: 0 };
+}
+
+async function failureCodes(db: Db) {
+  const rows = (await db.execute(sql`
+    select error_code as code, count(*)::int as n from jobs where status = 'failed' group by error_code`)) as unknown;
+  return rowsOf<{ code: string; n: number }>(rows).map((row) => `${row.code} × ${row.n}`);
+}
+
+/** Where a job's time went: waiting to be claimed, then claimed until its final row. */
+async function jobPhases(db: Db) {
+  const rows = (await db.execute(sql`
+    select
+      percentile_cont(0.5) within group (order by extract(epoch from started_at - created_at)) * 1000 as wait50,
+      max(extract(epoch from started_at - created_at)) * 1000 as wait_max,
+      percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at)) * 1000 as run50,
+      percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at)) * 1000 as run95
+    from jobs where finished_at is not null`)) as unknown;
+  const row = rowsOf<Record<string, number>>(rows)[0] ?? {};
+  const ms = (value: unknown) => `${Math.round(Number(value))} ms`;
+  return `queue wait p50 ${ms(row.wait50)} (max ${ms(row.wait_max)}); claimed → recorded p50 ${ms(row.run50)}, p95 ${ms(row.run95)}`;
+}
