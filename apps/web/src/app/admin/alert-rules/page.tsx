@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { AlertRulesAdmin } from '../../../components/admin/alert-rules-admin';
+
+export const metadata: Metadata = { title: 'Alert rules' };
+
+export default function AdminAlertRulesPage() {
+  return (
+    <>
+      <h1>Alert rules</h1>
+      <AlertRulesAdmin />
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { ChannelsAdmin } from '../../../components/admin/channels-admin';
+
+export const metadata: Metadata = { title: 'Notification channels' };
+
+export default function AdminChannelsPage() {
+  return (
+    <>
+      <h1>Notification channels</h1>
+      <ChannelsAdmin />
+    </>
+  );
+}

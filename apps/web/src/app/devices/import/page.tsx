@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { CsvImport } from '../../../components/devices/csv-import';
+
+export const metadata: Metadata = { title: 'Import devices' };
+
+export default function ImportDevicesPage() {
+  return (
+    <>
+      <h1>Import devices from CSV</h1>
+      <CsvImport />
+    </>
+  );
+}

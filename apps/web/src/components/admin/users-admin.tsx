@@ -1,0 +1,170 @@
+'use client';
+
+import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { errorMessage } from '../../lib/error-message';
+import { formatDateTime } from '../../lib/format';
+import { graphql } from '../../lib/graphql';
+import { useAnnounce } from '../announcer';
+import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+
+const UsersAdmin_UsersQuery = graphql(`
+  query UsersAdmin_UsersQuery {
+    users(first: 100) { edges { node { id username role disabled lastLoginAt deviceGroups { id name } } } }
+    deviceGroups(first: 100) { edges { node { id name } } }
+  }
+`);
+
+const UsersAdmin_CreateUserMutation = graphql(`
+  mutation UsersAdmin_CreateUserMutation($input: CreateUserInput!) {
+    createUser(input: $input) {
+      __typename
+      ... on CreateUserSuccess { generatedPassword user { id username } }
+      ... on Error { message }
+      ... on ValidationError { field }
+    }
+  }
+`);
+
+const UsersAdmin_DeleteUserMutation = graphql(`
+  mutation UsersAdmin_DeleteUserMutation($input: DeleteUserInput!) {
+    deleteUser(input: $input) {
+      __typename
+      ... on Error { message }
+    }
+  }
+`);
+
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+
+/** Users with their role and the device groups it applies to; a generated password is shown once. */
+export function UsersAdmin() {
+  const announce = useAnnounce();
+  const [{ data, error }, reexecute] = useQuery({ query: UsersAdmin_UsersQuery });
+  const [{ fetching }, create] = useMutation(UsersAdmin_CreateUserMutation);
+  const [, remove] = useMutation(UsersAdmin_DeleteUserMutation);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [generated, setGenerated] = useState<{ username: string; password: string } | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setProblem(null);
+    setGenerated(null);
+    const result = await create({
+      input: {
+        username: String(form.get('username') ?? '').trim(),
+        role: String(form.get('role') ?? 'viewer'),
+        password: String(form.get('password') ?? '') || null,
+        deviceGroupIds: form.getAll('deviceGroupIds').map(String),
+      },
+    });
+    const payload = result.data?.createUser;
+    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
+    if (payload.__typename !== 'CreateUserSuccess') return setProblem(problemOf(payload));
+    formElement.reset();
+    if (payload.generatedPassword) {
+      setGenerated({ username: payload.user.username, password: payload.generatedPassword });
+    }
+    announce(`User ${payload.user.username} created`);
+    reexecute({ requestPolicy: 'network-only' });
+  }
+
+  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  return (
+    <>
+      {error && !data ? <p className="notice notice-error">{errorMessage(error)}</p> : null}
+      <div className="table-wrap">
+        <table className="data-table" data-testid="users-table">
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Role</th>
+              <th>Device groups</th>
+              <th>Last sign-in</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data?.users.edges.map(({ node }) => (
+              <tr key={node.id}>
+                <td>
+                  {node.username}
+                  {node.disabled ? <span className="muted"> (disabled)</span> : null}
+                </td>
+                <td>{node.role}</td>
+                <td>
+                  {node.role === 'admin' ? 'all' : node.deviceGroups.map((group) => group.name).join(', ') || 'none'}
+                </td>
+                <td>{node.lastLoginAt ? formatDateTime(node.lastLoginAt) : 'never'}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Delete user ${node.username}`}
+                    onClick={async () => {
+                      if (!window.confirm(`Delete ${node.username}?`)) return;
+                      const result = await remove({ input: { id: node.id } });
+                      const payload = result.data?.deleteUser;
+                      const message = payload && 'message' in payload ? payload.message : null;
+                      if (message) setProblem({ field: null, message });
+                      announce(message ?? `User ${node.username} deleted`);
+                      reexecute({ requestPolicy: 'network-only' });
+                    }}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {generated ? (
+        <p className="notice" role="status" data-testid="generated-password">
+          Password for {generated.username} (shown once): <code>{generated.password}</code>
+        </p>
+      ) : null}
+      <form className="form" onSubmit={(event) => void submit(event)} data-testid="user-form">
+        <h2>New user</h2>
+        <FormField label="Username" error={fieldError('username')}>
+          <input name="username" required autoComplete="off" />
+        </FormField>
+        <FormField label="Role" error={fieldError('role')}>
+          <select name="role" defaultValue="viewer">
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField label="Password" error={fieldError('password')} hint="Empty: the server generates one">
+          <input name="password" type="password" autoComplete="new-password" />
+        </FormField>
+        <fieldset className="form-field">
+          <legend>Device groups (viewers and operators)</legend>
+          {data?.deviceGroups.edges.map(({ node }) => (
+            <label key={node.id} className="toggle">
+              <input type="checkbox" name="deviceGroupIds" value={node.id} /> {node.name}
+            </label>
+          ))}
+          {fieldError('deviceGroupIds') ? <span className="field-error">{fieldError('deviceGroupIds')}</span> : null}
+        </fieldset>
+        {problem && !['username', 'role', 'password', 'deviceGroupIds'].includes(problem.field ?? '') ? (
+          <p className="inline-error" role="alert">
+            {problem.message}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={fetching}>
+            Create user
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
