@@ -14,8 +14,10 @@ import { arubaAoswPlugin } from './vendors/aruba-aosw.js';
 import { arubaInstantPlugin } from './vendors/aruba-instant.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
+import { brocadeFabricosPlugin } from './vendors/brocade-fabricos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { brocadeNosPlugin } from './vendors/brocade-nos.js';
+import { brocadeVyattaPlugin } from './vendors/brocade-vyatta.js';
 import { checkpointGaiaPlugin } from './vendors/checkpoint-gaia.js';
 import { cienaSaosPlugin } from './vendors/ciena-saos.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
@@ -50,6 +52,7 @@ import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
 import { extremeVossPlugin } from './vendors/extreme-voss.js';
 import { extremeWingPlugin } from './vendors/extreme-wing.js';
 import { extremeXosPlugin } from './vendors/extreme-xos.js';
+import { f5F5osPlugin } from './vendors/f5-f5os.js';
 import { f5TmosPlugin } from './vendors/f5-tmos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
@@ -64,6 +67,7 @@ import { hpeBladesystemPlugin } from './vendors/hpe-bladesystem.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
 import { huaweiSmartaxPlugin } from './vendors/huawei-smartax.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
+import { ipinfusionOcnosPlugin } from './vendors/ipinfusion-ocnos.js';
 import { ixsystemsTruenasPlugin } from './vendors/ixsystems-truenas.js';
 import { juniperJunosPlugin } from './vendors/juniper-junos.js';
 import { juniperScreenosPlugin } from './vendors/juniper-screenos.js';
@@ -88,6 +92,7 @@ import { openwrtPlugin } from './vendors/openwrt.js';
 import { paloaltoPanosPlugin } from './vendors/paloalto-panos.js';
 import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
+import { purestoragePurityosPlugin } from './vendors/purestorage-purityos.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
 import { riverbedRiosPlugin } from './vendors/riverbed-rios.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
@@ -99,6 +104,7 @@ import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
 import { symantecSgosPlugin } from './vendors/symantec-sgos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
+import { ubiquitiAirfiberPlugin } from './vendors/ubiquiti-airfiber.js';
 import { ubiquitiAirosPlugin } from './vendors/ubiquiti-airos.js';
 import { ubiquitiEdgeosPlugin } from './vendors/ubiquiti-edgeos.js';
 import { ubiquitiEdgeswitchPlugin } from './vendors/ubiquiti-edgeswitch.js';
@@ -216,6 +222,12 @@ export const plugins: readonly BackupPlugin[] = [
   nokiaIsamPlugin,
   lancomLcosPlugin,
   keeneticNdmsPlugin,
+  brocadeFabricosPlugin,
+  brocadeVyattaPlugin,
+  ipinfusionOcnosPlugin,
+  ubiquitiAirfiberPlugin,
+  f5F5osPlugin,
+  purestoragePurityosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
