@@ -108,6 +108,7 @@ import { ubiquitiAirfiberPlugin } from './vendors/ubiquiti-airfiber.js';
 import { ubiquitiAirosPlugin } from './vendors/ubiquiti-airos.js';
 import { ubiquitiEdgeosPlugin } from './vendors/ubiquiti-edgeos.js';
 import { ubiquitiEdgeswitchPlugin } from './vendors/ubiquiti-edgeswitch.js';
+import { ubiquitiUnifiPlugin } from './vendors/ubiquiti-unifi.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
@@ -228,6 +229,7 @@ export const plugins: readonly BackupPlugin[] = [
   ubiquitiAirfiberPlugin,
   f5F5osPlugin,
   purestoragePurityosPlugin,
+  ubiquitiUnifiPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
