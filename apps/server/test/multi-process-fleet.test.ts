@@ -83,6 +83,11 @@ describe('two servers on one PostgreSQL database: schedules and caps', { skip },
     );
     frozenAt = clock().getTime();
     const slots = slotsBetween(group!, group!.createdAt, new Date(frozenAt));
+    // The schedulers keep ticking on the frozen clock: wait until one of them has dealt with the last slot.
+    await until(async () => {
+      const dealt = await db.select().from(scheduleSlots).where(eq(scheduleSlots.collectionGroupId, groupId));
+      return dealt.length >= slots.length ? true : undefined;
+    }, 'every slot dealt with');
     await until(async () => {
       const [open] = rowsOf<{ n: number }>(
         await db.execute(sql`select count(*)::int as n from jobs where status in ('queued', 'running', 'storing')`),
