@@ -12,6 +12,7 @@ import { aristaEosPlugin } from './vendors/arista-eos.js';
 import { arubaAoscxPlugin } from './vendors/aruba-aoscx.js';
 import { arubaAoswPlugin } from './vendors/aruba-aosw.js';
 import { arubaInstantPlugin } from './vendors/aruba-instant.js';
+import { audiocodesMediantPlugin } from './vendors/audiocodes-mediant.js';
 import { binaryDummyPlugin } from './vendors/binary-dummy.js';
 import { broadcomEfosPlugin } from './vendors/broadcom-efos.js';
 import { brocadeFabricosPlugin } from './vendors/brocade-fabricos.js';
@@ -43,9 +44,11 @@ import { dellOs6Plugin } from './vendors/dell-os6.js';
 import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dellSonicPlugin } from './vendors/dell-sonic.js';
+import { dellXseriesPlugin } from './vendors/dell-xseries.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { edgecoreEdgecosPlugin } from './vendors/edgecore-edgecos.js';
+import { eltexMesPlugin } from './vendors/eltex-mes.js';
 import { extremeBossPlugin } from './vendors/extreme-boss.js';
 import { extremeEnterasysPlugin } from './vendors/extreme-enterasys.js';
 import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
@@ -230,6 +233,9 @@ export const plugins: readonly BackupPlugin[] = [
   f5F5osPlugin,
   purestoragePurityosPlugin,
   ubiquitiUnifiPlugin,
+  eltexMesPlugin,
+  dellXseriesPlugin,
+  audiocodesMediantPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
