@@ -59,6 +59,7 @@ import { f5F5osPlugin } from './vendors/f5-f5os.js';
 import { f5TmosPlugin } from './vendors/f5-tmos.js';
 import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
+import { fortinetFortiwlcPlugin } from './vendors/fortinet-fortiwlc.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
@@ -84,6 +85,7 @@ import { netgatePfsensePlugin } from './vendors/netgate-pfsense.js';
 import { netgatePfsenseWebPlugin } from './vendors/netgate-pfsense-web.js';
 import { netgateTnsrPlugin } from './vendors/netgate-tnsr.js';
 import { netgearPlugin } from './vendors/netgear-os.js';
+import { netonixWispPlugin } from './vendors/netonix-wisp.js';
 import { nokiaIsamPlugin } from './vendors/nokia-isam.js';
 import { nokiaSrosPlugin } from './vendors/nokia-sros.js';
 import { nokiaSrosmdPlugin } from './vendors/nokia-srosmd.js';
@@ -92,6 +94,7 @@ import { nvidiaCumulusPlugin } from './vendors/nvidia-cumulus.js';
 import { nvidiaOnyxPlugin } from './vendors/nvidia-onyx.js';
 import { opengearOsPlugin } from './vendors/opengear-os.js';
 import { openwrtPlugin } from './vendors/openwrt.js';
+import { oracleAcmepacketPlugin } from './vendors/oracle-acmepacket.js';
 import { paloaltoPanosPlugin } from './vendors/paloalto-panos.js';
 import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
@@ -236,6 +239,9 @@ export const plugins: readonly BackupPlugin[] = [
   eltexMesPlugin,
   dellXseriesPlugin,
   audiocodesMediantPlugin,
+  oracleAcmepacketPlugin,
+  netonixWispPlugin,
+  fortinetFortiwlcPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
