@@ -34,6 +34,7 @@ import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
 import { createDownloadAccess } from './http/download-access.js';
 import { createDownloadSigner, loadDownloadKey } from './http/download-signing.js';
 import { type AuthorizeDownload, createDownloadRoute, isDownloadRequest } from './http/downloads.js';
+import { type ExportQuery, signedExportPath } from './http/exports.js';
 import { attachGraphqlWs } from './http/graphql-ws.js';
 import { createHealthRoutes, isHealthRequest } from './http/health.js';
 import { useQueryLimits } from './http/limits.js';
@@ -151,6 +152,8 @@ export async function buildApp(
   const integrationRoute = createIntegrationRoutes({
     db,
     log,
+    storage,
+    signer,
     oxidizedApi: env.oxidizedApi ?? false,
     enqueue,
     readText: (backup) => readText(db, storage, backup),
@@ -177,6 +180,10 @@ export async function buildApp(
         `${publicOrigin}${signer.pathFor(backup.id, userId, Date.now(), 'original')}`,
     },
     jobQueue: { enqueue, cancel: createCancelJob({ db, pubsub }) },
+    exports: {
+      configsZipUrl: (query: ExportQuery, userId: string) =>
+        `${publicOrigin}${signedExportPath(signer, query, userId)}`,
+    },
     alerting: { sendTest: (channelId: string) => alerting.sendTest(channelId) },
     deviceAccess: createDeviceAccess(db),
     deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },

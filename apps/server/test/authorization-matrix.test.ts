@@ -963,6 +963,33 @@ const rows: Row[] = [
     expected: operateGroupADevice,
     run: async (who) => oxidized(who, 'PUT', `/node/next/${await deviceName(await freshDevice())}.json`, () => true),
   },
+  // ── Snapshot export (issue 14): a signed URL; the zip holds what its user may read ──────────────────────
+  {
+    name: 'Query.configsExportUrl',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($g: ID) { configsExportUrl(deviceGroupId: $g) }',
+        { g: world.groupA },
+        (d) => typeof d.configsExportUrl === 'string',
+      ),
+  },
+  {
+    name: 'GET /exports/configs.zip (own URL, own bearer)',
+    expected: groupScopedRead,
+    async run(who) {
+      const result: GqlResult = await server.gql('{ configsExportUrl }', {}, token[who]);
+      const url = result.data?.configsExportUrl as string | undefined;
+      if (!url) return errorOutcome(result) ?? 'hidden';
+      const response = await fetch(url, token[who] ? { headers: { authorization: `Bearer ${token[who]}` } } : {});
+      const zip = Buffer.from(await response.arrayBuffer());
+      if (response.status === 403) return 'forbidden';
+      if (response.status !== 200) return `HTTP ${response.status}`;
+      // The zip's central directory names each file: is the group-A device's config in it?
+      return zip.includes(`configs/${await deviceName(world.textDeviceA)}.cfg`) ? 'ok' : 'hidden';
+    },
+  },
   // ── Scrub rules and backup filters (issue 10 items 4, 7): operators manage their groups' ones ──────────
   {
     name: 'Query.scrubRules',

@@ -98,6 +98,14 @@ export interface DeviceAccessPort {
   groupOf(deviceId: string): Promise<string | null>;
 }
 
+export interface ExportsPort {
+  /**
+   * A short-lived signed URL of the snapshot zip (each readable device's latest text version as of `asOf`,
+   * optionally one device group), bound to the user it is issued to.
+   */
+  configsZipUrl(query: { asOf: Date; deviceGroupId: string | null }, userId: string): string;
+}
+
 export interface PasswordsPort {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -144,6 +152,7 @@ export interface Context {
   backupContent: BackupContentPort;
   downloads: DownloadsPort;
   jobQueue: JobQueuePort;
+  exports: ExportsPort;
   deviceHistory: DeviceHistoryPort;
   alerting: AlertingPort;
   deviceAccess: DeviceAccessPort;

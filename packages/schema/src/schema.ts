@@ -29,6 +29,7 @@ import './domains/alerts.js';
 import './domains/notification-channels.js';
 import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
+import './domains/exports.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
 

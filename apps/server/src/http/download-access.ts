@@ -16,15 +16,7 @@ import type { AuthorizeDownload } from './downloads.js';
 export function createDownloadAccess(db: Database): AuthorizeDownload {
   return async (request: IncomingMessage, userId, backup) => {
     if (!userId) return false;
-    const token = presentedToken({
-      authorization: request.headers.authorization ?? null,
-      cookie: request.headers.cookie ?? null,
-    });
-    if (token) {
-      const presenter = await resolveViewer(db, token);
-      if (presenter?.userId !== userId) return false;
-    }
-    const owner = await viewerOfUser(db, userId);
+    const owner = await signedUrlHolder(db, request, userId);
     if (!owner) return false;
     const [device] = await db
       .select({ deviceGroupId: devices.deviceGroupId })
@@ -32,6 +24,22 @@ export function createDownloadAccess(db: Database): AuthorizeDownload {
       .where(eq(devices.id, backup.deviceId));
     return device !== undefined && canReadDevice(owner, device);
   };
+}
+
+/**
+ * The user a signed URL was issued to, as the policy sees them now; null when they are gone or disabled, or
+ * when the request presents another user's cookie or token (also used by the snapshot export).
+ */
+export async function signedUrlHolder(db: Database, request: IncomingMessage, userId: string): Promise<Viewer | null> {
+  const token = presentedToken({
+    authorization: request.headers.authorization ?? null,
+    cookie: request.headers.cookie ?? null,
+  });
+  if (token) {
+    const presenter = await resolveViewer(db, token);
+    if (presenter?.userId !== userId) return null;
+  }
+  return viewerOfUser(db, userId);
 }
 
 /** The URL's user as the policy sees them now, or null when they no longer exist or are disabled. */
