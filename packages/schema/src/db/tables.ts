@@ -126,6 +126,11 @@ export const devices = pgTable(
     hostKeyFingerprint: text('host_key_fingerprint'),
     /** Archived devices are not collected nor listed by default; their history stays (unarchive restores). */
     archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** The inventory source that manages this device (issue 14) and the device's key there (NetBox id, CSV name). */
+    inventorySourceId: uuid('inventory_source_id').references(() => inventorySources.id, { onDelete: 'set null' }),
+    inventoryKey: text('inventory_key'),
+    /** Set when a user edits the device: inventory syncs then leave its host, plugin and groups alone. */
+    manualOverrideAt: timestamp('manual_override_at', { withTimezone: true }),
     /** The last backup state an event was written for (the staleness sweep emits each transition once). */
     backupState: text('backup_state').notNull().default('NEVER'),
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
@@ -139,6 +144,7 @@ export const devices = pgTable(
     index('devices_device_group_idx').on(t.deviceGroupId),
     index('devices_collection_group_idx').on(t.collectionGroupId),
     index('devices_freshness_idx').on(t.lastSuccessAt),
+    index('devices_inventory_idx').on(t.inventorySourceId, t.inventoryKey),
   ],
 );
 
@@ -561,7 +567,58 @@ export const backupOriginals = pgTable(
   (t) => [index('backup_originals_mac_idx').on(t.plaintextMac)],
 );
 
+export const inventorySourceKinds = ['netbox', 'http', 'csv'] as const;
+export type InventorySourceKind = (typeof inventorySourceKinds)[number];
+
+/**
+ * Where devices come from (issue 14): a NetBox, a generic HTTP JSON list (Oxidized's `http` source) or a CSV
+ * file or URL. `settings` holds what may be shown (filters, JSON path, field and platform mappings, defaults);
+ * `secretCiphertext` is the secret-box ciphertext of `{ token, headers }`, never returned. `lastRunAt` is the
+ * durable "last run": a process claims a due sync by moving it with a conditional update, so one process runs it.
+ */
+export const inventorySources = pgTable('inventory_sources', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<InventorySourceKind>().notNull(),
+  url: text('url').notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  secretCiphertext: text('secret_ciphertext'),
+  /** Sync every this many seconds in the background; null: only on request. */
+  intervalSeconds: integer('interval_seconds'),
+  enabled: boolean('enabled').notNull().default(true),
+  lastRunAt: timestamp('last_run_at', { withTimezone: true, precision: 3 }),
+  lastStatus: text('last_status'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One sync of one source: what it created, updated, archived and skipped (with reasons), or why it failed. */
+export const inventorySyncRuns = pgTable(
+  'inventory_sync_runs',
+  {
+    id: id(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => inventorySources.id, { onDelete: 'cascade' }),
+    dryRun: boolean('dry_run').notNull(),
+    status: text('status').$type<'succeeded' | 'failed'>().notNull(),
+    error: text('error'),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    archived: integer('archived').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    report: jsonb('report').$type<Record<string, unknown>>().notNull().default({}),
+    requestedBy: text('requested_by').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('inventory_sync_runs_source_idx').on(t.sourceId, t.createdAt.desc(), t.id.desc())],
+);
+
 export type DeviceRow = typeof devices.$inferSelect;
+export type InventorySourceRow = typeof inventorySources.$inferSelect;
+export type InventorySyncRunRow = typeof inventorySyncRuns.$inferSelect;
 export type CredentialRow = typeof credentials.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type BackupRow = typeof backups.$inferSelect;
