@@ -45,6 +45,7 @@ import { dellOs10Plugin } from './vendors/dell-os10.js';
 import { dellPowerconnectPlugin } from './vendors/dell-powerconnect.js';
 import { dellSonicPlugin } from './vendors/dell-sonic.js';
 import { dellXseriesPlugin } from './vendors/dell-xseries.js';
+import { dlinkNextgenPlugin } from './vendors/dlink-nextgen.js';
 import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { edgecoreEdgecosPlugin } from './vendors/edgecore-edgecos.js';
@@ -100,6 +101,7 @@ import { paloaltoPanosApiPlugin } from './vendors/paloalto-panos-api.js';
 import { perlePlugin } from './vendors/perle-os.js';
 import { purestoragePurityosPlugin } from './vendors/purestorage-purityos.js';
 import { quantaQuantaosPlugin } from './vendors/quanta-quantaos.js';
+import { radwareAlteonPlugin } from './vendors/radware-alteon.js';
 import { riverbedRiosPlugin } from './vendors/riverbed-rios.js';
 import { ruckusFastironPlugin } from './vendors/ruckus-fastiron.js';
 import { ruijieRgosPlugin } from './vendors/ruijie-rgos.js';
@@ -118,6 +120,7 @@ import { ubiquitiUnifiPlugin } from './vendors/ubiquiti-unifi.js';
 import { vsolOltPlugin } from './vendors/vsol-olt.js';
 import { vyosPlugin } from './vendors/vyos.js';
 import { watchguardFirewarePlugin } from './vendors/watchguard-fireware.js';
+import { yamahaRtxPlugin } from './vendors/yamaha-rtx.js';
 import { zteOltPlugin } from './vendors/zte-olt.js';
 import { zyxelZynosPlugin } from './vendors/zyxel-zynos.js';
 
@@ -242,6 +245,9 @@ export const plugins: readonly BackupPlugin[] = [
   oracleAcmepacketPlugin,
   netonixWispPlugin,
   fortinetFortiwlcPlugin,
+  yamahaRtxPlugin,
+  dlinkNextgenPlugin,
+  radwareAlteonPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
