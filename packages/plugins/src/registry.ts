@@ -36,6 +36,7 @@ import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
 import { ciscoUcsPlugin } from './vendors/cisco-ucs.js';
 import { ciscoViptelaPlugin } from './vendors/cisco-viptela.js';
 import { citrixNetscalerPlugin } from './vendors/citrix-netscaler.js';
+import { dcnDcnosPlugin } from './vendors/dcn-dcnos.js';
 import { decisoOpnsensePlugin } from './vendors/deciso-opnsense.js';
 import { decisoOpnsenseApiPlugin } from './vendors/deciso-opnsense-api.js';
 import { dellDnosPlugin } from './vendors/dell-dnos.js';
@@ -50,6 +51,7 @@ import { dlinkOsPlugin } from './vendors/dlink-os.js';
 import { eatonNetworkPlugin } from './vendors/eaton-network.js';
 import { edgecoreEdgecosPlugin } from './vendors/edgecore-edgecos.js';
 import { eltexMesPlugin } from './vendors/eltex-mes.js';
+import { ericssonIposPlugin } from './vendors/ericsson-ipos.js';
 import { extremeBossPlugin } from './vendors/extreme-boss.js';
 import { extremeEnterasysPlugin } from './vendors/extreme-enterasys.js';
 import { extremeSlxosPlugin } from './vendors/extreme-slxos.js';
@@ -248,6 +250,8 @@ export const plugins: readonly BackupPlugin[] = [
   yamahaRtxPlugin,
   dlinkNextgenPlugin,
   radwareAlteonPlugin,
+  ericssonIposPlugin,
+  dcnDcnosPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
