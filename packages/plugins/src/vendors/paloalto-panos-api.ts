@@ -79,7 +79,7 @@ async function generateKey(endpoint: HttpEndpoint, ctx: CollectContext): Promise
   const response = readResponse(result.body);
   requireSuccess(result, call, response?.message);
   // Oxidized: anything but status="success" means no key.
-  if (!response || response.status !== 'success') {
+  if (response?.status !== 'success') {
     throw new CollectError('auth_failed', `the device refused an API key: ${response?.message ?? 'no XML answer'}`);
   }
   const key = textOfFirst(response.root, 'key')?.trim();
