@@ -39,7 +39,7 @@ describe('dashboard', () => {
     assert.ok(!chromiumMissing, `chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
     const device = await stack.pickTextDevice();
 
-    await page.goto(`${webUrl}/`);
+    await page.goto(`${webUrl}/devices`);
     await page.waitForURL(/\/login\?next=/);
     await signInThroughUi(page, webUrl);
     const statusCell = page.getByTestId(`device-status-${device.id}`);

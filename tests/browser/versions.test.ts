@@ -57,6 +57,10 @@ describe('versions, search and account', () => {
     const withOldest = await apiDiff(oldest.id, newest.id);
 
     await page.goto(`${webUrl}/devices/${encodeURIComponent(device.id)}`);
+    const changedOnly = page.getByTestId('changed-only');
+    await changedOnly.waitFor({ timeout: uiPatienceMs });
+    const changedOnlyByDefault = await changedOnly.isChecked();
+    await changedOnly.uncheck();
     await page.getByTestId(`backup-row-${newest.id}`).waitFor({ timeout: uiPatienceMs });
     const shown = await page
       .locator('[data-testid^="backup-row-"]')
@@ -78,6 +82,7 @@ describe('versions, search and account', () => {
       .locator('[data-testid^="backup-row-"]')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-changed')));
 
+    assert.equal(changedOnlyByDefault, true, 'versions open with "Only changed versions" ticked');
     assert.deepEqual(
       shown,
       versions.map((version) => [`backup-row-${version.id}`, version.changed ? 'changed' : 'unchanged']),

@@ -204,12 +204,18 @@ export async function startDashboardStack(): Promise<DashboardStack> {
 }
 
 /** Signs in on the dashboard's /login page (the browser gets the session cookie). */
-export async function signInThroughUi(page: Page, webUrl: string, password = ADMIN_PASSWORD): Promise<void> {
+export async function signInThroughUi(
+  page: Page,
+  webUrl: string,
+  password = ADMIN_PASSWORD,
+  username = 'admin',
+): Promise<void> {
   await page.goto(`${webUrl}/login`);
-  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${webUrl}/`);
+  // The form sends the user back where they came from (`?next=`), the overview by default.
+  await page.waitForURL((url) => url.origin === webUrl && !url.pathname.startsWith('/login'));
 }
 
 export async function waitForSettled(page: Page, deviceId: string): Promise<void> {

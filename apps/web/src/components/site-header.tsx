@@ -34,7 +34,12 @@ export function SiteHeader() {
         {LINKS.filter((link) => !link.adminOnly || isAdmin).map((link) => (
           <Link key={link.href} href={link.href} aria-current={isCurrent(pathname, link.href) ? 'page' : undefined}>
             {link.label}
-            {link.href === '/devices' && viewer ? <DeviceCount /> : null}
+            {link.href === '/devices' && viewer ? (
+              <>
+                {' '}
+                <DeviceCount />
+              </>
+            ) : null}
           </Link>
         ))}
       </nav>

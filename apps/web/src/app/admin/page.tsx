@@ -9,8 +9,8 @@ export default function AdministrationPage() {
       <h1>Administration</h1>
       <AdminIndex />
       <p className="muted small">
-        Not in the API yet, so not here: retention policies and storage locations can be chosen per device through
-        setStoragePolicy but not created or listed with their push health; inventory sources.
+        Not in the API yet, so not here: storage push health, inventory sources and their sync reports, a jobs history
+        query.
       </p>
     </>
   );

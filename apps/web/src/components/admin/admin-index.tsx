@@ -18,6 +18,12 @@ const SECTIONS = [
     text: 'Schedules, zones and backup windows.',
     who: 'all',
   },
+  {
+    href: '/admin/retention-storage',
+    title: 'Retention and storage',
+    text: 'How long versions are kept and where they are stored.',
+    who: 'admin',
+  },
   { href: '/admin/users', title: 'Users and grants', text: 'Roles and the device groups they apply to.', who: 'admin' },
   { href: '/admin/alert-rules', title: 'Alert rules', text: 'Which events notify which channels.', who: 'admin' },
   {

@@ -6,6 +6,7 @@ import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql, type ResultOf } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
+import { FormField } from '../forms/form-field';
 
 const CsvImport_ImportMutation = graphql(`
   mutation CsvImport_ImportMutation($input: ImportDevicesCsvInput!) {
@@ -60,8 +61,7 @@ export function CsvImport() {
         A header line, then one device per line. Columns: <code>name, host, pluginKey</code> (required),{' '}
         <code>port, credential, deviceGroup, collectionGroup, enabled</code> — credentials and groups by name.
       </p>
-      <label className="form-field">
-        CSV file
+      <FormField label="CSV file">
         <input
           type="file"
           accept=".csv,text/csv"
@@ -70,9 +70,8 @@ export function CsvImport() {
             if (file) setCsv(await file.text());
           }}
         />
-      </label>
-      <label className="form-field">
-        CSV text
+      </FormField>
+      <FormField label="CSV text">
         <textarea
           name="csv"
           rows={12}
@@ -81,7 +80,7 @@ export function CsvImport() {
           onChange={(event) => setCsv(event.target.value)}
           spellCheck={false}
         />
-      </label>
+      </FormField>
       <div className="form-actions">
         <button type="button" className="button" disabled={fetching} onClick={() => void run(true)}>
           Check (dry run)

@@ -47,9 +47,13 @@ export function DeviceFilters({
           Search
         </button>
       </form>
-      <label>
-        Group{' '}
-        <select value={params.group ?? ''} onChange={(event) => onChange({ group: event.target.value || null })}>
+      <span className="filter">
+        <label htmlFor={`${id}-group`}>Group</label>{' '}
+        <select
+          id={`${id}-group`}
+          value={params.group ?? ''}
+          onChange={(event) => onChange({ group: event.target.value || null })}
+        >
           <option value="">All groups</option>
           {data?.deviceGroups.edges.map(({ node }) => (
             <option key={node.id} value={node.id}>
@@ -57,10 +61,14 @@ export function DeviceFilters({
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Plugin{' '}
-        <select value={params.plugin ?? ''} onChange={(event) => onChange({ plugin: event.target.value || null })}>
+      </span>
+      <span className="filter">
+        <label htmlFor={`${id}-plugin`}>Plugin</label>{' '}
+        <select
+          id={`${id}-plugin`}
+          value={params.plugin ?? ''}
+          onChange={(event) => onChange({ plugin: event.target.value || null })}
+        >
           <option value="">All plugins</option>
           {data?.backupMethods.map((method) => (
             <option key={method.key} value={method.key}>
@@ -68,10 +76,11 @@ export function DeviceFilters({
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        State{' '}
+      </span>
+      <span className="filter">
+        <label htmlFor={`${id}-state`}>State</label>{' '}
         <select
+          id={`${id}-state`}
           value={params.state ?? ''}
           onChange={(event) => onChange({ state: BACKUP_STATES.find((state) => state === event.target.value) ?? null })}
         >
@@ -82,10 +91,11 @@ export function DeviceFilters({
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Enabled{' '}
+      </span>
+      <span className="filter">
+        <label htmlFor={`${id}-enabled`}>Enabled</label>{' '}
         <select
+          id={`${id}-enabled`}
           value={params.enabled === null ? '' : String(params.enabled)}
           onChange={(event) => onChange({ enabled: event.target.value === '' ? null : event.target.value === 'true' })}
         >
@@ -93,7 +103,7 @@ export function DeviceFilters({
           <option value="true">Enabled</option>
           <option value="false">Disabled</option>
         </select>
-      </label>
+      </span>
       <label className="toggle">
         <input
           type="checkbox"
@@ -102,16 +112,17 @@ export function DeviceFilters({
         />
         Archived
       </label>
-      <label>
-        Sort{' '}
+      <span className="filter">
+        <label htmlFor={`${id}-sort`}>Sort</label>{' '}
         <select
+          id={`${id}-sort`}
           value={params.sort}
           onChange={(event) => onChange({ sort: event.target.value === 'CREATED_AT' ? 'CREATED_AT' : 'NAME' })}
         >
           <option value="NAME">Name</option>
           <option value="CREATED_AT">Newest</option>
         </select>
-      </label>
+      </span>
     </div>
   );
 }

@@ -48,7 +48,7 @@ export function DeviceRow({
   onProgress: (job: LiveJob) => void;
 }) {
   return (
-    <tr data-testid={`device-row-${device.id}`} data-name={device.name}>
+    <tr data-testid={`device-row-${device.id}`} data-name={device.name} data-plugin={device.pluginKey}>
       {actionColumns ? (
         <td className="pick">
           {canOperate ? (
