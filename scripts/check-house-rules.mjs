@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The house rules CI enforces, each failing with its own message: no Biome warning, no drift of drizzle/ or
 // schema.graphql, process.env read only in each app's env file, web GraphQL documents valid against
-// schema.graphql, and the same verbs in every package. Runs them all and reports every failure.
+// schema.graphql with fresh generated types, ≤ 200 KB of gzipped JS per dashboard route, and the same verbs
+// in every package. Runs them all and reports every failure.
 // Usage: node scripts/check-house-rules.mjs [--root DIR] [--only name,name]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,8 +31,14 @@ const checks = [
       join(root, 'packages/schema/schema.graphql'),
     ],
     advice:
-      'A GraphQL document in apps/web does not validate against packages/schema/schema.graphql: fix the document ' +
-      '(or print and commit the schema if the server changed).',
+      'A GraphQL document in apps/web does not validate against packages/schema/schema.graphql, is not named ' +
+      '<Component>_<Operation>, or apps/web/src/graphql-env.d.ts (the generated types) is stale: fix the document, ' +
+      'or run `npm run generate -w apps/web` (and print and commit the schema if the server changed).',
+  },
+  {
+    name: 'web-route-size',
+    command: [process.execPath, join(root, 'apps/web/scripts/route-js-size.mjs'), '--budget-kb', '200'],
+    advice: 'A dashboard route ships more than 200 KB of gzipped JavaScript: load the heavy part with import().',
   },
   { name: 'package-verbs', command: [process.execPath, join(scripts, 'check-package-verbs.mjs'), '--root', root] },
 ];
