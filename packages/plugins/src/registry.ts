@@ -19,6 +19,8 @@ import { brocadeFabricosPlugin } from './vendors/brocade-fabricos.js';
 import { brocadeIronwarePlugin } from './vendors/brocade-ironware.js';
 import { brocadeNosPlugin } from './vendors/brocade-nos.js';
 import { brocadeVyattaPlugin } from './vendors/brocade-vyatta.js';
+import { calixAxosPlugin } from './vendors/calix-axos.js';
+import { cambiumEpmpPlugin } from './vendors/cambium-epmp.js';
 import { checkpointGaiaPlugin } from './vendors/checkpoint-gaia.js';
 import { cienaSaosPlugin } from './vendors/ciena-saos.js';
 import { cienaSaos10Plugin } from './vendors/ciena-saos10.js';
@@ -30,6 +32,7 @@ import { ciscoFirelinuxosPlugin } from './vendors/cisco-firelinuxos.js';
 import { ciscoIosPlugin } from './vendors/cisco-ios.js';
 import { ciscoIosxePlugin } from './vendors/cisco-iosxe.js';
 import { ciscoIosxrPlugin } from './vendors/cisco-iosxr.js';
+import { ciscoNgaPlugin } from './vendors/cisco-nga.js';
 import { ciscoNxosPlugin } from './vendors/cisco-nxos.js';
 import { ciscoSmaPlugin } from './vendors/cisco-sma.js';
 import { ciscoSmbPlugin } from './vendors/cisco-smb.js';
@@ -64,6 +67,7 @@ import { fortinetFortigatePlugin } from './vendors/fortinet-fortigate.js';
 import { fortinetFortiosPlugin } from './vendors/fortinet-fortios.js';
 import { fortinetFortiwlcPlugin } from './vendors/fortinet-fortiwlc.js';
 import { fsFsosPlugin } from './vendors/fs-fsos.js';
+import { fujitsu1finityPlugin } from './vendors/fujitsu-1finity.js';
 import { garderosGrsPlugin } from './vendors/garderos-grs.js';
 import { h3cComwarePlugin } from './vendors/h3c-comware.js';
 import { hillstoneStoneosPlugin } from './vendors/hillstone-stoneos.js';
@@ -72,6 +76,7 @@ import { hirschmannHiosPlugin } from './vendors/hirschmann-hios.js';
 import { hpProcurvePlugin } from './vendors/hp-procurve.js';
 import { hpeBladesystemPlugin } from './vendors/hpe-bladesystem.js';
 import { hpeComwarePlugin } from './vendors/hpe-comware.js';
+import { hpeMsaPlugin } from './vendors/hpe-msa.js';
 import { huaweiSmartaxPlugin } from './vendors/huawei-smartax.js';
 import { huaweiVrpPlugin } from './vendors/huawei-vrp.js';
 import { ipinfusionOcnosPlugin } from './vendors/ipinfusion-ocnos.js';
@@ -111,6 +116,7 @@ import { sftpFilePlugin } from './vendors/sftp-file.js';
 import { sikluEtherhaulPlugin } from './vendors/siklu-etherhaul.js';
 import { smartbytePlugin } from './vendors/smartbyte-os.js';
 import { sonicwallSonicosPlugin } from './vendors/sonicwall-sonicos.js';
+import { supermicroSwitchPlugin } from './vendors/supermicro-switch.js';
 import { symantecSgosPlugin } from './vendors/symantec-sgos.js';
 import { tftpFilePlugin } from './vendors/tftp-file.js';
 import { tplinkPlugin } from './vendors/tplink-os.js';
@@ -252,6 +258,12 @@ export const plugins: readonly BackupPlugin[] = [
   radwareAlteonPlugin,
   ericssonIposPlugin,
   dcnDcnosPlugin,
+  supermicroSwitchPlugin,
+  hpeMsaPlugin,
+  fujitsu1finityPlugin,
+  calixAxosPlugin,
+  cambiumEpmpPlugin,
+  ciscoNgaPlugin,
 ];
 
 const byKey = new Map(plugins.map((plugin) => [plugin.key, plugin]));
