@@ -41,6 +41,7 @@ import { useQueryLimits } from './http/limits.js';
 import { refuseUnparsableHost, useRequestErrorStatus } from './http/request-errors.js';
 import { setSecurityHeaders, useGraphiqlContentSecurityPolicy } from './http/security-headers.js';
 import { createIntegrationRoutes } from './integrations/integration-routes.js';
+import { createInventoryService } from './integrations/inventory/inventory-service.js';
 import { createCancelJob } from './jobs/cancel-job.js';
 import { createDeviceAccess } from './device-access.js';
 import { createMetrics } from './http/metrics.js';
@@ -78,6 +79,8 @@ export async function buildApp(
     /** The clock schedules and due jobs follow (tests fake time); and how often the scheduler looks. */
     clock?: () => Date;
     schedulerTickMs?: number;
+    /** How often background inventory syncs look for due sources (default 15 s). */
+    inventoryTickMs?: number;
   } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(env.logLevel);
@@ -149,6 +152,12 @@ export async function buildApp(
   await ensureAdmin(db, env.adminPassword, log);
   const tokens = createTokens(db);
   const loginThrottle = createLoginThrottle(db);
+  const inventory = createInventoryService({
+    db,
+    log,
+    decrypt: (ciphertext) => secrets.decrypt(ciphertext),
+    tickMs: options.inventoryTickMs,
+  });
   const integrationRoute = createIntegrationRoutes({
     db,
     log,
@@ -184,6 +193,7 @@ export async function buildApp(
       configsZipUrl: (query: ExportQuery, userId: string) =>
         `${publicOrigin}${signedExportPath(signer, query, userId)}`,
     },
+    inventory: inventory.port,
     alerting: { sendTest: (channelId: string) => alerting.sendTest(channelId) },
     deviceAccess: createDeviceAccess(db),
     deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },
@@ -336,6 +346,7 @@ export async function buildApp(
       if (syslog) syslogPort = await syslog.start(env.syslogPort!, env.syslogHost ?? '0.0.0.0');
       pruner.start();
       await scheduler.start();
+      inventory.start();
       if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
       log.info('DeviceVault server listening', { port: actualPort, database: database.kind });
       return { port: actualPort, url: `http://127.0.0.1:${actualPort}` };
@@ -343,6 +354,7 @@ export async function buildApp(
     syslogPort: () => syslogPort,
     async stop() {
       scheduler.stop();
+      await inventory.stop();
       await syslog?.stop();
       await runner.stop();
       await alerting.stop();

@@ -14,6 +14,7 @@
  * Anything else (another error, a ValidationError, HTTP 500) is printed as itself and fails its cell.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -219,6 +220,21 @@ async function oxidized(who: Who, method: string, path: string, visible: (body: 
   if (response.status === 404) return 'hidden';
   if (response.status !== 200) return `HTTP ${response.status}`;
   return visible(body) ? 'ok' : 'hidden';
+}
+
+let inventorySourceId: Promise<string> | undefined;
+/** One CSV inventory source (a header-only file: syncs succeed and change nothing) shared by the rows. */
+function matrixInventorySource(): Promise<string> {
+  inventorySourceId ??= (async () => {
+    const file = join(server.dataDir, 'matrix-inventory.csv');
+    await writeFile(file, 'name,host,pluginKey\n');
+    return adminCreate(
+      'createInventorySource',
+      { name: `inv-${unique()}`, kind: 'CSV', url: file },
+      'inventorySource { id }',
+    );
+  })();
+  return inventorySourceId;
 }
 
 async function deviceName(id: string): Promise<string> {
@@ -989,6 +1005,40 @@ const rows: Row[] = [
       // The zip's central directory names each file: is the group-A device's config in it?
       return zip.includes(`configs/${await deviceName(world.textDeviceA)}.cfg`) ? 'ok' : 'hidden';
     },
+  },
+  // ── Inventory sources (issue 14): administrators only ─────────────────────────────────────────────────
+  {
+    name: 'Query.inventorySources',
+    expected: adminOnly,
+    run: (who) => query(who, '{ inventorySources { id } }', {}, () => true),
+  },
+  {
+    name: 'Mutation.createInventorySource',
+    expected: adminOnly,
+    run: (who) =>
+      mutation(who, 'createInventorySource', { name: `inv-${unique()}`, kind: 'CSV', url: '/nonexistent.csv' }),
+  },
+  {
+    name: 'Mutation.updateInventorySource',
+    expected: adminOnly,
+    run: async (who) => mutation(who, 'updateInventorySource', { id: await matrixInventorySource(), enabled: true }),
+  },
+  {
+    name: 'Mutation.deleteInventorySource',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'deleteInventorySource', {
+        id: await adminCreate(
+          'createInventorySource',
+          { name: `inv-${unique()}`, kind: 'CSV', url: '/nonexistent.csv' },
+          'inventorySource { id }',
+        ),
+      }),
+  },
+  {
+    name: 'Mutation.syncInventorySource',
+    expected: adminOnly,
+    run: async (who) => mutation(who, 'syncInventorySource', { id: await matrixInventorySource(), dryRun: true }),
   },
   // ── Scrub rules and backup filters (issue 10 items 4, 7): operators manage their groups' ones ──────────
   {

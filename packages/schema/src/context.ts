@@ -106,6 +106,17 @@ export interface ExportsPort {
   configsZipUrl(query: { asOf: Date; deviceGroupId: string | null }, userId: string): string;
 }
 
+export interface InventoryPort {
+  /**
+   * Syncs one inventory source now (apps/server integrations/inventory): reads it whole, then creates, updates
+   * and archives its devices in one transaction, or with `dryRun` only reports; null when the source is gone.
+   */
+  sync(
+    sourceId: string,
+    options: { dryRun: boolean; requestedBy: string },
+  ): Promise<import('./db/tables.js').InventorySyncRunRow | null>;
+}
+
 export interface PasswordsPort {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -153,6 +164,7 @@ export interface Context {
   downloads: DownloadsPort;
   jobQueue: JobQueuePort;
   exports: ExportsPort;
+  inventory: InventoryPort;
   deviceHistory: DeviceHistoryPort;
   alerting: AlertingPort;
   deviceAccess: DeviceAccessPort;

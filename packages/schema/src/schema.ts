@@ -30,6 +30,7 @@ import './domains/notification-channels.js';
 import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
 import './domains/exports.js';
+import './domains/inventory-sources.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
 

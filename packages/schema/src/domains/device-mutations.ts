@@ -112,6 +112,8 @@ builder.mutationField('updateDevice', (t) =>
           ...next,
           pluginOptions: next.pluginOptions ?? {},
           hostKeyFingerprint: moved || input.forgetHostKey ? null : existing.hostKeyFingerprint,
+          // Edited by hand: inventory syncs leave this device's host, plugin and groups alone from now on.
+          manualOverrideAt: new Date(),
           updatedAt: new Date(),
         })
         .where(eq(devices.id, existing.id))
