@@ -30,6 +30,17 @@ export const storageLocations = pgTable('storage_locations', {
   /** Absolute, or relative to the data dir. */
   path: text('path').notNull(),
   isDefault: boolean('is_default').notNull().default(false),
+  /**
+   * Git locations may mirror to a remote (issue 14): its URL (https://, ssh://, git://, scp-like), the branch
+   * pushed, and the secret-box ciphertext of `{ token }` (HTTPS) or `{ sshPrivateKey }`, never returned.
+   */
+  mirrorUrl: text('mirror_url'),
+  mirrorBranch: text('mirror_branch'),
+  mirrorSecretCiphertext: text('mirror_secret_ciphertext'),
+  /** Push health: the last successful push, and the last error (cleared by the next success). */
+  lastPushAt: timestamp('last_push_at', { withTimezone: true }),
+  lastPushError: text('last_push_error'),
+  lastPushErrorAt: timestamp('last_push_error_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
