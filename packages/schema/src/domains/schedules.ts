@@ -2,9 +2,9 @@
  * When collection happens next: `Device.nextRunAt` (its group's next slot plus the device's stable spread
  * offset, moved into the backup window) and `scheduledRuns`, the next slots of every scheduled group.
  */
-import { eq, inArray, isNotNull } from 'drizzle-orm';
+import { desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { builder } from '../builder.js';
-import { type CollectionGroupRow, collectionGroups, type DeviceRow } from '../db/tables.js';
+import { type CollectionGroupRow, collectionGroups, type DeviceRow, scheduleSlots } from '../db/tables.js';
 import { deviceNextRun, nextSlot } from '../schedule.js';
 import { CollectionGroupType } from './collection-groups.js';
 import { DeviceType } from './devices.js';
@@ -22,6 +22,31 @@ builder.objectField(DeviceType, 'nextRunAt', (t) =>
         .where(eq(collectionGroups.id, device.collectionGroupId));
       return group ? deviceNextRun(group, device.id, new Date()) : null;
     },
+  }),
+);
+
+type SlotRow = typeof scheduleSlots.$inferSelect;
+
+const ScheduleSlotType = builder.objectRef<SlotRow>('ScheduleSlot').implement({
+  description: 'A slot of a schedule that is past: `fired` (its jobs were queued, once) or `missed` (past catch-up).',
+  fields: (t) => ({
+    slotAt: t.expose('slotAt', { type: 'DateTime' }),
+    outcome: t.exposeString('outcome', { description: 'fired | missed' }),
+  }),
+});
+
+builder.objectField(CollectionGroupType, 'recentSlots', (t) =>
+  t.field({
+    type: [ScheduleSlotType],
+    description: 'The latest slots dealt with, newest first.',
+    args: { first: t.arg.int({ required: false, defaultValue: 20, description: '1 to 500.' }) },
+    resolve: (group, args, ctx) =>
+      ctx.db
+        .select()
+        .from(scheduleSlots)
+        .where(eq(scheduleSlots.collectionGroupId, group.id))
+        .orderBy(desc(scheduleSlots.slotAt))
+        .limit(Math.min(Math.max(args.first ?? 20, 1), 500)),
   }),
 );
 
