@@ -30,6 +30,11 @@ export interface CollectStop {
   stop: string;
 }
 
+/** The worker's first message on the progress port: the thread it runs on (for the pool's last-resort stop). */
+export interface CollectThread {
+  thread: number;
+}
+
 /** The worker's last message on the progress port: the pool reads the port up to it before closing. */
 export interface CollectProgressEnd {
   end: true;

@@ -12,6 +12,7 @@ import type {
   CollectProgressMessage,
   CollectStop,
   CollectTask,
+  CollectThread,
 } from './collect-task.js';
 
 export interface CollectPool {
@@ -36,12 +37,17 @@ export interface CollectPoolOptions {
 }
 
 export function createCollectPool(size: number, options: CollectPoolOptions = {}): CollectPool {
+  const sessionsPerWorker = options.sessionsPerWorker ?? 1;
   const piscina = new Piscina({
     filename: options.filename ?? workerFile,
-    minThreads: 1,
+    // Every thread from the start, so the least-busy choice below spreads sessions over all of them.
+    minThreads: size,
     maxThreads: size,
     idleTimeout: 60_000,
-    concurrentTasksPerWorker: options.sessionsPerWorker ?? 1,
+    concurrentTasksPerWorker: sessionsPerWorker,
+    loadBalancer: leastBusy(sessionsPerWorker),
+    // Between tasks a thread must keep serving its other sessions' sockets, not sleep in Atomics.wait.
+    atomics: 'disabled',
   });
   return {
     async run(task, runOptions) {
@@ -61,26 +67,30 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
     { signal, onProgress }: Parameters<CollectPool['run']>[1],
   ): Promise<CollectOutcome> {
     const { port1, port2 } = new MessageChannel();
-    // A stop goes to the worker first, which ends only this job's session; piscina's own abort terminates the
-    // whole thread (and every session on it), so it is the last resort for a job blocking its event loop.
-    const hardStop = new AbortController();
+    // A stop goes to the worker, which ends only this job's session. No AbortSignal goes to piscina: a task with
+    // one never shares its thread, and piscina's abort terminates the thread. We terminate it ourselves, as the
+    // last resort for a job that blocks its thread's event loop (its thread's other sessions fail with it).
+    let thread: number | undefined;
     let hardStopTimer: NodeJS.Timeout | undefined;
     const onStop = () => {
       port1.postMessage({ stop: String(signal.reason) } satisfies CollectStop);
-      hardStopTimer = setTimeout(() => hardStop.abort(signal.reason), hardStopGraceMs);
+      hardStopTimer = setTimeout(() => {
+        void piscina.threads.find((worker) => worker.threadId === thread)?.terminate();
+      }, hardStopGraceMs);
     };
     if (signal.aborted) onStop();
     else signal.addEventListener('abort', onStop, { once: true });
     const ended = new Promise<void>((resolve) => {
-      port1.on('message', (message: CollectProgressMessage | CollectProgressEnd) => {
+      port1.on('message', (message: CollectProgressMessage | CollectProgressEnd | CollectThread) => {
         if ('end' in message) resolve();
+        else if ('thread' in message) thread = message.thread;
         else onProgress(message);
       });
     });
     try {
       const outcome = (await piscina.run(
         { ...task, progressPort: port2 },
-        { signal: hardStop.signal, transferList: [port2] },
+        { transferList: [port2] },
       )) as CollectOutcome;
       // The result and the progress travel on different channels: read the port up to the worker's end marker,
       // so the lines sent just before the task returned are not dropped.
@@ -102,6 +112,23 @@ export function createCollectPool(size: number, options: CollectPoolOptions = {}
       port1.close();
     }
   }
+}
+
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+
+/**
+ * The thread running fewest collections. (piscina's default does the same, but stays at one task per thread
+ * for tasks that carry an AbortSignal; ours carry none, and this keeps it so should one be added.)
+ */
+function leastBusy(maximumUsage: number): LoadBalancer {
+  return (_task, workers) => {
+    let best: (typeof workers)[number] | null = null;
+    for (const worker of workers) {
+      if (worker.currentUsage >= maximumUsage) continue;
+      if (!best || worker.currentUsage < best.currentUsage) best = worker;
+    }
+    return best;
+  };
 }
 
 // How long a stopped job's worker gets to end it before its thread is terminated.

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, threadId } from 'node:worker_threads';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
-import type { CollectOutcome, CollectProgressEnd, CollectStop, CollectTask } from './collect-task.js';
+import type { CollectOutcome, CollectProgressEnd, CollectStop, CollectTask, CollectThread } from './collect-task.js';
 import { incompleteReason } from './output-checks.js';
 
 export default async function collect(task: CollectTask): Promise<CollectOutcome> {
@@ -26,6 +26,7 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
   // Our own deadline fires slightly before the runner's hard stop, so the plugin can fail cleanly with `timeout`.
   // A stop from the runner (cancelled, lease lost, server stopping) arrives on the port: this thread runs other
   // jobs' sessions too, so it is not terminated for one job unless that job blocks its event loop.
+  task.progressPort.postMessage({ thread: threadId } satisfies CollectThread);
   const stopped = new AbortController();
   task.progressPort.on('message', (message: CollectStop) => {
     if (message?.stop) stopped.abort(new Error(message.stop));
