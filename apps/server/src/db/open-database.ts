@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@devicevault/schema/db/database';
 import * as tables from '@devicevault/schema/db/tables';
+import { withPreparedStatements } from './prepared-statements.js';
 
 export interface OpenDatabase {
   db: Database;
@@ -29,7 +30,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { max: 10, onnotice: () => {} });
-  const db = drizzle(client, { schema: tables });
+  const db = drizzle(withPreparedStatements(client), { schema: tables });
   const lock = await client.reserve();
   try {
     await lock`select pg_advisory_lock(${migrationLockId})`;
