@@ -28,11 +28,7 @@ export interface ClaimLimits {
 // be read by two processes at once: a cap holds across processes. Held for one short statement, never longer.
 const claimLockId = 727276;
 
-/**
- * Claims the next due job, never one in `running` (jobs this process is running already), skipping jobs whose
- * collection group is at its cap of running jobs (leases still valid) or outside its backup window, and
- * taking none while the global cap is reached.
- */
+/** The next due job, or null (claimJobs with a batch of one). */
 export async function claimNextJob(
   db: Database,
   owner: string,
@@ -40,16 +36,63 @@ export async function claimNextJob(
   running: readonly string[],
   limits: ClaimLimits = {},
 ): Promise<JobRow | null> {
+  const [job] = await claimJobs(db, owner, leaseMs, running, limits, 1);
+  return job ?? null;
+}
+
+/**
+ * Claims up to `limit` due jobs in one statement, in queue order, never one in `running` (jobs this process
+ * is running already), skipping jobs whose collection group is at its cap of running jobs (leases still
+ * valid) or outside its backup window, and taking no more than the global cap leaves room for. Within one
+ * batch, each group's and the global count go up by one per claimed job, so a batch never overshoots a cap.
+ */
+export async function claimJobs(
+  db: Database,
+  owner: string,
+  leaseMs: number,
+  running: readonly string[],
+  limits: ClaimLimits,
+  limit: number,
+): Promise<JobRow[]> {
   const now = (limits.now ?? new Date()).toISOString();
+  const max = limits.maxConcurrent ?? null;
   const claimed = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
     const result = await tx.execute(sql`
-      /* claimNextJob */
+      /* claimJobs */
       with busy as (
         select d.collection_group_id as group_id, count(*)::int as n
         from jobs r join devices d on d.id = r.device_id
         where r.status in ('running', 'storing') and r.lease_expires_at > now()
         group by d.collection_group_id
+      ),
+      candidates as (
+        select j.id, j.run_after, j.created_at, cg.id as group_id, cg.max_concurrent,
+          coalesce((select n from busy where group_id = cg.id), 0) as group_busy
+        from jobs j
+        join devices d on d.id = j.device_id
+        left join collection_groups cg on cg.id = d.collection_group_id
+        where j.status = 'queued' and j.run_after <= ${now}::timestamptz
+          and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
+          and (cg.max_concurrent is null
+            or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
+          and (cg.window_start_minute is null or cg.window_end_minute is null or ${insideWindowSql(now)})
+        order by j.run_after, j.created_at
+        limit ${limit}
+        for update of j skip locked
+      ),
+      within_group as (
+        select c.id, c.run_after, c.created_at from (
+          select c.*, row_number() over (partition by c.group_id order by c.run_after, c.created_at, c.id) as nth
+          from candidates c
+        ) c
+        where c.max_concurrent is null or c.group_busy + c.nth <= c.max_concurrent
+      ),
+      chosen as (
+        select w.id from (
+          select w.id, row_number() over (order by w.run_after, w.created_at, w.id) as nth from within_group w
+        ) w
+        where ${max}::int is null or (select coalesce(sum(n), 0) from busy) + w.nth <= ${max}::int
       )
       update jobs set
         status = 'running',
@@ -57,27 +100,19 @@ export async function claimNextJob(
         lease_owner = ${owner},
         lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
         started_at = coalesce(started_at, now())
-      where id = (
-        select j.id from jobs j
-        join devices d on d.id = j.device_id
-        left join collection_groups cg on cg.id = d.collection_group_id
-        where j.status = 'queued' and j.run_after <= ${now}::timestamptz
-          and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
-          and (${limits.maxConcurrent ?? null}::int is null
-            or (select coalesce(sum(n), 0) from busy) < ${limits.maxConcurrent ?? null}::int)
-          and (cg.max_concurrent is null
-            or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
-          and (cg.window_start_minute is null or cg.window_end_minute is null or ${insideWindowSql(now)})
-        order by j.run_after, j.created_at
-        limit 1
-        for update of j skip locked
-      )
+      where id in (select id from chosen)
       returning id`);
-    return rowsOf<{ id: string }>(result)[0];
+    return rowsOf<{ id: string }>(result).map((row) => row.id);
   });
-  if (!claimed) return null;
-  const [job] = await db.select().from(jobs).where(eq(jobs.id, claimed.id));
-  return job ?? null;
+  if (claimed.length === 0) return [];
+  // One statement text whatever the batch size, so it stays one prepared statement.
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(sql`${jobs.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(claimed)}::jsonb))`);
+  return rows.sort(
+    (a, b) => a.runAfter.getTime() - b.runAfter.getTime() || a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 }
 
 /** Is `now` inside the group's backup window, read in its time zone (start inclusive, end exclusive)? */

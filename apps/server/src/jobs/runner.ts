@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobRow } from '@devicevault/schema/db/tables';
 import { requeueInterruptedJobs } from './interrupted-jobs.js';
-import { claimNextJob, type Lease, releaseJobs, renewLease } from './job-queue.js';
+import { claimJobs, type Lease, releaseJobs, renewLease } from './job-queue.js';
 import { type RunJobDeps, runJob } from './run-job.js';
 import { sweepSpool } from './spool-sweep.js';
 
@@ -39,6 +39,8 @@ interface RunnerState {
   /** Aborts a running job's collection (lost lease, or cancelled). */
   stops: Map<string, AbortController>;
   claiming: boolean;
+  /** A claim for the slots jobs just freed, coalesced: a burst of endings is one claim, not one each. */
+  refill: NodeJS.Timeout | undefined;
 }
 
 export function createJobRunner(deps: JobRunnerDeps): JobRunner {
@@ -50,6 +52,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     inFlight: new Map(),
     stops: new Map(),
     claiming: false,
+    refill: undefined,
   };
   let timer: NodeJS.Timeout | undefined;
   const cancelled = deps.pubsub.subscribe('jobCancelled');
@@ -90,6 +93,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       await cancelled.return?.();
       await jobEvents.return?.();
       clearTimeout(lookSoon);
+      clearTimeout(state.refill);
       state.stopping.abort(new Error('server stopping'));
       await Promise.allSettled([...state.inFlight.values()]);
       await releaseJobs(deps.db, state.owner).catch(() => {});
@@ -97,22 +101,32 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   };
 }
 
-/** Step "claim": requeues dead runners' jobs, then takes due jobs up to the concurrency. */
-async function fill(state: RunnerState) {
+// Jobs claimed in one statement at most.
+const claimBatch = 64;
+
+/**
+ * Step "claim": requeues dead runners' jobs (not on a refill after our own jobs ended: the poll and wake-ups
+ * do that), then takes due jobs up to the concurrency.
+ */
+async function fill(state: RunnerState, options: { requeue: boolean } = { requeue: true }) {
   const { deps, stopping, inFlight } = state;
   if (state.claiming || stopping.signal.aborted) return;
   state.claiming = true;
   try {
-    await requeueInterrupted(state);
+    if (options.requeue) await requeueInterrupted(state);
     while (inFlight.size < deps.concurrency && !stopping.signal.aborted) {
       const limits = { now: deps.now?.() ?? new Date(), maxConcurrent: deps.maxConcurrentJobs ?? null };
-      const job = await claimNextJob(deps.db, state.owner, state.leaseMs, [...inFlight.keys()], limits);
-      if (!job) break;
-      const running = runHeld(state, job).finally(() => {
-        inFlight.delete(job.id);
-        void fill(state);
-      });
-      inFlight.set(job.id, running);
+      // A batch per round trip: claiming one job per transaction capped a runner at a few dozen jobs a second.
+      const room = Math.min(deps.concurrency - inFlight.size, claimBatch);
+      const claimed = await claimJobs(deps.db, state.owner, state.leaseMs, [...inFlight.keys()], limits, room);
+      if (claimed.length === 0) break;
+      for (const job of claimed) {
+        const running = runHeld(state, job).finally(() => {
+          inFlight.delete(job.id);
+          refillSoon(state);
+        });
+        inFlight.set(job.id, running);
+      }
     }
   } catch (error) {
     deps.log.error('claiming jobs failed', { error: String(error) });
@@ -120,6 +134,17 @@ async function fill(state: RunnerState) {
     state.claiming = false;
   }
 }
+
+function refillSoon(state: RunnerState) {
+  if (state.refill) return;
+  state.refill = setTimeout(() => {
+    state.refill = undefined;
+    void fill(state, { requeue: false });
+  }, refillDelayMs);
+}
+
+// Long enough to gather the endings of a burst, short beside a collection.
+const refillDelayMs = 10;
 
 /** Runs a claimed job while a heartbeat keeps its lease; a lost lease stops the job. */
 async function runHeld(state: RunnerState, job: JobRow) {
