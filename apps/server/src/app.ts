@@ -54,6 +54,7 @@ import { createLogger, type Logger } from './log.js';
 import { createDeviceVaultPubSub } from './pubsub.js';
 import { createSecretBox, loadSecretKey } from './secrets/secret-box.js';
 import { deleteDeviceHistory } from './storage/delete-device-history.js';
+import { createGitMirrors } from './storage/git-mirror.js';
 import { readText } from './storage/read-text.js';
 import { createChangeTrigger } from './triggers/change-trigger.js';
 import { createDeviceChangedHook, isDeviceChangedHook } from './triggers/device-changed-hook.js';
@@ -88,7 +89,18 @@ export async function buildApp(
   const database = await openDatabase({ url: env.databaseUrl, pgliteDir: join(env.dataDir, 'pglite') });
   const { db } = database;
   const secrets = createSecretBox(await loadSecretKey(env.secretKey, env.dataDir));
-  const storage = createStorageRegistry({ db, dataDir: env.dataDir, log });
+  const mirrors = createGitMirrors({
+    db,
+    log,
+    dataDir: env.dataDir,
+    decrypt: (ciphertext) => secrets.decrypt(ciphertext),
+  });
+  const storage = createStorageRegistry({
+    db,
+    dataDir: env.dataDir,
+    log,
+    afterGitCommit: (locationId) => mirrors.pushSoon(locationId),
+  });
   const pruner = createPruner({ db, storage, log, intervalMs: (env.pruneIntervalMinutes ?? 60) * 60_000 });
   const signer = createDownloadSigner(
     await loadDownloadKey(env.downloadKey, env.dataDir),
@@ -194,6 +206,7 @@ export async function buildApp(
         `${publicOrigin}${signedExportPath(signer, query, userId)}`,
     },
     inventory: inventory.port,
+    gitMirrors: { pushSoon: (locationId: string) => mirrors.pushSoon(locationId) },
     alerting: { sendTest: (channelId: string) => alerting.sendTest(channelId) },
     deviceAccess: createDeviceAccess(db),
     deviceHistory: { deleteDevice: (deviceId: string) => deleteDeviceHistory({ db, storage, log }, deviceId) },
@@ -347,6 +360,7 @@ export async function buildApp(
       pruner.start();
       await scheduler.start();
       inventory.start();
+      void mirrors.pushAll();
       if (env.demo) demo = await startDemoFleet({ db, secrets, dataDir: env.dataDir, log, enqueue });
       log.info('DeviceVault server listening', { port: actualPort, database: database.kind });
       return { port: actualPort, url: `http://127.0.0.1:${actualPort}` };
@@ -355,6 +369,7 @@ export async function buildApp(
     async stop() {
       scheduler.stop();
       await inventory.stop();
+      mirrors.stop();
       await syslog?.stop();
       await runner.stop();
       await alerting.stop();

@@ -1040,6 +1040,20 @@ const rows: Row[] = [
     expected: adminOnly,
     run: async (who) => mutation(who, 'syncInventorySource', { id: await matrixInventorySource(), dryRun: true }),
   },
+  // ── Remote git mirrors (issue 14): administrators only ────────────────────────────────────────────────
+  {
+    name: 'Mutation.setStorageMirror',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'setStorageMirror', {
+        id: await adminCreate(
+          'createStorageLocation',
+          { name: `mirror-${unique()}`, kind: 'GIT', path: `locations/mirror-${unique()}` },
+          'storageLocation { id }',
+        ),
+        url: 'https://git.example.net/backups.git',
+      }),
+  },
   // ── Scrub rules and backup filters (issue 10 items 4, 7): operators manage their groups' ones ──────────
   {
     name: 'Query.scrubRules',

@@ -117,6 +117,11 @@ export interface InventoryPort {
   ): Promise<import('./db/tables.js').InventorySyncRunRow | null>;
 }
 
+export interface GitMirrorsPort {
+  /** Pushes a git location to its remote mirror soon, in the background (apps/server storage/git-mirror.ts). */
+  pushSoon(locationId: string): void;
+}
+
 export interface PasswordsPort {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -165,6 +170,7 @@ export interface Context {
   jobQueue: JobQueuePort;
   exports: ExportsPort;
   inventory: InventoryPort;
+  gitMirrors: GitMirrorsPort;
   deviceHistory: DeviceHistoryPort;
   alerting: AlertingPort;
   deviceAccess: DeviceAccessPort;

@@ -31,6 +31,7 @@ import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
 import './domains/exports.js';
 import './domains/inventory-sources.js';
+import './domains/storage-mirrors.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
 

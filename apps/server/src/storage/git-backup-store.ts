@@ -71,7 +71,14 @@ export async function ensureGitRepository(path: string): Promise<{ gitDir: strin
   return { gitDir: path, branchRef };
 }
 
-export function createGitBackupStore(path: string, options: { log?: Logger } = {}): BackupStore {
+export function createGitBackupStore(
+  path: string,
+  options: {
+    log?: Logger;
+    /** Called after each new commit (remote mirrors push it). */
+    onCommit?: () => void;
+  } = {},
+): BackupStore {
   let opened: Promise<{ gitDir: string; branchRef: string }> | undefined;
   const open = () => {
     opened ??= ensureGitRepository(path).catch((error) => {
@@ -141,6 +148,7 @@ export function createGitBackupStore(path: string, options: { log?: Logger } = {
       if (swapped.code !== 0) continue;
       state.indexBase = commit;
       schedulePush(gitDir, branchRef);
+      options.onCommit?.();
       return { kind: 'git', ref: `${commit}:${file}` };
     }
     throw new Error('the git branch kept moving under us; gave up after 5 attempts');

@@ -56,6 +56,8 @@ export function createStorageRegistry(deps: {
   log?: Logger;
   /** Test hook passed to filesystem stores. */
   fsOptions?: FsBackupStoreOptions;
+  /** Told after each new commit in a git location (the remote mirror pushes it). */
+  afterGitCommit?: (locationId: string) => void;
 }): StorageRegistry {
   const builtin = createFsBackupStore(join(deps.dataDir, 'blobs'), deps.fsOptions);
   const cache = new Map<string, BackupStore>();
@@ -66,7 +68,9 @@ export function createStorageRegistry(deps: {
     if (!store) {
       const path = locationPath(deps.dataDir, row.path);
       store =
-        row.kind === 'git' ? createGitBackupStore(path, { log: deps.log }) : createFsBackupStore(path, deps.fsOptions);
+        row.kind === 'git'
+          ? createGitBackupStore(path, { log: deps.log, onCommit: () => deps.afterGitCommit?.(row.id) })
+          : createFsBackupStore(path, deps.fsOptions);
       cache.set(row.id, store);
     }
     return store;
