@@ -35,8 +35,7 @@ export function commentLines(text: string, prefix: string): string {
  * Ruby does not match at the empty position after a final `\n`.
  */
 export function prefixEachLine(text: string, prefix: string): string {
-  // Not `/^/gm`: JavaScript's multiline `^` also starts a line after a lone `\r`, Ruby's only after `\n`.
-  return text.replace(/(?<![^\n])(?=[\s\S])/g, prefix);
+  return text.replace(new RegExp(rubyLineStart, 'g'), () => prefix);
 }
 
 /** Ruby `split("\n")`: trailing empty fields are dropped. */
@@ -96,10 +95,17 @@ export function rstripLines(text: string): string {
 }
 
 /**
+ * Ruby's `^`: the start of the text, or right after a `\n` that is not the text's last character. JavaScript's
+ * `/^/m` also matches after a lone `\r`, and at the empty end after a final `\n`, where Ruby's does not.
+ */
+const rubyLineStart = '(?:(?<![\\s\\S])|(?<=\\n)(?=[\\s\\S]))';
+
+/**
  * A Ruby regular expression as JavaScript, for porting Oxidized's filters exactly: Ruby's `.` matches `\r`
  * (JavaScript's does not), its `^`/`$` are line anchors that know only `\n` (JavaScript's `/m` also breaks
- * lines at `\r`), and `\h` is a hex digit. Device output keeps stray `\r`s, so the difference shows. Write the
- * Ruby source as a JavaScript literal without `m`; add `s` where the Ruby regex has `/m` (dot matches `\n`).
+ * lines at `\r`; Ruby's `^` never matches at the end after a final `\n`), and `\h` is a hex digit. Device output
+ * keeps stray `\r`s, so the difference shows. Write the Ruby source as a JavaScript literal without `m`; add `s`
+ * where the Ruby regex has `/m` (dot matches `\n`).
  */
 export function rb(pattern: RegExp): RegExp {
   const dotAll = pattern.flags.includes('s');
@@ -131,7 +137,7 @@ export function rb(pattern: RegExp): RegExp {
         i += 1;
       }
     } else if (char === '.') out += dotAll ? '[\\s\\S]' : '[^\\n]';
-    else if (char === '^') out += '(?<![^\\n])';
+    else if (char === '^') out += rubyLineStart;
     else if (char === '$') out += '(?![^\\n])';
     else out += char;
   }

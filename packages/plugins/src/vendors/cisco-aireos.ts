@@ -16,8 +16,8 @@ const shellLogin = { username: rb(/^User:\s*/), password: rb(/^Password:\s*/) };
 function clean(output: string): string {
   const kept: string[] = [];
   for (const line of linesOf(output)) {
-    // Blank: only whitespace (not `rb(/^\s*$/)`, whose `^` would also match after the line's final newline).
-    if (/^[ \t\r\n\f\v]*$/.test(line)) continue;
+    // Blank lines: only whitespace.
+    if (rb(/^\s*$/).test(line)) continue;
     // Rogue access points and ad-hoc clients seen on air, not configuration.
     if (rb(/rogue (adhoc|client) (alert|Unknown) [\da-f]{2}:/).test(line)) continue;
     const withoutCr = line.startsWith('\r') ? line.slice(1) : line;

@@ -4,7 +4,7 @@
  * show-sensitive` from 7 on, `/export` before) or by `remove_secret` (`/export hide-sensitive`). Each command
  * runs on its own exec channel.
  */
-import { cutBoth, keepLines, linesOf, rstripLines, splitLines } from '../runtime/cleanup.js';
+import { cutBoth, keepLines, linesOf, rb, rstripLines, splitLines } from '../runtime/cleanup.js';
 import { booleanOption, defineShellPlugin, type PostSession, sshNoExecOption } from '../runtime/shell-plugin.js';
 
 /** Colour (`m`) and erase-line (`K`) escape codes; the class is Oxidized's `[m|K]`, bar included. */
@@ -70,12 +70,12 @@ export const mikrotikRouterosPlugin = defineShellPlugin({
   cleanAll(output, { target }) {
     const plain = withoutColours(output);
     // In a shell (`ssh_no_exec`): the echo and the prompt, then the carriage returns RouterOS's line editor
-    // puts before and after lines (Ruby's `^` and `$`, which see only `\n` as a line end, written out).
+    // puts before and after lines.
     const shell =
       target && booleanOption(target, sshNoExecOption.key)
         ? cutBoth(plain)
-            .replace(/(?<![^\n])\r+([^\n]+)/g, '$1')
-            .replace(/([^\r]*)\r+(?![^\n])/g, '$1')
+            .replace(rb(/^\r+(.+)/g), '$1')
+            .replace(rb(/([^\r]*)\r+$/g), '$1')
         : plain;
     // The blanks RouterOS pads table columns with.
     return rstripLines(shell);
