@@ -34,6 +34,8 @@ const PAGES = [
   '/admin/device-groups',
   '/admin/collection-groups',
   '/admin/retention-storage',
+  '/admin/config-rules',
+  '/admin/inventory',
   '/admin/users',
   '/admin/alert-rules',
   '/admin/channels',

@@ -64,6 +64,17 @@ describe('an admin runs the product from the dashboard', () => {
   it('sets up, imports, backs up live, compares, restricts a viewer and tests a webhook, all in the UI', {
     skip,
   }, async () => {
+    try {
+      await adminFlow();
+    } catch (error) {
+      // What the page showed when a step gave up: the first thing to look at in CI output.
+      for (const [index, open] of page.context().pages().entries())
+        await shot(`failure-${index}`, open).catch(() => {});
+      throw error;
+    }
+  });
+
+  async function adminFlow() {
     const demo = await stack.pickDevice('the cisco_ios demo device', (device) => device.pluginKey === 'cisco_ios');
     const { data } = await stack.graphql('query ($id: ID!) { device(id: $id) { port } }', { id: demo.id });
     const demoPort = (data?.device as { port: number } | undefined)?.port;
@@ -302,5 +313,5 @@ describe('an admin runs the product from the dashboard', () => {
     assert.deepEqual(viewerButtons, { backUp: 0, addDevice: 0, bulk: 0 });
     assert.equal(viewerDeviceButtons, 0);
     assert.ok(hookBodies.length >= 1, 'the webhook received the test');
-  });
+  }
 });

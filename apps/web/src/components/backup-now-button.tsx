@@ -1,7 +1,7 @@
 'use client';
 
-import { useState } from 'react';
-import { useMutation } from 'urql';
+import { useEffect, useRef, useState } from 'react';
+import { useClient, useMutation } from 'urql';
 import { errorMessage } from '../lib/error-message';
 import { graphql } from '../lib/graphql';
 import {
@@ -29,6 +29,13 @@ const BackupNowButton_TriggerBackupMutation = graphql(`
         field
       }
     }
+  }
+`);
+
+// Polled while a job runs, in case the live connection is down (events would then never arrive).
+const BackupNowButton_JobQuery = graphql(`
+  query BackupNowButton_JobQuery($id: ID!) {
+    job(id: $id) { id status errorCode createdAt finishedAt }
   }
 `);
 
@@ -62,6 +69,10 @@ export function BackupNowButton({
   busy?: boolean;
 }) {
   const announce = useAnnounce();
+  const onProgressRef = useRef(onProgress);
+  useEffect(() => {
+    onProgressRef.current = onProgress;
+  });
   const [{ fetching }, triggerBackup] = useMutation(BackupNowButton_TriggerBackupMutation);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -77,6 +88,20 @@ export function BackupNowButton({
     },
     { pause: !jobId },
   );
+
+  const client = useClient();
+  useEffect(() => {
+    if (!jobId) return;
+    const timer = setInterval(async () => {
+      const result = await client.query(BackupNowButton_JobQuery, { id: jobId }, { requestPolicy: 'network-only' });
+      const job = result.data?.job;
+      if (!job || !isTerminal(job.status)) return;
+      const finished = liveJobFromJob(job);
+      if (finished) onProgressRef.current(finished, null);
+      setJobId((current) => (current === job.id ? null : current));
+    }, 3_000);
+    return () => clearInterval(timer);
+  }, [client, jobId]);
 
   async function start() {
     setError(null);

@@ -98,6 +98,9 @@ export function createBrowserClient(endpoints: GraphqlEndpoints): { client: Clie
     lazyCloseTimeout: 3_000,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
+    // graphql-ws doubles its wait without bound; after an API restart the page should be live within seconds.
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** retries, 5_000) + Math.random() * 500)),
     on: {
       connected: () => live.setConnected(true),
       closed: () => live.setConnected(false),

@@ -24,6 +24,18 @@ const SECTIONS = [
     text: 'How long versions are kept and where they are stored.',
     who: 'admin',
   },
+  {
+    href: '/admin/config-rules',
+    title: 'Scrub rules and filters',
+    text: 'Mask secrets, drop or ignore noisy lines; with a preview.',
+    who: 'operator',
+  },
+  {
+    href: '/admin/inventory',
+    title: 'Inventory sources',
+    text: 'NetBox, HTTP JSON or CSV; dry run and last sync report.',
+    who: 'admin',
+  },
   { href: '/admin/users', title: 'Users and grants', text: 'Roles and the device groups they apply to.', who: 'admin' },
   { href: '/admin/alert-rules', title: 'Alert rules', text: 'Which events notify which channels.', who: 'admin' },
   {

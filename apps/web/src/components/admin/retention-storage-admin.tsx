@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
-import { formatBytes } from '../../lib/format';
+import { formatBytes, formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
@@ -11,7 +11,7 @@ import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 const RetentionStorageAdmin_ListQuery = graphql(`
   query RetentionStorageAdmin_ListQuery {
     retentionPolicies { id name keepLast keepDays maxBytes isDefault }
-    storageLocations { id name kind path isDefault }
+    storageLocations { id name kind path isDefault lastPushAt lastPushError }
   }
 `);
 
@@ -164,6 +164,7 @@ export function RetentionStorageAdmin() {
               <th>Name</th>
               <th>Kind</th>
               <th>Path</th>
+              <th>Mirror push</th>
               <th>Default</th>
             </tr>
           </thead>
@@ -173,6 +174,15 @@ export function RetentionStorageAdmin() {
                 <td>{location.name}</td>
                 <td>{location.kind.toLowerCase()}</td>
                 <td className="mono">{location.path}</td>
+                <td>
+                  {location.lastPushError ? (
+                    <span className="inline-error">failing: {location.lastPushError}</span>
+                  ) : location.lastPushAt ? (
+                    <span className="inline-ok">pushed {formatDateTime(location.lastPushAt)}</span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
                 <td>{location.isDefault ? 'yes' : ''}</td>
               </tr>
             ))}
