@@ -8,6 +8,7 @@
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { rb } from '../runtime/cleanup.js';
+import { maskConfigXmlSecrets } from '../runtime/config-xml-secrets.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
 import { httpCall, requireSuccess } from '../transports/http-request.js';
 
@@ -36,24 +37,6 @@ function clean(config: string): string {
   );
 }
 
-function maskSecrets(config: string): string {
-  return (
-    config
-      // Local user password hashes and other stored passwords (as Oxidized pfsense does for its config.xml).
-      .replace(/(<password>)[^<]+(<\/password>)/g, '$1[secret hidden]$2')
-      // API key secrets, RADIUS/LDAP/VPN shared secrets.
-      .replace(/(<secret>)[^<]+(<\/secret>)/g, '$1[secret hidden]$2')
-      // Certificate and CA private keys (base64 PEM).
-      .replace(/(<prv>)[^<]+(<\/prv>)/g, '$1[secret hidden]$2')
-      // IPsec pre-shared keys.
-      .replace(/(<pre-shared-key>)[^<]+(<\/pre-shared-key>)/g, '$1[secret hidden]$2')
-      // SNMP read community.
-      .replace(/(<rocommunity>)[^<]+(<\/rocommunity>)/g, '$1[secret hidden]$2')
-      // TOTP seeds of users with two-factor login.
-      .replace(/(<otp_seed>)[^<]+(<\/otp_seed>)/g, '$1[secret hidden]$2')
-  );
-}
-
 async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
   const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
   const endpoint = httpEndpointFor(ctx.target);
@@ -75,7 +58,8 @@ async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
     }
     const text = clean(config);
     if (!ctx.scrubSecrets) return { kind: 'text', text };
-    const masked = maskSecrets(text);
+    // Ours, as the SSH plugin: every secret element of config.xml (Oxidized's opnsense masks nothing).
+    const masked = maskConfigXmlSecrets(text);
     // The restorable original, kept encrypted by the server, when the masks changed anything.
     return { kind: 'text', text: masked, originalText: masked === text ? undefined : text };
   } catch (error) {

@@ -4,6 +4,7 @@
  * a trailing XML comment.
  */
 import { rb, xmlComment } from '../runtime/cleanup.js';
+import { maskConfigXmlSecrets } from '../runtime/config-xml-secrets.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const decisoOpnsensePlugin = defineShellPlugin({
@@ -16,6 +17,9 @@ export const decisoOpnsensePlugin = defineShellPlugin({
   prompt: /^([\w.@-]+[#>]\s?)$/m,
   commentPrefix: '# ',
   logout: ['exit'],
+  // Ours: Oxidized's `opnsense` masks nothing; password hashes, private keys, pre-shared keys, API secrets,
+  // VPN keys and SNMP communities are hidden as for pfSense (the same config.xml elements).
+  maskSecrets: (output) => maskConfigXmlSecrets(output),
   commands: [
     {
       command: 'cat /conf/config.xml',

@@ -4,6 +4,7 @@
  */
 import { CollectError } from '../errors.js';
 import { rb, xmlComment } from '../runtime/cleanup.js';
+import { maskConfigXmlSecrets, maskPfsenseOxidizedSecrets } from '../runtime/config-xml-secrets.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const netgatePfsensePlugin = defineShellPlugin({
@@ -16,14 +17,9 @@ export const netgatePfsensePlugin = defineShellPlugin({
   prompt: /^([\w.@-]+[#>]\s?)$/m,
   commentPrefix: '# ',
   logout: ['exit'],
-  maskSecrets: (output) =>
-    output
-      // User password hashes.
-      .replace(rb(/(\s+<bcrypt-hash>).+?(<\/bcrypt-hash>)/g), '$1[secret hidden]$2')
-      // Passwords (users, VPNs, services).
-      .replace(rb(/(\s+<password>).+?(<\/password>)/g), '$1[secret hidden]$2')
-      // The lighttpd status page password.
-      .replace(rb(/(\s+<lighttpd_ls_password>).+?(<\/lighttpd_ls_password>)/g), '$1[secret hidden]$2'),
+  // Oxidized's masks (password hashes, passwords, the status page password), then ours for the private keys,
+  // pre-shared keys, VPN keys, RADIUS/LDAP secrets and SNMP communities Oxidized leaves in the clear.
+  maskSecrets: (output) => maskConfigXmlSecrets(maskPfsenseOxidizedSecrets(output)),
   commands: [
     {
       command: 'cat /cf/conf/config.xml',
