@@ -232,6 +232,22 @@ async function jobPhases(db: Db) {
       percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at)) * 1000 as run95
     from jobs where finished_at is not null`)) as unknown;
   const row = rowsOf<Record<string, number>>(rows)[0] ?? {};
+  // The log lines' times split a job: claimed → first line (load), → storing (collect), → final (store, record).
+  const steps = (await db.execute(sql`
+    with lines as (
+      select j.started_at, j.finished_at,
+        (select min((l->>'at')::timestamptz) from jsonb_array_elements(j.log) l where l->>'status' = 'running') as collecting,
+        (select min((l->>'at')::timestamptz) from jsonb_array_elements(j.log) l where l->>'status' = 'storing') as storing
+      from jobs j where j.status = 'succeeded')
+    select
+      percentile_cont(0.5) within group (order by extract(epoch from collecting - started_at)) * 1000 as load50,
+      percentile_cont(0.5) within group (order by extract(epoch from storing - collecting)) * 1000 as collect50,
+      percentile_cont(0.5) within group (order by extract(epoch from finished_at - storing)) * 1000 as store50
+    from lines`)) as unknown;
+  const step = rowsOf<Record<string, number>>(steps)[0] ?? {};
   const ms = (value: unknown) => `${Math.round(Number(value))} ms`;
-  return `queue wait p50 ${ms(row.wait50)} (max ${ms(row.wait_max)}); claimed → recorded p50 ${ms(row.run50)}, p95 ${ms(row.run95)}`;
+  return (
+    `queue wait p50 ${ms(row.wait50)} (max ${ms(row.wait_max)}); claimed → recorded p50 ${ms(row.run50)}, p95 ${ms(row.run95)} ` +
+    `(p50 claimed → collecting ${ms(step.load50)}, collecting → storing ${ms(step.collect50)}, storing → recorded ${ms(step.store50)})`
+  );
 }

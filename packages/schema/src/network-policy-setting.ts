@@ -4,7 +4,7 @@
  * defaults (link-local and cloud metadata denied, everything else allowed).
  */
 import { defaultNetworkPolicy, type NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from './db/database.js';
 import { settings } from './db/tables.js';
 
@@ -12,9 +12,19 @@ const networkPolicyKey = 'network_policy';
 
 export async function readNetworkPolicy(db: Database): Promise<NetworkPolicy> {
   const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, networkPolicyKey));
-  if (!row) return defaultNetworkPolicy;
-  const value = row.value as Partial<NetworkPolicy>;
+  return networkPolicyOf(row?.value);
+}
+
+/** The stored row's value (null or undefined: no row) as a policy; for readers that select it themselves. */
+export function networkPolicyOf(stored: unknown): NetworkPolicy {
+  if (!stored) return defaultNetworkPolicy;
+  const value = stored as Partial<NetworkPolicy>;
   return { allow: stringsOf(value.allow), deny: stringsOf(value.deny) };
+}
+
+/** The settings row's value, as a subquery a reader can put beside its own columns. */
+export function networkPolicyValueSql() {
+  return sql`(select ${settings.value} from ${settings} where ${settings.key} = ${networkPolicyKey})`;
 }
 
 export async function writeNetworkPolicy(db: Database, policy: NetworkPolicy): Promise<void> {

@@ -5,16 +5,30 @@
 import type { Database } from '@devicevault/schema/db/database';
 import type { JobLogLine, JobRow, JobStatus } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { appendJobLog, type Lease, nextSeq } from './job-queue.js';
+import { appendJobLines, type Lease, nextSeq } from './job-queue.js';
 
 export interface JobLog {
-  /** Stores (then publishes) a line after every line added before it; false when the lease was lost. */
+  /**
+   * Stores (then publishes) a line after every line added before it, in the same statement as any progress
+   * lines still waiting; false when the lease was lost.
+   */
   add(status: JobStatus, message: string, patch?: Partial<JobRow>, extra?: Partial<JobLogLine>): Promise<boolean>;
+  /** A progress line: stored with the next added line, or within a second, so a chatty plugin costs few writes. */
+  progress(message: string): void;
   /** Resolves once every line added so far is stored or refused. */
   settled(): Promise<void>;
   /** The next line, for a line written elsewhere (the final one is written with the version). */
   next(status: JobStatus, message: string, extra?: Partial<JobLogLine>): JobLogLine;
   publish(line: JobLogLine): void;
+}
+
+// How long a progress line may wait for company before it is written on its own.
+const progressFlushMs = 1_000;
+
+interface Pending {
+  line: JobLogLine;
+  patch: Partial<JobRow>;
+  done?: { resolve(written: boolean): void; reject(error: unknown): void };
 }
 
 export function createJobLog(
@@ -23,19 +37,54 @@ export function createJobLog(
   lease: Lease,
 ): JobLog {
   let seq = nextSeq(job);
-  let chain: Promise<unknown> = Promise.resolve();
+  let pending: Pending[] = [];
+  let writing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Writes everything pending in one statement, once the write before it is done (lines stay in seq order). */
+  function flush(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (writing || pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    writing = (async () => {
+      try {
+        const patch = Object.assign({}, ...batch.map((entry) => entry.patch)) as Partial<JobRow>;
+        const written = await appendJobLines(
+          deps.db,
+          lease,
+          batch.map((entry) => entry.line),
+          patch,
+        );
+        if (written) for (const entry of batch) log.publish(entry.line);
+        for (const entry of batch) entry.done?.resolve(written);
+      } catch (error) {
+        for (const entry of batch) entry.done?.reject(error);
+      }
+    })().finally(() => {
+      writing = null;
+      if (pending.some((entry) => entry.done)) flush();
+      else if (pending.length > 0) timer = setTimeout(flush, progressFlushMs);
+    });
+  }
+
   const log: JobLog = {
     add(status, message, patch = {}, extra = {}) {
       const line = log.next(status, message, extra);
-      const stored = chain.then(async () => {
-        const written = await appendJobLog(deps.db, lease, line, patch);
-        if (written) log.publish(line);
-        return written;
+      return new Promise<boolean>((resolve, reject) => {
+        pending.push({ line, patch, done: { resolve, reject } });
+        flush();
       });
-      chain = stored.catch(() => {});
-      return stored;
     },
-    settled: () => chain.then(() => {}),
+    progress(message) {
+      pending.push({ line: log.next('running', message), patch: {} });
+      if (!writing && !timer) timer = setTimeout(flush, progressFlushMs);
+    },
+    async settled() {
+      flush();
+      while (writing) await writing;
+    },
     next(status, message, extra = {}) {
       return { seq: seq++, at: new Date().toISOString(), status, message, attempt: lease.attempt, ...extra };
     },

@@ -145,9 +145,21 @@ export async function appendJobLog(
   line: JobLogLine,
   patch: Partial<JobRow> = {},
 ): Promise<boolean> {
+  return appendJobLines(db, lease, [line], patch);
+}
+
+/** appendJobLog for several lines at once; the job takes the last line's status. */
+export async function appendJobLines(
+  db: Database,
+  lease: Lease,
+  lines: readonly JobLogLine[],
+  patch: Partial<JobRow> = {},
+): Promise<boolean> {
+  const status = lines.at(-1)?.status;
+  if (!status) return true;
   const written = await db
     .update(jobs)
-    .set({ ...patch, status: line.status, log: sql`${jobs.log} || ${JSON.stringify([line])}::jsonb` })
+    .set({ ...patch, status, log: sql`${jobs.log} || ${JSON.stringify(lines)}::jsonb` })
     .where(
       and(
         eq(jobs.id, lease.jobId),

@@ -9,7 +9,7 @@ import {
   type DeviceRow,
   devices,
 } from '@devicevault/schema/db/tables';
-import { readNetworkPolicy } from '@devicevault/schema/network-policy-setting';
+import { networkPolicyOf, networkPolicyValueSql } from '@devicevault/schema/network-policy-setting';
 import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { CollectTask } from './collect-task.js';
@@ -26,28 +26,29 @@ export interface JobTarget {
 }
 
 export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
-  const [device] = await db.select().from(devices).where(eq(devices.id, deviceId));
-  if (!device) throw new JobFailure('invalid_options', 'the device no longer exists');
+  // One statement: the device, its credential, its collection group's limits and the network policy.
+  const [row] = await db
+    .select({
+      device: devices,
+      credential: credentials,
+      timeoutSeconds: collectionGroups.timeoutSeconds,
+      maxShrinkPercent: collectionGroups.maxShrinkPercent,
+      networkPolicy: networkPolicyValueSql().mapWith((value: unknown) => value),
+    })
+    .from(devices)
+    .leftJoin(credentials, eq(credentials.id, devices.credentialId))
+    .leftJoin(collectionGroups, eq(collectionGroups.id, devices.collectionGroupId))
+    .where(eq(devices.id, deviceId));
+  if (!row) throw new JobFailure('invalid_options', 'the device no longer exists');
+  const { device } = row;
   if (!device.enabled) throw new JobFailure('aborted', 'the device was disabled after this job was queued');
-  const [credential] = device.credentialId
-    ? await db.select().from(credentials).where(eq(credentials.id, device.credentialId))
-    : [];
-  // The collection group's timeout wins; devices outside any group use the server default.
-  const [group] = device.collectionGroupId
-    ? await db
-        .select({
-          timeoutSeconds: collectionGroups.timeoutSeconds,
-          maxShrinkPercent: collectionGroups.maxShrinkPercent,
-        })
-        .from(collectionGroups)
-        .where(eq(collectionGroups.id, device.collectionGroupId))
-    : [];
   return {
     device,
-    credential,
-    timeoutMs: (group?.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
-    maxShrinkPercent: group?.maxShrinkPercent ?? null,
-    networkPolicy: await readNetworkPolicy(db),
+    credential: row.credential ?? undefined,
+    // The collection group's timeout wins; devices outside any group use the server default.
+    timeoutMs: (row.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
+    maxShrinkPercent: row.maxShrinkPercent ?? null,
+    networkPolicy: networkPolicyOf(row.networkPolicy),
   };
 }
 

@@ -59,7 +59,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
       // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
       signal: AbortSignal.any([halt, AbortSignal.timeout(target.timeoutMs + 5_000)]),
-      onLine: (text) => void log.add('running', text),
+      onLine: (text) => log.progress(text),
     });
     if (halt.aborted) return;
     await pinHostKey(deps.db, device, collected);
