@@ -14,6 +14,7 @@ import { isCollectError } from '../src/errors.js';
 import { loadRecording, type Recording } from '../src/replay/load-recording.js';
 import { startReplayServer } from '../src/replay/replay-server.js';
 import { ciscoIosPlugin } from '../src/vendors/cisco-ios.js';
+import { mikrotikRouterosPlugin } from '../src/vendors/mikrotik-routeros.js';
 import type { FloodChildResult } from './support/flood-child.js';
 import { buildContext, collectFromRecording, credentials, fixturesRoot } from './support/replay-collect.js';
 
@@ -81,6 +82,26 @@ describe('SSH faults', () => {
     });
 
     await assertFailsWith(collecting, 'output_too_large');
+  });
+
+  it('caps the total output of an exec session, not each command, at maxTextBytes', async () => {
+    const routeros = await loadRecording(join(fixturesRoot, 'routeros', 'CHR_7.16.simulation.yaml'));
+    const sizes = routeros.exchanges.filter((exchange) => exchange.input !== 'quit\n').map((e) => e.answer.length);
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const eachFits = Math.max(...sizes) + 1;
+    assert.ok(total > eachFits, 'the commands together must print more than any one of them');
+
+    const overTheTotal = collectFromRecording(mikrotikRouterosPlugin, routeros, {
+      maxTextBytes: eachFits,
+      timeouts: patient,
+    });
+    await assertFailsWith(overTheTotal, 'output_too_large');
+
+    const withinTheTotal = await collectFromRecording(mikrotikRouterosPlugin, routeros, {
+      maxTextBytes: total,
+      timeouts: patient,
+    });
+    assert.equal(withinTheTotal.kind, 'text');
   });
 
   it('reports prompt_not_found when the banner comes but a prompt never does', async () => {

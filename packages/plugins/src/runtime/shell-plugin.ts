@@ -9,7 +9,7 @@ import type { BackupPlugin, CollectContext, DeviceTarget, PluginOption, TextArte
 import { CollectError, isCollectError } from '../errors.js';
 import { scpReadFile } from '../transports/scp-download.js';
 import { connectSsh } from '../transports/ssh-connection.js';
-import { execCommand } from '../transports/ssh-exec.js';
+import { execBudget, execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
 import type { TelnetLoginPrompts } from '../transports/telnet-login.js';
 import { commentLines } from './cleanup.js';
@@ -372,6 +372,9 @@ async function runExec(
   commands: readonly ShellCommand[],
   ctx: CollectContext,
 ): Promise<SessionOutputs> {
+  // One byte budget for the whole session, as a shell session has: the cap is on the total, not per command.
+  const budget = execBudget();
+  const exec = (command: string) => execCommand(client, command, ctx, budget);
   const raws: (string | undefined)[] = [];
   for (const spec of commands) {
     if (!shouldRun(spec, commands, raws, ctx)) {
@@ -379,18 +382,11 @@ async function runExec(
       continue;
     }
     ctx.progress({ message: `running ${spec.command}` });
-    const raw = await execCommand(client, commandFor(spec, ctx), ctx);
-    raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await execCommand(client, spec.fallback.command, ctx) : raw);
+    const raw = await exec(commandFor(spec, ctx));
+    raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await exec(spec.fallback.command) : raw);
   }
   const postCalls: PostCall[] = [];
-  const post = await runPost(
-    definition,
-    commands,
-    raws,
-    ctx,
-    (command) => execCommand(client, command, ctx),
-    postCalls,
-  );
+  const post = await runPost(definition, commands, raws, ctx, exec, postCalls);
   return { raws, post, postCalls };
 }
 

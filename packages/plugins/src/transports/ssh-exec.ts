@@ -9,8 +9,28 @@ import { abortErrorFrom } from '../runtime/abort.js';
 
 type ExecContext = Pick<CollectContext, 'signal' | 'timeouts' | 'maxTextBytes'>;
 
-/** stdout and stderr in arrival order, as Oxidized's `exec!` returns them. */
-export function execCommand(client: SshClient, command: string, ctx: ExecContext): Promise<string> {
+/**
+ * The bytes a session's commands have printed so far, shared by all of them: `maxTextBytes` caps their total,
+ * not each command, so that a device answering many commands can't hold many times the cap.
+ */
+export interface ExecBudget {
+  usedBytes: number;
+}
+
+export function execBudget(): ExecBudget {
+  return { usedBytes: 0 };
+}
+
+/**
+ * stdout and stderr in arrival order, as Oxidized's `exec!` returns them. Pass the session's `budget` to every
+ * command of a session; without one the command has the whole cap to itself.
+ */
+export function execCommand(
+  client: SshClient,
+  command: string,
+  ctx: ExecContext,
+  budget: ExecBudget = execBudget(),
+): Promise<string> {
   if (ctx.signal.aborted) return Promise.reject(abortErrorFrom(ctx.signal));
   return new Promise<string>((resolve, reject) => {
     // Bytes, decoded once at the end: a string per chunk would hold a flood at twice its size (issue 8).
@@ -55,8 +75,14 @@ export function execCommand(client: SshClient, command: string, ctx: ExecContext
       destroyChannel = () => channel.destroy();
       function onData(chunk: Buffer): void {
         receivedBytes += chunk.length;
-        if (receivedBytes > ctx.maxTextBytes) {
-          finish(new CollectError('output_too_large', `\`${command}\` printed more than ${ctx.maxTextBytes} bytes`));
+        budget.usedBytes += chunk.length;
+        if (budget.usedBytes > ctx.maxTextBytes) {
+          finish(
+            new CollectError(
+              'output_too_large',
+              `the session's commands printed more than ${ctx.maxTextBytes} bytes (at \`${command}\`)`,
+            ),
+          );
           return;
         }
         chunks.push(chunk);
