@@ -25,7 +25,8 @@ export async function unmaskedText(
   ctx: Pick<CollectContext, 'target'>,
   maskedText: string,
 ): Promise<string | undefined> {
-  if (!definition.maskSecrets || definition.files?.length) return undefined;
+  // Masks live in `maskSecrets` or in a `post` step that reads `scrubSecrets`; without either nothing differs.
+  if ((!definition.maskSecrets && !definition.post) || definition.files?.length) return undefined;
   const { raws, postCalls } = answers;
   // The device hid its secrets for us: what it sent is already masked, the original never left it.
   if (commands.some((spec, i) => spec.scrubbedCommand && raws[i] !== undefined)) return undefined;
