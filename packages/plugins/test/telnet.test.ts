@@ -56,7 +56,7 @@ describe('TELNET transport', () => {
     ios = await loadRecording(recordingPath('ios', 'C9200L-24P-4G_17.09.04a'));
   });
 
-  it('stores byte for byte what the same recording gives over SSH, and tells the device a 200x24 VT100', async () => {
+  it('stores byte for byte what the same recording gives over SSH, and tells the device an 80x24 VT100 as Oxidized asks over SSH', async () => {
     const overSsh = await collectFromRecording(ciscoIosPlugin, ios);
 
     const { artefact, negotiated } = await collectOverTelnet(ciscoIosPlugin, ios);
@@ -66,7 +66,7 @@ describe('TELNET transport', () => {
     assert.equal(artefact.text, overSsh.text);
     assert.equal(artefact.text, ios.expectedOutput);
     assert.equal(artefact.hostKeyFingerprint, undefined);
-    assert.deepEqual(negotiated, { NAWS: '200x24', TTYPE: 'VT100' });
+    assert.deepEqual(negotiated, { NAWS: '80x24', TTYPE: 'VT100' });
   });
 
   it('scrubs secrets over TELNET exactly as over SSH', async () => {

@@ -10,6 +10,7 @@ import type { BackupPlugin, DeviceTarget } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { isShellPlugin } from '../runtime/shell-plugin.js';
 import { connectSsh, hostKeyFingerprintOf, type SshConnection } from '../transports/ssh-connection.js';
+import { oxidizedTerminal } from '../transports/terminal.js';
 import type { RecordedExchange } from './load-recording.js';
 
 const { Server, utils } = ssh2;
@@ -106,7 +107,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       let execSession: LiveSession | null = null;
       connection.on('session', (accept) => {
         const session = accept();
-        let pty = { term: 'vt100', rows: 24, cols: 200 };
+        // The plugin's pty request is passed on; without one, the terminal Oxidized would ask for.
+        let pty = { term: oxidizedTerminal.type, rows: oxidizedTerminal.rows, cols: oxidizedTerminal.columns };
         session.on('pty', (acceptPty, _reject, info) => {
           pty = { term: info.term ?? pty.term, rows: info.rows || pty.rows, cols: info.cols || pty.cols };
           acceptPty?.();

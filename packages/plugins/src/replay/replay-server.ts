@@ -43,6 +43,8 @@ export interface ReplayServerOptions {
 export interface ReplayServer {
   port: number;
   hostKeyFingerprint: string;
+  /** The pty requests received, in order: the terminal a plugin asked for (tests check its width). */
+  ptyRequests: { term: string; cols: number; rows: number }[];
   close(): Promise<void>;
 }
 
@@ -65,10 +67,11 @@ export async function startReplayServer(recording: Recording, options: ReplaySer
   const host = options.host ?? '127.0.0.1';
 
   if (options.fault === 'refuse') {
-    return { port: await unusedPort(host), hostKeyFingerprint, close: async () => {} };
+    return { port: await unusedPort(host), hostKeyFingerprint, ptyRequests: [], close: async () => {} };
   }
 
   const connections = new Set<Connection>();
+  const ptyRequests: ReplayServer['ptyRequests'] = [];
   const server = new Server({ hostKeys: [hostKey] }, (connection) => {
     connections.add(connection);
     connection.on('close', () => connections.delete(connection));
@@ -78,7 +81,7 @@ export async function startReplayServer(recording: Recording, options: ReplaySer
     connection.on('ready', () => {
       connection.on('session', (accept) => {
         if (options.fault === 'hang_after_auth') return;
-        serveSession(accept(), recording, options);
+        serveSession(accept(), recording, options, ptyRequests);
       });
     });
   });
@@ -95,6 +98,7 @@ export async function startReplayServer(recording: Recording, options: ReplaySer
   return {
     port,
     hostKeyFingerprint,
+    ptyRequests,
     close() {
       for (const connection of connections) connection.end();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -120,8 +124,16 @@ function acceptLogin(connection: Connection, options: ReplayServerOptions): void
   });
 }
 
-function serveSession(session: Session, recording: Recording, options: ReplayServerOptions): void {
-  session.on('pty', (accept) => accept?.());
+function serveSession(
+  session: Session,
+  recording: Recording,
+  options: ReplayServerOptions,
+  ptyRequests: ReplayServer['ptyRequests'],
+): void {
+  session.on('pty', (accept, _reject, info) => {
+    ptyRequests.push({ term: info.term, cols: info.cols, rows: info.rows });
+    accept?.();
+  });
   session.on('window-change', (accept) => accept?.());
   session.on('env', (accept) => accept?.());
   session.on('shell', (accept) => {

@@ -33,8 +33,8 @@ export interface TelnetReplayServerOptions {
   maxAttempts?: number;
 }
 
-export interface TelnetReplayServer extends ReplayServer {
-  /** What the client sent for the options it was asked about, e.g. `{ TTYPE: 'VT100', NAWS: '200x24' }`. */
+export interface TelnetReplayServer extends Omit<ReplayServer, 'ptyRequests'> {
+  /** What the client sent for the options it was asked about, e.g. `{ TTYPE: 'VT100', NAWS: '80x24' }`. */
   negotiated: Record<string, string>;
 }
 

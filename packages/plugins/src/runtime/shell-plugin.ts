@@ -12,6 +12,7 @@ import { connectSsh } from '../transports/ssh-connection.js';
 import { execBudget, execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
 import type { TelnetLoginPrompts } from '../transports/telnet-login.js';
+import type { Terminal } from '../transports/terminal.js';
 import { commentLines } from './cleanup.js';
 import { type PostCall, unmaskedText } from './original-text.js';
 import { connectTelnetFor, openTelnetShell, telnetPortOption, transportOption, wantsTelnet } from './telnet-session.js';
@@ -137,6 +138,12 @@ export interface ShellPluginDefinition {
   login?: (session: LoginSession) => Promise<void>;
   /** What ends a typed line (default `\n`; some CLIs need `\r\n`). */
   newline?: string;
+  /**
+   * The terminal asked for (Oxidized `pty_options`, e.g. `chars_wide: 1000` → `{ columns: 1000 }`) over SSH and
+   * TELNET; Oxidized's vt100 of 80×24 where not set. Devices that wrap at the width store Oxidized's bytes only
+   * with Oxidized's width.
+   */
+  terminal?: Partial<Terminal>;
   /** Per-device options (Oxidized node vars), read from `target.options`. */
   options?: readonly PluginOption[];
   /** Typed without waiting before disconnecting. */
@@ -197,7 +204,7 @@ async function collectText(definition: ShellPluginDefinition, outer: CollectCont
   // The overall deadline covers a device that keeps talking slowly enough never to trip the idle timer.
   const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
   // `transport=telnet` logs in over TELNET instead; commands, prompts and cleanup stay the same.
-  const telnet = wantsTelnet(ctx.target) ? await connectTelnetFor(ctx) : undefined;
+  const telnet = wantsTelnet(ctx.target) ? await connectTelnetFor(ctx, definition.terminal) : undefined;
   // Over TELNET an exec plugin screen-scrapes its shell, as Oxidized's models do (`telnet || ssh_no_exec`).
   if (telnet && definition.transport === 'ssh-exec') {
     ctx.target = { ...ctx.target, options: { ...ctx.target.options, [sshNoExecOption.key]: 'true' } };
@@ -391,7 +398,12 @@ async function runExec(
 }
 
 function shellOptionsOf(definition: ShellPluginDefinition) {
-  return { prompt: definition.prompt, expects: definition.expects, newline: definition.newline };
+  return {
+    prompt: definition.prompt,
+    expects: definition.expects,
+    newline: definition.newline,
+    terminal: definition.terminal,
+  };
 }
 
 async function runShell(

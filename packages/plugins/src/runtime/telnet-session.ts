@@ -8,6 +8,7 @@ import { CollectError } from '../errors.js';
 import { driveShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
 import { connectTelnet, type TelnetConnection } from '../transports/telnet-connection.js';
 import { defaultTelnetLoginPrompts, type TelnetLoginPrompts, telnetLogin } from '../transports/telnet-login.js';
+import { type Terminal, terminalOf } from '../transports/terminal.js';
 
 export const transportOption: PluginOption = {
   key: 'transport',
@@ -120,8 +121,8 @@ export function telnetPort(target: DeviceTarget): number {
   return port;
 }
 
-export function connectTelnetFor(ctx: TelnetContext): Promise<TelnetConnection> {
-  return connectTelnet(ctx.target, telnetPort(ctx.target), ctx);
+export function connectTelnetFor(ctx: TelnetContext, terminal?: Partial<Terminal>): Promise<TelnetConnection> {
+  return connectTelnet(ctx.target, telnetPort(ctx.target), ctx, terminalOf(terminal));
 }
 
 /** Logs in on `connection` and returns the shell, already past its first prompt's wait point. */

@@ -8,6 +8,7 @@ import type { ClientChannel, Client as SshClient } from 'ssh2';
 import type { CollectContext } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
+import { type Terminal, terminalOf } from './terminal.js';
 
 /**
  * Runs after every chunk on the recent output (the last 16–32 KiB, from a line start), like Oxidized's `expect`
@@ -27,6 +28,8 @@ export interface ShellOptions {
   expects?: readonly ShellExpect[];
   /** What ends a typed line. */
   newline?: string;
+  /** The pty asked for; Oxidized's (vt100, 80×24) where not set. */
+  terminal?: Partial<Terminal>;
 }
 
 export interface ShellSession {
@@ -81,7 +84,7 @@ export interface ShellStream {
 }
 
 export async function openShell(client: SshClient, ctx: ShellContext, options: ShellOptions): Promise<ShellSession> {
-  const channel = await openChannel(client, ctx);
+  const channel = await openChannel(client, ctx, terminalOf(options.terminal));
   // The connection closing must end the shell as a drop rather than leave a wait to its timer.
   client.on('close', () => channel.destroy());
   return driveShell(channel, ctx, options);
@@ -238,7 +241,7 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-function openChannel(client: SshClient, ctx: ShellContext): Promise<ClientChannel> {
+function openChannel(client: SshClient, ctx: ShellContext, terminal: Terminal): Promise<ClientChannel> {
   if (ctx.signal.aborted) return Promise.reject(abortErrorFrom(ctx.signal));
   return new Promise<ClientChannel>((resolve, reject) => {
     // A device that accepts the login but never grants a shell would otherwise hang until the job deadline.
@@ -270,7 +273,7 @@ function openChannel(client: SshClient, ctx: ShellContext): Promise<ClientChanne
     }
 
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    client.shell({ term: 'vt100', rows: 24, cols: 200 }, (error, channel) => {
+    client.shell({ term: terminal.type, rows: terminal.rows, cols: terminal.columns }, (error, channel) => {
       if (error) {
         finish(new CollectError('plugin_error', `the device refused a shell: ${error.message}`, { cause: error }));
         return;

@@ -2,7 +2,7 @@
  * Opens a TELNET connection to a device (plaintext: for legacy boxes that have no SSH, opt-in per device) and
  * turns every way that can fail into a classified CollectError, with the same timeouts and abort as SSH.
  * Options are negotiated the way a terminal would: the device may echo and suppress go-ahead, we tell it a
- * VT100 of 200×24 (the pty the SSH shell asks for) and refuse everything else (RFC 854/855, 1073, 1091).
+ * terminal's type and size (the pty the SSH shell asks for) and refuse everything else (RFC 854/855, 1073, 1091).
  */
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -19,6 +19,7 @@ import {
   telnetOption,
   telnetSubnegotiation,
 } from './telnet-protocol.js';
+import { type Terminal, terminalOf } from './terminal.js';
 
 export interface TelnetConnection {
   /** The session's data once options are stripped: what the device prints, and what we type (NVT-encoded). */
@@ -28,13 +29,15 @@ export interface TelnetConnection {
 
 type ConnectContext = Pick<CollectContext, 'signal' | 'timeouts' | 'networkPolicy'>;
 
-/** The terminal the SSH shell asks for, so a device formats its output the same over either transport. */
-const terminal = { type: 'VT100', cols: 200, rows: 24 };
-
+/**
+ * `terminal` is the one the SSH shell would ask for (the plugin's, else Oxidized's), so a device formats its
+ * output the same over either transport.
+ */
 export async function connectTelnet(
   target: DeviceTarget,
   port: number,
   ctx: ConnectContext,
+  terminal: Terminal = terminalOf(),
 ): Promise<TelnetConnection> {
   if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
   const where = `${target.host}:${port}`;
@@ -78,7 +81,7 @@ export async function connectTelnet(
     socket.once('connect', onConnect);
   });
 
-  const stream = telnetStream(socket);
+  const stream = telnetStream(socket, terminal);
   // After connecting, an abort must still free the socket even if a wait above it never settles.
   const destroyOnAbort = () => socket.destroy();
   ctx.signal.addEventListener('abort', destroyOnAbort, { once: true });
@@ -94,7 +97,7 @@ export async function connectTelnet(
 }
 
 /** The device's bytes with TELNET commands answered and removed; what is written goes out NVT-encoded. */
-function telnetStream(socket: Socket): Duplex {
+function telnetStream(socket: Socket, terminal: Terminal): Duplex {
   // Options in effect: `local` ones we perform (WILL), `remote` ones the device performs (its WILL).
   const local = new Set<number>();
   const remote = new Set<number>();
@@ -107,7 +110,7 @@ function telnetStream(socket: Socket): Duplex {
 
   function sendWindowSize(): void {
     const size = Buffer.alloc(4);
-    size.writeUInt16BE(terminal.cols, 0);
+    size.writeUInt16BE(terminal.columns, 0);
     size.writeUInt16BE(terminal.rows, 2);
     if (!socket.destroyed) socket.write(telnetSubnegotiation(telnetOption.NAWS, size));
   }
@@ -144,9 +147,9 @@ function telnetStream(socket: Socket): Duplex {
   }
 
   function onSubnegotiation(option: number, payload: Buffer): void {
-    // TTYPE SEND (1) asks for our terminal type: IS (0) "VT100".
+    // TTYPE SEND (1) asks for our terminal type: IS (0) "VT100" (RFC 1091 names are upper case).
     if (option === telnetOption.TTYPE && payload[0] === 1 && local.has(option)) {
-      const answer = Buffer.concat([Buffer.from([0]), Buffer.from(terminal.type, 'ascii')]);
+      const answer = Buffer.concat([Buffer.from([0]), Buffer.from(terminal.type.toUpperCase(), 'ascii')]);
       if (!socket.destroyed) socket.write(telnetSubnegotiation(option, answer));
     }
   }

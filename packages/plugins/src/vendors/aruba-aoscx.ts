@@ -68,6 +68,8 @@ export const arubaAoscxPlugin = defineShellPlugin({
         .replace(rb(/(ciphertext) (?!<)\S+/g), '$1 <secret hidden>')
     );
   },
+  // Oxidized's `pty_options(chars_wide: 1000)`: tables and long lines are not wrapped at 80 columns.
+  terminal: { columns: 1000 },
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },
     { command: 'show environment', clean: (output, { comment }) => comment(maskEnvironment(output)) },

@@ -78,6 +78,8 @@ export const hpProcurvePlugin = defineShellPlugin({
       .replace(rb(/^(password \S+ user-name \S+ (?:sha1|sha256|plaintext)) \S+/g), '$1 <secret hidden>')
       .replace(rb(/^(snmpv3 user \S+ auth (?:md5|sha)) \S+/g), '$1 <secret hidden>')
       .replace(rb(/^(snmpv3 user \S+ auth (?:md5|sha) <secret hidden> priv (?:des|aes)) \S+/g), '$1 <secret hidden>'),
+  // Oxidized's `pty_options(chars_wide: 1000)`: long config lines are not wrapped at 80 columns.
+  terminal: { columns: 1000 },
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },
     { command: 'show modules', clean: (output, { comment }) => comment(output) },

@@ -18,6 +18,8 @@ export const purestoragePurityosPlugin = defineShellPlugin({
   // Oxidized's `purityos` hides nothing; ours: passwords, keys and secrets in the command script.
   maskSecrets: (output) =>
     output.replace(rb(/(--(?:password|secret|key|api-token|community)) \S+/g), '$1 <secret hidden>'),
+  // Oxidized's `pty_options(term: "dumb")`: no colours or cursor control in the CLI's tables.
+  terminal: { type: 'dumb' },
   commands: [
     {
       command: 'pureconfig list',
