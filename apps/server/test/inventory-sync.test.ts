@@ -19,9 +19,12 @@ import {
   deviceGroups,
   devices,
   inventorySources,
+  inventorySyncRuns,
 } from '@devicevault/schema/db/tables';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { claimDueSources } from '../src/integrations/inventory/inventory-scheduler.js';
+import { createInventoryService } from '../src/integrations/inventory/inventory-service.js';
+import { createLogger } from '../src/log.js';
 import { mutate } from './support/api-builders.js';
 import { createCredential } from './support/builders.js';
 import { type FakeNetbox, netboxFleet, startFakeNetbox } from './support/netbox-server.js';
@@ -353,5 +356,31 @@ describe('periodic inventory syncs', () => {
 
     assert.equal(claims.filter((ids) => ids.includes(source.id)).length, 1);
     assert.equal(later.includes(source.id), false, 'not due again before its interval has passed');
+  });
+
+  it('syncs a due source in the background and records the run', async () => {
+    const db = server.app.database.db;
+    const file = join(workDir, 'background.csv');
+    await writeFile(file, 'name,host,pluginKey\nbg-r1,192.0.2.250,noop\n');
+    const source = await createSource({ name: 'background', kind: 'CSV', url: file, intervalSeconds: 3600 });
+    const service = createInventoryService({
+      db,
+      log: createLogger('silent'),
+      decrypt: (text) => text,
+      tickMs: 100,
+    });
+
+    service.start();
+    let runs: unknown[] = [];
+    for (let i = 0; i < 300 && runs.length === 0; i++) {
+      runs = await db.select().from(inventorySyncRuns).where(eq(inventorySyncRuns.sourceId, source.id));
+      if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await service.stop();
+
+    assert.equal(runs.length, 1, 'one background run, then not again within the interval');
+    assert.equal((runs[0] as { requestedBy: string }).requestedBy, 'scheduler');
+    const [device] = await db.select().from(devices).where(eq(devices.name, 'bg-r1'));
+    assert.equal(device!.inventorySourceId, source.id);
   });
 });
