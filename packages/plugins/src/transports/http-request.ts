@@ -11,7 +11,7 @@ import { connect as connectTls, type TLSSocket } from 'node:tls';
 import type { CollectContext } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
-import { connectToCheckedAddresses } from './checked-tcp.js';
+import { classifySocketError, connectToCheckedAddresses } from './checked-tcp.js';
 import { type CheckedAddress, resolveAllowedAddresses } from './network-policy.js';
 
 export interface HttpEndpoint {
@@ -91,7 +91,7 @@ function openSocket(endpoint: HttpEndpoint, addresses: readonly CheckedAddress[]
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     // Later errors reach the request as a close; without a listener one would crash the worker.
     tcp.on('error', (error: NodeJS.ErrnoException) =>
-      finish(tls ? classifyTlsError(error, where) : classifySocketError(error, endpoint.host, where)),
+      finish(tls ? classifyTlsError(error, where) : classifySocketError(error, endpoint.host, where, 'HTTP')),
     );
     tcp.once('connect', () => {
       if (endpoint.scheme === 'http') {
@@ -218,26 +218,6 @@ export function requireSuccess(result: HttpResult, call: Pick<HttpCall, 'label'>
   if (result.status === 401 || result.status === 403) throw new CollectError('auth_failed', why);
   if (result.status === 404) throw new CollectError('file_not_found', why);
   throw new CollectError('plugin_error', why);
-}
-
-function classifySocketError(error: NodeJS.ErrnoException, host: string, where: string): CollectError {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new CollectError('dns_failed', `cannot resolve ${host}`, { cause: error });
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new CollectError('host_unreachable', `${where} is unreachable`, { cause: error });
-    case 'ETIMEDOUT':
-      return new CollectError('timeout', `${where} did not answer in time`, { cause: error });
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new CollectError('connection_dropped', `${where} dropped the connection`, { cause: error });
-    default:
-      return new CollectError('plugin_error', `HTTP to ${where} failed: ${error.message}`, { cause: error });
-  }
 }
 
 function classifyTlsError(error: NodeJS.ErrnoException, where: string): CollectError {

@@ -8,7 +8,7 @@ import type { Algorithms, Client as SshClient } from 'ssh2';
 import type { CollectContext, DeviceTarget } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
-import { connectToCheckedAddresses } from './checked-tcp.js';
+import { classifySocketError, connectToCheckedAddresses } from './checked-tcp.js';
 import { resolveAllowedAddresses } from './network-policy.js';
 
 export interface SshConnection {
@@ -172,25 +172,12 @@ function classifyConnectError(
       cause: error,
     });
   }
-  switch (error.code ?? error.errors?.[0]?.code) {
-    case 'ECONNREFUSED':
-      return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new CollectError('dns_failed', `cannot resolve ${target.host}`, { cause: error });
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new CollectError('host_unreachable', `${where} is unreachable`, { cause: error });
-    case 'ETIMEDOUT':
-      return new CollectError('timeout', `${where} did not answer in time`, { cause: error });
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new CollectError('connection_dropped', `${where} dropped the connection during login`, { cause: error });
-    case undefined:
-      return new CollectError('connection_dropped', `${where} closed the connection before the SSH banner`, {
-        cause: error,
-      });
-    default:
-      return new CollectError('plugin_error', `SSH to ${where} failed: ${error.message}`, { cause: error });
+  // A failed connect to several addresses reports each in `errors`.
+  const socketError = error.code === undefined ? (error.errors?.[0] ?? error) : error;
+  if (socketError.code === undefined) {
+    return new CollectError('connection_dropped', `${where} closed the connection before the SSH banner`, {
+      cause: error,
+    });
   }
+  return classifySocketError(socketError, target.host, where, 'SSH', 'during login');
 }

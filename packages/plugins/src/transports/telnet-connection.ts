@@ -9,7 +9,7 @@ import { Duplex } from 'node:stream';
 import type { CollectContext, DeviceTarget } from '../contract.js';
 import { CollectError } from '../errors.js';
 import { abortErrorFrom } from '../runtime/abort.js';
-import { connectToCheckedAddresses } from './checked-tcp.js';
+import { classifySocketError, connectToCheckedAddresses } from './checked-tcp.js';
 import { resolveAllowedAddresses } from './network-policy.js';
 import {
   createTelnetDecoder,
@@ -59,7 +59,7 @@ export async function connectTelnet(
       finish(abortErrorFrom(ctx.signal));
     }
     function onError(error: NodeJS.ErrnoException): void {
-      finish(classifyConnectError(error, target.host, where));
+      finish(classifySocketError(error, target.host, where, 'TELNET'));
     }
     function finish(error: CollectError | null): void {
       clearTimeout(timer);
@@ -185,24 +185,4 @@ function telnetStream(socket: Socket, terminal: Terminal): Duplex {
   socket.on('data', decode);
   socket.on('close', () => stream.destroy());
   return stream;
-}
-
-function classifyConnectError(error: NodeJS.ErrnoException, host: string, where: string): CollectError {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return new CollectError('connection_refused', `${where} refused the connection`, { cause: error });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new CollectError('dns_failed', `cannot resolve ${host}`, { cause: error });
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new CollectError('host_unreachable', `${where} is unreachable`, { cause: error });
-    case 'ETIMEDOUT':
-      return new CollectError('timeout', `${where} did not answer in time`, { cause: error });
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new CollectError('connection_dropped', `${where} dropped the connection`, { cause: error });
-    default:
-      return new CollectError('plugin_error', `telnet to ${where} failed: ${error.message}`, { cause: error });
-  }
 }
