@@ -5,14 +5,16 @@
  * GIT_PUSH_FAILING event) and recovers.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { events, storageLocations } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
+import { createSecretBox, loadSecretKey } from '../src/secrets/secret-box.js';
 import { gitPlain } from '../src/storage/git-cli.js';
 import { createGitMirrors } from '../src/storage/git-mirror.js';
 import { createStorageRegistry } from '../src/storage/storage-registry.js';
@@ -21,6 +23,7 @@ import { createDevice } from './support/builders.js';
 import { createLocation, seedVersion } from './support/seed-versions.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
+const sshd = '/usr/sbin/sshd';
 let server: TestServer;
 let remoteRoot: string;
 let daemon: Server;
@@ -204,6 +207,82 @@ describe('remote git mirrors', () => {
     const mine = all.filter((event) => event.payload.storageLocationId === location.id).map((event) => event.kind);
     assert.deepEqual(mine.sort(), ['GIT_PUSH_FAILING', 'GIT_PUSH_RECOVERED']);
     mirrors.stop();
+  });
+
+  it('pushes over SSH with an ed25519 key stored encrypted (a real sshd on loopback)', {
+    skip: !existsSync(sshd),
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dv-sshd-'));
+    await gitPlain(['init', '--bare', '--quiet', '--initial-branch=main', join(dir, 'ssh.git')]);
+    for (const key of ['host_key', 'user_key'])
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'devicevault-test', '-f', join(dir, key)]);
+    await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'user_key.pub')), { mode: 0o600 });
+    await writeFile(
+      join(dir, 'sshd_config'),
+      [
+        `HostKey ${join(dir, 'host_key')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PidFile none',
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'LogLevel ERROR',
+        '',
+      ].join('\n'),
+    );
+    // `sshd -i` per connection (inetd mode) behind a listener on port 0.
+    const listener = createServer((socket) => {
+      const child = spawn(sshd, ['-i', '-f', join(dir, 'sshd_config')], { stdio: ['pipe', 'pipe', 'ignore'] });
+      socket.pipe(child.stdin);
+      child.stdout.pipe(socket);
+      socket.on('error', () => child.kill());
+      child.on('close', () => socket.end());
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as { port: number }).port;
+    const location = await createLocation(server, 'git', 'ssh-mirror');
+    const set = await mutate(
+      server,
+      'setStorageMirror',
+      {
+        id: location.id,
+        url: `ssh://${userInfo().username}@127.0.0.1:${port}${join(dir, 'ssh.git')}`,
+        sshPrivateKey: await readFile(join(dir, 'user_key'), 'utf8'),
+      },
+      'storageLocation { id hasMirrorSecret }',
+    );
+    assert.equal(set.__typename, 'SetStorageMirrorSuccess', JSON.stringify(set));
+    const box = createSecretBox(await loadSecretKey(undefined, server.dataDir));
+    const mirrors = createGitMirrors({
+      db: server.app.database.db,
+      log: { debug() {}, info() {}, warn() {}, error() {} } as never,
+      dataDir: server.dataDir,
+      decrypt: (text) => box.decrypt(text),
+    });
+    const storage = createStorageRegistry({
+      db: server.app.database.db,
+      dataDir: server.dataDir,
+      afterGitCommit: (id) => mirrors.pushSoon(id),
+    });
+    const device = await createDevice(server, { pluginKey: 'noop', name: 'ssh-rtr' });
+
+    await seedVersion(
+      server,
+      { deviceId: device.id, deviceName: device.name, bytes: 'hostname ssh\n', locationId: location.id },
+      storage,
+    );
+    const local = (
+      await gitPlain(['--git-dir', join(server.dataDir, 'locations', 'ssh-mirror'), 'rev-parse', 'refs/heads/main'])
+    ).trim();
+    await until(async () => (await remoteHead(join(dir, 'ssh.git'))) === local, 'pushed over SSH');
+
+    assert.equal((await health(location.id)).lastPushError, null);
+    assert.deepEqual(await readdir(join(server.dataDir, 'mirror-keys')), [], 'the key file lives only for the push');
+    mirrors.stop();
+    listener.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('keeps mirror credentials encrypted and never returns them', async () => {
