@@ -493,6 +493,23 @@ export function enableLogin(command = 'enable', passwordPrompt = /^[pP]assword:/
 }
 
 /**
+ * Oxidized's other usual enable step (`send "enable\n"` then `cmd vars(:enable)`): the password is typed
+ * without waiting for its prompt, then the OS prompt is awaited; `enable=true` types the command alone. Use it
+ * as the whole `login`, or call it inside one.
+ */
+export async function enterEnableBlind(
+  session: Pick<LoginSession, 'run' | 'send' | 'target'>,
+  command = 'enable',
+): Promise<void> {
+  const enable = enableVar(session.target);
+  if (enable === true) await session.run(command);
+  else if (enable) {
+    session.send(command);
+    await session.run(enable);
+  }
+}
+
+/**
  * Oxidized's `clean :escape_codes`: ANSI CSI sequences and `ESC =` / `ESC >`, with a carriage return on
  * either side, removed from the buffer as it arrives (CLIs that colour or redraw their prompt).
  */

@@ -4,7 +4,7 @@
  * the running config.
  */
 import { cutBoth, rb, rejectLines } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar, escapeCodesExpect } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind, escapeCodesExpect } from '../runtime/shell-plugin.js';
 
 export const arubaAoscxPlugin = defineShellPlugin({
   key: 'aruba_aoscx',
@@ -24,14 +24,7 @@ export const arubaAoscxPlugin = defineShellPlugin({
   ],
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   postLogin: ['no page'],
   logout: ['exit'],
   // The command echo and the trailing prompt.

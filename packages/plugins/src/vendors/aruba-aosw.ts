@@ -4,7 +4,13 @@
  * licences as `# ` comments (each only where the platform has it), then the running config.
  */
 import { cutBoth, linesOf, rb, rejectLines, rstripLines } from '../runtime/cleanup.js';
-import { type CleanTools, defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import {
+  type CleanTools,
+  defineShellPlugin,
+  enableOption,
+  enableVar,
+  enterEnableBlind,
+} from '../runtime/shell-plugin.js';
 
 /** IAPs and Mobility Access Switches reject some show commands: their answer is then left out. */
 const unsupported = rb(/(Invalid input detected at '\^' marker|Parse error)/);
@@ -20,14 +26,7 @@ export const arubaAoswPlugin = defineShellPlugin({
   // Carriage returns everywhere, the prompt's included.
   expects: [{ pattern: /\r/g }],
   // `enable` is typed without waiting for its password prompt, then the password is typed.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   postLogin: ['no paging', 'encrypt disable'],
   // One exit leaves privileged mode, the next logs out.
   logout: (target) => (enableVar(target) ? ['exit', 'exit'] : ['exit']),

@@ -4,7 +4,7 @@
  * refers to), or in multiple-context mode the system config followed by every context's config.
  */
 import { cutBoth, linesOf, rb, rejectLines } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar, type PostSession } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind, type PostSession } from '../runtime/shell-plugin.js';
 
 export const ciscoAsaPlugin = defineShellPlugin({
   key: 'cisco_asa',
@@ -17,14 +17,7 @@ export const ciscoAsaPlugin = defineShellPlugin({
   commentPrefix: '! ',
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   postLogin: ['terminal pager 0'],
   logout: ['exit'],
   // The command echo and the trailing prompt.

@@ -4,7 +4,7 @@
  * `show conf all` from its `begin` line.
  */
 import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const ciscoCatosPlugin = defineShellPlugin({
   key: 'cisco_catos',
@@ -19,12 +19,7 @@ export const ciscoCatosPlugin = defineShellPlugin({
   // No paging, then `enable` and its password typed blind (we wait for the prompt after the password).
   async login({ run, send, target }) {
     await run('set length 0');
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
+    await enterEnableBlind({ run, send, target });
   },
   logout: ['exit'],
   // The echo and the trailing prompt.

@@ -3,7 +3,7 @@
  * `iosxr` model: inventory and platform as `! ` comments, then the running config.
  */
 import { cutBoth, cutHead, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const ciscoIosxrPlugin = defineShellPlugin({
   key: 'cisco_iosxr',
@@ -24,12 +24,7 @@ export const ciscoIosxrPlugin = defineShellPlugin({
     await run('terminal width 0');
     // Timestamps before every output would change on every run.
     await run('terminal exec prompt no-timestamp');
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
+    await enterEnableBlind({ run, send, target });
   },
   logout: ['exit'],
   // The echo, the blank line after it, and the trailing prompt.

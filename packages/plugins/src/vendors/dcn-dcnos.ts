@@ -4,7 +4,7 @@
  * running config; echoes are cut, prompts kept, as in Oxidized.
  */
 import { cutHead, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const dcnDcnosPlugin = defineShellPlugin({
   key: 'dcn_dcnos',
@@ -18,12 +18,7 @@ export const dcnDcnosPlugin = defineShellPlugin({
   options: [enableOption],
   // `enable` and its password typed blind (we wait for the prompt after the password), then no paging.
   async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
+    await enterEnableBlind({ run, send, target });
     await run('terminal length 0');
   },
   logout: ['exit'],

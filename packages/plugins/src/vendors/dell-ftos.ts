@@ -4,7 +4,7 @@
  * without its header. (OS9 is `dell_dnos`.)
  */
 import { cutBoth, cutHead, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const dellFtosPlugin = defineShellPlugin({
   key: 'dell_ftos',
@@ -21,12 +21,7 @@ export const dellFtosPlugin = defineShellPlugin({
   async login({ run, send, target }) {
     await run('terminal length 0');
     await run('terminal width 0');
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
+    await enterEnableBlind({ run, send, target });
   },
   logout: ['exit'],
   // The echo, the line after it, and the trailing prompt.

@@ -4,7 +4,7 @@
  * version and last-change header.
  */
 import { cutBoth, cutHead, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const dellOs10Plugin = defineShellPlugin({
   key: 'dell_os10',
@@ -18,14 +18,7 @@ export const dellOs10Plugin = defineShellPlugin({
   telnetLogin: { username: rb(/^Login:/), password: rb(/^Password:/) },
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   postLogin: ['terminal length 0'],
   logout: ['exit', 'exit'],
   cleanAll: (output) =>

@@ -4,7 +4,7 @@
  */
 import { linesOf, rb, splitLines } from '../runtime/cleanup.js';
 import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
-import { defineShellPlugin, enableOption, enableVar, type PostSession } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind, type PostSession } from '../runtime/shell-plugin.js';
 
 /** The echo, then the blank line and the prompt at the end. */
 function cleanAll(output: string): string {
@@ -62,12 +62,7 @@ export const dellXseriesPlugin = defineShellPlugin({
   // The in-shell login when the switch asks for one, then `enable` and the password typed blind.
   async login(session) {
     await answerShellLogin(session, cliPrompt, shellLogin);
-    const enable = enableVar(session.target);
-    if (enable === true) await session.run('enable');
-    else if (enable) {
-      session.send('enable');
-      await session.run(enable);
-    }
+    await enterEnableBlind(session);
   },
   logout: ['logout', 'exit'],
   cleanAll,

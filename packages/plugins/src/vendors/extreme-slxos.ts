@@ -4,7 +4,7 @@
  * comments, then the running config. Oxidized keeps echoes and prompts here.
  */
 import { linesOf, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const extremeSlxosPlugin = defineShellPlugin({
   key: 'extreme_slxos',
@@ -21,12 +21,7 @@ export const extremeSlxosPlugin = defineShellPlugin({
   options: [enableOption],
   // Oxidized types `enable` and the password without waiting; then an empty line and the pager setting.
   async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
+    await enterEnableBlind({ run, send, target });
     await run('');
     await run('terminal length 0');
   },

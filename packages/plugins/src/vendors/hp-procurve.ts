@@ -4,7 +4,7 @@
  * `! ` comments, then the running config.
  */
 import { cutBoth, rb, rejectLines, splitLines } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 /** A VT100 control sequence (cursor moves, erase, scroll region) as ProCurve draws them around its output. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
@@ -38,14 +38,7 @@ export const hpProcurvePlugin = defineShellPlugin({
   ],
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   postLogin: ['no page'],
   // Log out, confirm, and do not save the config.
   logout: ['logout', 'y', 'n'],

@@ -3,7 +3,7 @@
  * general info as `!- ` comments, then the expanded configuration with keyrings, unencrypted.
  */
 import { linesOf, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
+import { defineShellPlugin, enableOption, enterEnableBlind } from '../runtime/shell-plugin.js';
 
 export const symantecSgosPlugin = defineShellPlugin({
   key: 'symantec_sgos',
@@ -20,14 +20,7 @@ export const symantecSgosPlugin = defineShellPlugin({
   ],
   options: [enableOption],
   // Oxidized types `enable` and then the password without waiting for the password prompt.
-  async login({ run, send, target }) {
-    const enable = enableVar(target);
-    if (enable === true) await run('enable');
-    else if (enable) {
-      send('enable');
-      await run(enable);
-    }
-  },
+  login: enterEnableBlind,
   logout: ['exit'],
   // The echo, then the blank line and the prompt at the end.
   cleanAll: (output) => linesOf(output).slice(1, -2).join(''),
