@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -282,6 +283,92 @@ describe('remote git mirrors', () => {
     assert.deepEqual(await readdir(join(server.dataDir, 'mirror-keys')), [], 'the key file lives only for the push');
     mirrors.stop();
     listener.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('pushes over HTTPS-style smart HTTP with a token sent as a header (real git http-backend)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dv-http-'));
+    await gitPlain(['init', '--bare', '--quiet', '--initial-branch=main', join(dir, 'http.git')]);
+    const token = 'mirror-token-0123456789';
+    const expected = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+    let refused = 0;
+    // git http-backend as CGI, behind a check of the Authorization header a forge would make.
+    const http = createHttpServer((request, response) => {
+      if (request.headers.authorization !== expected) {
+        refused++;
+        response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end();
+        return;
+      }
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const cgi = spawn('git', ['http-backend'], {
+        env: {
+          ...process.env,
+          GIT_PROJECT_ROOT: dir,
+          GIT_HTTP_EXPORT_ALL: '1',
+          REMOTE_USER: 'x-access-token',
+          PATH_INFO: url.pathname,
+          QUERY_STRING: url.search.slice(1),
+          REQUEST_METHOD: request.method ?? 'GET',
+          CONTENT_TYPE: request.headers['content-type'] ?? '',
+        },
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+      request.pipe(cgi.stdin);
+      const chunks: Buffer[] = [];
+      cgi.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      cgi.on('close', () => {
+        const all = Buffer.concat(chunks);
+        const split = all.indexOf('\r\n\r\n');
+        const headers = all.subarray(0, split).toString('utf8').split('\r\n');
+        let status = 200;
+        for (const line of headers) {
+          const [name, ...rest] = line.split(':');
+          const value = rest.join(':').trim();
+          if (name!.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+          else response.setHeader(name!, value);
+        }
+        response.writeHead(status).end(all.subarray(split + 4));
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as { port: number }).port;
+    const location = await createLocation(server, 'git', 'http-mirror');
+    const set = await mutate(
+      server,
+      'setStorageMirror',
+      { id: location.id, url: `http://127.0.0.1:${port}/http.git`, token },
+      'storageLocation { id }',
+    );
+    assert.equal(set.__typename, 'SetStorageMirrorSuccess', JSON.stringify(set));
+    const box = createSecretBox(await loadSecretKey(undefined, server.dataDir));
+    const mirrors = createGitMirrors({
+      db: server.app.database.db,
+      log: { debug() {}, info() {}, warn() {}, error() {} } as never,
+      dataDir: server.dataDir,
+      decrypt: (text) => box.decrypt(text),
+    });
+    const storage = createStorageRegistry({
+      db: server.app.database.db,
+      dataDir: server.dataDir,
+      afterGitCommit: (id) => mirrors.pushSoon(id),
+    });
+    const device = await createDevice(server, { pluginKey: 'noop', name: 'http-rtr' });
+
+    await seedVersion(
+      server,
+      { deviceId: device.id, deviceName: device.name, bytes: 'hostname http\n', locationId: location.id },
+      storage,
+    );
+    const local = (
+      await gitPlain(['--git-dir', join(server.dataDir, 'locations', 'http-mirror'), 'rev-parse', 'refs/heads/main'])
+    ).trim();
+    await until(async () => (await remoteHead(join(dir, 'http.git'))) === local, 'pushed over HTTP');
+
+    assert.equal(refused, 0, 'every request carried the token header');
+    const config = await readFile(join(server.dataDir, 'locations', 'http-mirror', 'config'), 'utf8');
+    assert.equal(config.includes(token), false, 'the token is never written to the repository');
+    mirrors.stop();
+    http.close();
     await rm(dir, { recursive: true, force: true });
   });
 
