@@ -44,5 +44,6 @@ for (const entry of readdirSync(appDir, { recursive: true })) {
 rows.sort((a, b) => b.kb - a.kb);
 for (const row of rows) console.log(`${row.kb.toFixed(1).padStart(7)} KB  ${row.route}`);
 const over = rows.filter((row) => row.kb > budgetKb);
-for (const row of over) console.error(`✗ ${row.route} ships ${row.kb.toFixed(1)} KB of gzipped JS (budget ${budgetKb} KB)`);
+for (const row of over)
+  console.error(`✗ ${row.route} ships ${row.kb.toFixed(1)} KB of gzipped JS (budget ${budgetKb} KB)`);
 process.exit(over.length === 0 ? 0 : 1);
