@@ -5,7 +5,8 @@
  * when it asks for anything else, or the device was asked to hide its secrets itself (`scrubbedCommand`,
  * a `post` that reads `scrubSecrets`), there is no original and undefined is returned.
  */
-import type { CollectContext } from '../contract.js';
+import type { CollectContext, TextArtefact } from '../contract.js';
+import { CollectError } from '../errors.js';
 import { commentLines } from './cleanup.js';
 import { processCommandOutput, type ShellCommand, type ShellPluginDefinition } from './shell-plugin.js';
 
@@ -62,4 +63,23 @@ export async function unmaskedText(
   const postOutputs = post === undefined ? [] : [post];
   const text = (definition.postGoesFirst ? [...postOutputs, ...outputs] : [...outputs, ...postOutputs]).join('');
   return text === maskedText ? undefined : text;
+}
+
+/**
+ * A file fetched some other way (e.g. config.xml over HTTP) stored exactly as a shell plugin's `command` would
+ * store its output: masked when scrubbing, with the unmasked original beside it when the masks changed anything.
+ */
+export function fileArtefactAs(
+  definition: ShellPluginDefinition,
+  command: string,
+  raw: string,
+  ctx: Pick<CollectContext, 'target' | 'scrubSecrets'>,
+): TextArtefact {
+  const spec = definition.commands.find((candidate) => candidate.command === command);
+  if (!spec) throw new CollectError('plugin_error', `${definition.key} has no command \`${command}\``);
+  const text = processCommandOutput(definition, spec, raw, ctx.scrubSecrets, ctx.target);
+  if (!ctx.scrubSecrets) return { kind: 'text', text };
+  const original = processCommandOutput(definition, spec, raw, false, ctx.target);
+  // The restorable original, kept encrypted by the server.
+  return { kind: 'text', text, originalText: original === text ? undefined : original };
 }

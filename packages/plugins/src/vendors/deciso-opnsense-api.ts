@@ -7,10 +7,10 @@
  */
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
-import { rb } from '../runtime/cleanup.js';
-import { maskConfigXmlSecrets } from '../runtime/config-xml-secrets.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
+import { fileArtefactAs } from '../runtime/original-text.js';
 import { httpCall, requireSuccess } from '../transports/http-request.js';
+import { decisoOpnsensePlugin } from './deciso-opnsense.js';
 
 export const decisoOpnsenseApiPlugin: BackupPlugin = {
   key: 'deciso_opnsense_api',
@@ -26,16 +26,6 @@ export const decisoOpnsenseApiPlugin: BackupPlugin = {
   minBytes: 1,
   collect: collectOpnsense,
 };
-
-function clean(config: string): string {
-  return (
-    config
-      // The last-change revision (time, user, description), rewritten on every save (as Oxidized opnsense).
-      .replace(rb(/\s<revision>\s*<time>\d*<\/time>\s*.*\s*.*\s*<\/revision>/g), '')
-      // The time the firewall rules were last reloaded (as Oxidized opnsense).
-      .replace(rb(/\s<last_rule_upd_time>\d*<\/last_rule_upd_time>/g), '')
-  );
-}
 
 async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
   const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
@@ -56,12 +46,8 @@ async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
     if (!config.includes('<opnsense>')) {
       throw new CollectError('plugin_error', `${call.label} did not return an OPNsense config.xml`);
     }
-    const text = clean(config);
-    if (!ctx.scrubSecrets) return { kind: 'text', text };
-    // Ours, as the SSH plugin: every secret element of config.xml (Oxidized's opnsense masks nothing).
-    const masked = maskConfigXmlSecrets(text);
-    // The restorable original, kept encrypted by the server, when the masks changed anything.
-    return { kind: 'text', text: masked, originalText: masked === text ? undefined : text };
+    // The SSH plugin's cleanup and masks, so both store the same config bytes.
+    return fileArtefactAs(decisoOpnsensePlugin.definition, 'cat /conf/config.xml', config, ctx);
   } catch (error) {
     if (isCollectError(error)) throw error;
     throw new CollectError('plugin_error', `deciso_opnsense_api: ${String(error)}`, { cause: error });

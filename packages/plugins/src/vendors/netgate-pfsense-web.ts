@@ -8,7 +8,7 @@
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
-import { processCommandOutput } from '../runtime/shell-plugin.js';
+import { fileArtefactAs } from '../runtime/original-text.js';
 import {
   type HttpCall,
   type HttpEndpoint,
@@ -79,14 +79,7 @@ function artefactOf(config: string, ctx: CollectContext, sentBackToLogin: boolea
     if (sentBackToLogin) throw new CollectError('auth_failed', 'pfSense ended the session before the download');
     throw new CollectError('plugin_error', 'the download is not a pfSense config.xml (<pfsense> missing)');
   }
-  const { definition } = netgatePfsensePlugin;
-  const spec = definition.commands[0];
-  if (!spec) throw new CollectError('plugin_error', 'netgate_pfsense defines no config command');
-  const text = processCommandOutput(definition, spec, config, ctx.scrubSecrets, ctx.target);
-  if (!ctx.scrubSecrets) return { kind: 'text', text };
-  const original = processCommandOutput(definition, spec, config, false, ctx.target);
-  // The restorable original, kept encrypted by the server, when the masks changed anything.
-  return { kind: 'text', text, originalText: original === text ? undefined : original };
+  return fileArtefactAs(netgatePfsensePlugin.definition, 'cat /cf/conf/config.xml', config, ctx);
 }
 
 interface WebRequest {
