@@ -269,6 +269,27 @@ describe('NetBox inventory sync', () => {
     assert.equal(recovered.run.updated, 1, 'the pending change applies once the source reads again');
   });
 
+  it('fails on a source that does not answer in time, with the reason, and changes nothing', async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const source = await createSource({
+      name: 'netbox-silent',
+      kind: 'NETBOX',
+      url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      token: 'whatever',
+      settings: { timeoutSeconds: 1 },
+    });
+    const before = await snapshot();
+
+    const result = await sync(source.id);
+    silent.closeAllConnections();
+    silent.close();
+
+    assert.equal(result.__typename, 'InventorySyncFailedError');
+    assert.match(result.message, /no answer within 1 s/);
+    assert.deepEqual(await snapshot(), before);
+  });
+
   it('keeps the token encrypted at rest and never returns it', async () => {
     const [row] = await server.app.database.db.select().from(inventorySources).where(eq(inventorySources.id, sourceId));
     const listed = await server.gql('{ inventorySources { id hasSecret settings runs(first: 3) { status error } } }');

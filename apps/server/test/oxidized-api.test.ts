@@ -321,6 +321,20 @@ describe('the Oxidized-compatible REST API', () => {
     assert.equal(versions[0].author.name, 'alice');
   });
 
+  it('is not served unless DEVICEVAULT_OXIDIZED_API is on', async () => {
+    const off = await startTestServer();
+    try {
+      const response = await fetch(`${off.url}/oxidized/nodes.json`, {
+        headers: { authorization: `Bearer ${off.adminToken}` },
+      });
+      await response.arrayBuffer();
+
+      assert.equal(response.status, 404);
+    } finally {
+      await off.stop();
+    }
+  });
+
   it('redirects GET node/next without .json to the node list, as oxidized-web does', async () => {
     const response = await get('/node/next/spare1', token);
 
