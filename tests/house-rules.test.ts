@@ -92,7 +92,7 @@ describe('the house rules CI enforces', () => {
   it('fails when schema.graphql differs from the printed Pothos schema', () => {
     const root = fixture({
       'apps/server/package.json': null,
-      'apps/server/src/cli/print-schema.ts': null,
+      'apps/server/src': null,
       'packages/schema/schema.graphql': `${committed('packages/schema/schema.graphql')}\ntype Planted {\n  x: Int\n}\n`,
     });
 
