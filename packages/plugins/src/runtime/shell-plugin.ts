@@ -510,6 +510,27 @@ export async function enterEnableBlind(
 }
 
 /**
+ * Oxidized's root step for Linux-based OSes (`linuxgeneric`, `cumulus`), for files only root may read:
+ * `enable=true` is `sudo su -` with the login password, an enable password is `su -` (whose prompt is only
+ * recognised in English).
+ */
+export async function enterRootShell({ run, target }: Pick<LoginSession, 'run' | 'target'>): Promise<void> {
+  const enable = enableVar(target);
+  if (enable === true) {
+    await run('sudo su -', /^\[sudo\] password/m);
+    await run(target.password);
+  } else if (enable) {
+    await run('su -', /^Password:/m);
+    await run(enable);
+  }
+}
+
+/** The logout after `enterRootShell`: out of the root shell first, when one was opened. */
+export function exitRootShell(target: DeviceTarget): readonly string[] {
+  return enableVar(target) ? ['exit', 'exit'] : ['exit'];
+}
+
+/**
  * Oxidized's `clean :escape_codes`: ANSI CSI sequences and `ESC =` / `ESC >`, with a carriage return on
  * either side, removed from the buffer as it arrives (CLIs that colour or redraw their prompt).
  */

@@ -4,7 +4,13 @@
  * release, each under a `###### … ######` heading.
  */
 import { cutBoth, rb } from '../runtime/cleanup.js';
-import { defineShellPlugin, enableOption, enableVar, escapeCodesExpect } from '../runtime/shell-plugin.js';
+import {
+  defineShellPlugin,
+  enableOption,
+  enterRootShell,
+  escapeCodesExpect,
+  exitRootShell,
+} from '../runtime/shell-plugin.js';
 
 /** Oxidized's files and commands, in its order. */
 const sections: readonly [heading: string, command: string][] = [
@@ -31,20 +37,10 @@ export const linuxGenericPlugin = defineShellPlugin({
   options: [enableOption],
   // Colours and bracketed-paste switches around the prompt.
   expects: [escapeCodesExpect],
-  // Root for files only root may read: `enable=true` is sudo with the login password, an enable password is su
-  // (whose prompt is only recognised in English).
-  async login({ run, target }) {
-    const enable = enableVar(target);
-    if (enable === true) {
-      await run('sudo su -', /^\[sudo\] password/m);
-      await run(target.password);
-    } else if (enable) {
-      await run('su -', /^Password:/m);
-      await run(enable);
-    }
-  },
+  // Root for files only root may read (`sudo su -` or `su -`, per the enable option), as Oxidized.
+  login: enterRootShell,
   // Out of the root shell first, when one was opened.
-  logout: (target) => (enableVar(target) ? ['exit', 'exit'] : ['exit']),
+  logout: exitRootShell,
   cleanAll: (output) =>
     // The remaining lifetime of routes learnt from router advertisements counts down on every run.
     cutBoth(output.replace(rb(/^(default (\S+).* (expires) ).*/g), '$1 <redacted>')),

@@ -8,8 +8,9 @@ import {
   booleanOption,
   defineShellPlugin,
   enableOption,
-  enableVar,
+  enterRootShell,
   escapeCodesExpect,
+  exitRootShell,
   type PostSession,
 } from '../runtime/shell-plugin.js';
 
@@ -79,19 +80,10 @@ export const nvidiaCumulusPlugin = defineShellPlugin({
   ],
   // Colours and bracketed-paste switches around the prompt.
   expects: [escapeCodesExpect],
-  // Root for files only root may read: `enable=true` is sudo with the login password, an enable password is su.
-  async login({ run, target }) {
-    const enable = enableVar(target);
-    if (enable === true) {
-      await run('sudo su -', /^\[sudo\] password/m);
-      await run(target.password);
-    } else if (enable) {
-      await run('su -', /^Password:/m);
-      await run(enable);
-    }
-  },
+  // Root for files only root may read (`sudo su -` or `su -`, per the enable option), as Oxidized.
+  login: enterRootShell,
   // Out of the root shell first, when one was opened.
-  logout: (target) => (enableVar(target) ? ['exit', 'exit'] : ['exit']),
+  logout: exitRootShell,
   // The command echo and the trailing prompt.
   cleanAll: (output) => cutBoth(output),
   // Passwords in any file (FRR neighbor passwords, snmpd, NVUE), the word after `password`.
