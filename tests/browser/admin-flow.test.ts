@@ -276,7 +276,7 @@ describe('an admin runs the product from the dashboard', () => {
       .fill(`http://127.0.0.1:${(hook!.address() as { port: number }).port}/hook`);
     await channelForm.getByRole('button', { name: 'Create channel' }).click();
     await page.getByTestId('signing-secret').waitFor();
-    await page.getByRole('button', { name: 'Send a test to Lab webhook' }).click();
+    await page.getByRole('button', { name: 'Send test to Lab webhook' }).click();
     const delivered = page.locator('[data-testid="delivery-row"][data-delivered="true"]');
     await delivered.first().waitFor();
     await shot('9-webhook-test');

@@ -135,11 +135,13 @@ export function BackupNowButton({
         type="button"
         className="button"
         data-testid={`backup-now-${deviceId}`}
-        aria-label={`Back up ${deviceName}`}
         disabled={running || busy || disabled}
         onClick={() => void start()}
       >
-        {running ? 'Backing up…' : 'Back up now'}
+        {running ? 'Backing up' : 'Back up'}
+        {/* The visible word plus the device: "Back up demo-core-sw1" for screen readers and voice control. */}
+        <span className="visually-hidden"> {deviceName}</span>
+        {running ? '…' : null}
       </button>
       {error ? (
         <span className="inline-error" role="alert">

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/error-message';
 import { formatDateTime, formatRelativeTime, formatZonedDateTime } from '../lib/format';
 import { graphql } from '../lib/graphql';
@@ -100,6 +100,12 @@ export function DeviceDetail({
   useSubscriptionEvents(DeviceDetail_JobEventsSubscription, {}, ({ jobEvents }) => {
     if (jobEvents.deviceId === deviceId) applyJobState(liveJobFromEvent(jobEvents), jobEvents);
   });
+
+  // The route's title says "Device"; once loaded, the tab names the device.
+  const loadedName = data?.device?.name;
+  useEffect(() => {
+    if (loadedName) document.title = `${loadedName} · DeviceVault`;
+  }, [loadedName]);
 
   if (error && !data) return <p className="notice notice-error">Could not load the device: {errorMessage(error)}</p>;
   if (!data) return <p className="notice">Loading device…</p>;

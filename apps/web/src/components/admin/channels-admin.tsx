@@ -174,7 +174,7 @@ export function ChannelsAdmin() {
                   <button
                     type="button"
                     className="button button-quiet"
-                    aria-label={`Send a test to ${channel.name}`}
+                    aria-label={`Send test to ${channel.name}`}
                     onClick={() => void test(channel)}
                   >
                     Send test

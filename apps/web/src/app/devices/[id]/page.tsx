@@ -1,5 +1,8 @@
+import type { Metadata } from 'next';
 import { DeviceDetail } from '../../../components/device-detail';
 import { firstParam, positiveIntParam, type SearchParamValue } from '../../../lib/search-params';
+
+export const metadata: Metadata = { title: 'Device' };
 
 export default async function DevicePage({
   params,
