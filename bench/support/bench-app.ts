@@ -12,6 +12,8 @@ export interface BenchApp {
   app: App;
   url: string;
   dataDir: string;
+  /** The fresh PostgreSQL database's URL; undefined on PGlite. */
+  databaseUrl: string | undefined;
   token: string;
   /** An API token of the admin (REST clients such as the Oxidized-compatible API use one). */
   apiToken: string;
@@ -63,6 +65,7 @@ export async function startBenchApp(overrides: Partial<Env> = {}): Promise<Bench
     app,
     url,
     dataDir,
+    databaseUrl: database.url,
     token,
     apiToken,
     async gql(query, variables) {

@@ -25,6 +25,7 @@ import {
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
+import { createViewerCache, useViewerCacheClearedByMutations } from './auth/viewer-cache.js';
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import { createDeviceAccess } from './device-access.js';
@@ -128,6 +129,9 @@ export async function buildApp(
     log,
   });
   const events = await createDeviceVaultPubSub(database, log);
+  // Identities are kept 5 s; an auth change (triggers of migration 0010) or a reconnect clears them at once.
+  const viewers = createViewerCache((token) => resolveViewer(db, token), 5_000);
+  const stopAuthListen = await database.listen('devicevault_auth', viewers.clear, viewers.clear);
   const { pubsub } = events;
   const sessionsPerWorker = env.sessionsPerWorker ?? 64;
   const pool = createCollectPool(env.workers, { sessionsPerWorker });
@@ -223,7 +227,7 @@ export async function buildApp(
     setCookie?: (cookie: string) => void;
   }): Promise<Context> {
     const token = presentedToken(request.credentials);
-    const viewer = await resolveViewer(db, token);
+    const viewer = await viewers.resolve(token);
     let checked = { at: Date.now(), viewer };
     const audit = createAudit(db, log, { viewer, sourceAddress: request.sourceAddress });
     if (viewer?.via === 'api')
@@ -304,6 +308,7 @@ export async function buildApp(
       useQueryLimits(),
       useRequestErrorStatus(),
       useGraphiqlContentSecurityPolicy(),
+      useViewerCacheClearedByMutations(viewers),
       {
         onResponse({ request, response }) {
           for (const cookie of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
@@ -379,6 +384,7 @@ export async function buildApp(
       server?.closeAllConnections();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await pool.close();
+      await stopAuthListen();
       await events.close();
       await database.close();
     },

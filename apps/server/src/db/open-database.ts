@@ -10,8 +10,11 @@ import { withPreparedStatements } from './prepared-statements.js';
 export interface OpenDatabase {
   db: Database;
   kind: 'postgres' | 'pglite';
-  /** Subscribe to a PostgreSQL NOTIFY channel; on PGlite it only hears its own instance. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a PostgreSQL NOTIFY channel; on PGlite it only hears its own instance. `onListen` runs each
+   * time the subscription is (re)established: notifications sent while it was down are lost.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,8 +45,8 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   return {
     db,
     kind: 'postgres',
-    async listen(channel, onPayload) {
-      const subscription = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, onListen) {
+      const subscription = await client.listen(channel, onPayload, onListen);
       return () => subscription.unlisten();
     },
     async notify(channel, payload) {
@@ -69,8 +72,9 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
   return {
     db,
     kind: 'pglite',
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onListen) {
       const unsubscribe = await client.listen(channel, onPayload);
+      onListen?.();
       return unsubscribe;
     },
     async notify(channel, payload) {
