@@ -23,6 +23,7 @@ import {
   sessionCookie,
 } from './auth/identity.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
+import { createViewerRecheck } from './auth/viewer-recheck.js';
 import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
 import { createViewerCache, useViewerCacheClearedByMutations } from './auth/viewer-cache.js';
@@ -236,8 +237,7 @@ export async function buildApp(
       ...shared,
       viewer,
       async currentViewer() {
-        if (Date.now() - checked.at >= viewerRecheckMs)
-          checked = { at: Date.now(), viewer: await resolveViewer(db, token) };
+        if (Date.now() - checked.at >= viewerRecheckMs) checked = await recheckViewer(token);
         return checked.viewer;
       },
       sourceAddress: request.sourceAddress,
@@ -251,6 +251,7 @@ export async function buildApp(
 
   // How stale a subscription's view of its caller may get before it is re-read from the database.
   const viewerRecheckMs = 5_000;
+  const recheckViewer = createViewerRecheck((token) => resolveViewer(db, token), viewerRecheckMs);
   const pendingCookies = new WeakMap<Request, string[]>();
   const trustedCookie = cookieFromTrustedOrigin(env.webOrigin);
   const yoga = createYoga<{ req?: IncomingMessage; connectionParams?: Record<string, unknown> }>({

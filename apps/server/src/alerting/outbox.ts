@@ -50,10 +50,13 @@ export function createOutbox(deps: OutboxDeps) {
   const now = () => deps.now?.() ?? new Date();
   const concurrency = deps.concurrency ?? 8;
   const sendTimeoutMs = deps.sendTimeoutMs ?? 10_000;
+  // A process that dies mid-send leaves its rows claimed; another takes them once the send surely ended.
+  const leaseSeconds = Math.ceil((2 * sendTimeoutMs) / 1000) + 5;
   let inFlight = 0;
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let claiming: Promise<void> | null = null;
+  let stopping = new AbortController();
   let again = false;
   const sends = new Set<Promise<void>>();
 
@@ -62,7 +65,8 @@ export function createOutbox(deps: OutboxDeps) {
     return rowsOf<NotificationRow>(
       await deps.db.execute(sql`
         /* claimNotifications */
-        update notifications set lease_owner = ${owner}, lease_expires_at = ${at}::timestamptz + interval '2 minutes',
+        update notifications set lease_owner = ${owner},
+          lease_expires_at = ${at}::timestamptz + ${`${leaseSeconds} seconds`}::interval,
           attempts = attempts + 1
         where id in (
           select id from notifications
@@ -129,8 +133,11 @@ export function createOutbox(deps: OutboxDeps) {
         now: startedAt,
         timeoutMs: sendTimeoutMs,
         digestId: first.id,
+        stop: stopping.signal,
       },
     );
+    // Cut short by stop(): not an attempt; the rows go back to the outbox below.
+    if (stopping.signal.aborted) return;
     await record(channel, group, outcome, startedAt);
   }
 
@@ -220,6 +227,7 @@ export function createOutbox(deps: OutboxDeps) {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = new AbortController();
       void pump();
       schedule();
     },
@@ -230,6 +238,7 @@ export function createOutbox(deps: OutboxDeps) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      stopping.abort();
       await claiming;
       await Promise.allSettled([...sends]);
       // Rows claimed but not sent go back at once rather than after their lease.

@@ -20,6 +20,8 @@ export interface SendOptions {
   timeoutMs: number;
   /** The id a digest goes out under (its first notification's id). */
   digestId: string;
+  /** Aborts a send in flight when the server stops (the row goes back to the outbox). */
+  stop?: AbortSignal;
 }
 
 export function sendToChannel(
@@ -32,9 +34,9 @@ export function sendToChannel(
     case 'WEBHOOK':
       return sendWebhook({ url: secret.url ?? '', signingSecret: secret.signingSecret ?? '' }, messages, options);
     case 'SLACK':
-      return sendSlack(secret.url ?? '', messages, options.timeoutMs);
+      return sendSlack(secret.url ?? '', messages, options.timeoutMs, options.stop);
     case 'TEAMS':
-      return sendTeams(secret.url ?? '', messages, options.timeoutMs);
+      return sendTeams(secret.url ?? '', messages, options.timeoutMs, options.stop);
     case 'EMAIL':
       return sendEmail(
         channel.settings as unknown as EmailSettings,

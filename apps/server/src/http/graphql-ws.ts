@@ -13,6 +13,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../log.js';
 import { maxBodyBytes } from './body-limit.js';
+import { subscribeShared } from './shared-execution.js';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
@@ -52,7 +53,7 @@ export function attachGraphqlWs(
   }
   const graphqlWs = makeServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>({
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-    subscribe: async (args) => counted(await (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
+    subscribe: (args) => subscribeShared(args, log).then(counted) as never,
     // `http` (status for yoga's HTTP answers) means nothing on a socket.
     onError: (_ctx, _id, _payload, errors) =>
       errors.map((error) => {

@@ -12,6 +12,7 @@ export async function postJson(
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  stop?: AbortSignal,
 ): Promise<SendOutcome> {
   const started = performance.now();
   try {
@@ -19,7 +20,7 @@ export async function postJson(
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'DeviceVault-Notifications/1', ...headers },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
     await response.arrayBuffer().catch(() => undefined);

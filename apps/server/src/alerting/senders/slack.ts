@@ -24,8 +24,13 @@ export function slackBody(messages: NotificationMessage[]) {
   return { text: messages.map((message) => message.summary).join('\n'), blocks: blocks.slice(0, 50) };
 }
 
-export function sendSlack(url: string, messages: NotificationMessage[], timeoutMs: number): Promise<SendOutcome> {
-  return postJson(url, JSON.stringify(slackBody(messages)), {}, timeoutMs);
+export function sendSlack(
+  url: string,
+  messages: NotificationMessage[],
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<SendOutcome> {
+  return postJson(url, JSON.stringify(slackBody(messages)), {}, timeoutMs, stop);
 }
 
 /** Slack's three control characters in mrkdwn. */

@@ -49,6 +49,11 @@ export function teamsBody(messages: NotificationMessage[]) {
   };
 }
 
-export function sendTeams(url: string, messages: NotificationMessage[], timeoutMs: number): Promise<SendOutcome> {
-  return postJson(url, JSON.stringify(teamsBody(messages)), {}, timeoutMs);
+export function sendTeams(
+  url: string,
+  messages: NotificationMessage[],
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<SendOutcome> {
+  return postJson(url, JSON.stringify(teamsBody(messages)), {}, timeoutMs, stop);
 }

@@ -6,7 +6,7 @@ import { postJson, type SendOutcome } from './outcome.js';
 export function sendWebhook(
   target: { url: string; signingSecret: string },
   messages: NotificationMessage[],
-  options: { now: Date; timeoutMs: number; digestId: string },
+  options: { now: Date; timeoutMs: number; digestId: string; stop?: AbortSignal },
 ): Promise<SendOutcome> {
   const body = JSON.stringify(
     messages.length === 1 ? messages[0] : { id: options.digestId, kind: 'DIGEST', items: messages },
@@ -19,5 +19,6 @@ export function sendWebhook(
       'x-devicevault-event-id': messages.length === 1 ? messages[0]!.id : options.digestId,
     },
     options.timeoutMs,
+    options.stop,
   );
 }

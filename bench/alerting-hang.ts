@@ -1,0 +1,107 @@
+/**
+ * Delivery never slows collections (issue 12): the same workload (30 replayed IOS devices that back up and
+ * 30 whose login fails) with no alert rules, and with a BACKUP_FAILED rule whose webhook receiver hangs 30 s
+ * before answering every request (the send timeout raised to 60 s so it really waits). Prints the time until
+ * every job ended in each case and their ratio (no-alert time / alert time; goal ≥ 0.95), the median of
+ * three alternating rounds. `DATABASE_URL=…` for PostgreSQL.
+ */
+import { join } from 'node:path';
+import { startHttpReceiver } from '../apps/server/test/support/alert-receivers.js';
+import { loadRecording } from '../packages/plugins/src/replay/load-recording.js';
+import { startReplayServer } from '../packages/plugins/src/replay/replay-server.js';
+import { fixturesRoot } from '../packages/plugins/test/support/replay-collect.js';
+import { startBenchApp } from './support/bench-app.js';
+
+const good = 30;
+const bad = 30;
+const rounds = 3;
+
+const recording = await loadRecording(join(fixturesRoot, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
+const replay = await startReplayServer(recording, { username: 'netops', password: 'bench-password' });
+const receiver = await startHttpReceiver();
+receiver.hang(30_000);
+
+async function workload(withAlerts: boolean): Promise<number> {
+  const bench = await startBenchApp({ workers: 2, notifyTimeoutSeconds: 60 });
+  try {
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const result = await bench.gql(query, variables);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data;
+    };
+    const credential = async (secret: string) =>
+      (
+        await gql(
+          'mutation ($input: CreateCredentialInput!) { createCredential(input: $input) { ... on CreateCredentialSuccess { credential { id } } } }',
+          { input: { name: `c-${secret}`, username: 'netops', secret } },
+        )
+      ).createCredential.credential.id as string;
+    const right = await credential('bench-password');
+    const wrong = await credential('not-the-password');
+    const deviceIds: string[] = [];
+    for (let i = 0; i < good + bad; i++) {
+      const created = await gql(
+        'mutation ($input: CreateDeviceInput!) { createDevice(input: $input) { ... on CreateDeviceSuccess { device { id } } } }',
+        {
+          input: {
+            name: `d-${i}`,
+            host: '127.0.0.1',
+            port: replay.port,
+            pluginKey: 'cisco_ios',
+            credentialId: i < good ? right : wrong,
+          },
+        },
+      );
+      deviceIds.push(created.createDevice.device.id);
+    }
+    if (withAlerts) {
+      const channel = await gql(
+        'mutation ($input: CreateNotificationChannelInput!) { createNotificationChannel(input: $input) { ... on CreateNotificationChannelSuccess { channel { id } } } }',
+        { input: { name: 'hanging', kind: 'WEBHOOK', url: `${receiver.url}/hang` } },
+      );
+      await gql('mutation ($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { __typename } }', {
+        input: {
+          name: 'failures',
+          kinds: ['BACKUP_FAILED'],
+          channelIds: [channel.createNotificationChannel.channel.id],
+        },
+      });
+    }
+    const started = performance.now();
+    const triggered = await gql(
+      'mutation ($input: TriggerBackupInput!) { triggerBackup(input: $input) { ... on TriggerBackupSuccess { jobs { id } } } }',
+      { input: { deviceIds } },
+    );
+    const jobIds = (triggered.triggerBackup.jobs as { id: string }[]).map((job) => job.id);
+    for (;;) {
+      const states = await Promise.all(
+        jobIds.map(
+          async (id) => (await gql('query ($id: ID!) { job(id: $id) { status } }', { id })).job.status as string,
+        ),
+      );
+      if (states.every((status) => status === 'succeeded' || status === 'failed')) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return performance.now() - started;
+  } finally {
+    await bench.stop();
+  }
+}
+
+const plain: number[] = [];
+const alerted: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  plain.push(await workload(false));
+  alerted.push(await workload(true));
+}
+await replay.close();
+await receiver.close();
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ratio = median(plain) / median(alerted);
+console.log(
+  `${good + bad} collections (${bad} failing, each failure notifying a receiver that hangs 30 s): ` +
+    `${(median(alerted) / 1000).toFixed(2)} s with alerts vs ${(median(plain) / 1000).toFixed(2)} s without ` +
+    `(rounds: ${alerted.map((ms) => (ms / 1000).toFixed(2)).join(', ')} / ${plain.map((ms) => (ms / 1000).toFixed(2)).join(', ')}); ` +
+    `ratio ${ratio.toFixed(2)} (goal ≥ 0.95: ${ratio >= 0.95 ? 'met' : 'NOT met'}); ${receiver.posts.length} notifications answered so far`,
+);
+process.exit(0);

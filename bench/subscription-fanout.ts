@@ -1,0 +1,195 @@
+/**
+ * Fan-out (issue 12 item 6): 1,000 graphql-ws subscribers (signed in as one viewer of the devices' group) on
+ * `jobEvents` while 50 jobs run. Each event's latency runs from the line's own timestamp (when the server
+ * made it) to its arrival at a subscriber; every subscriber must receive every line. Beside it, a bare `ws`
+ * server broadcasts the same payloads with the same timing to 1,000 plain sockets: the ratio of the p99s
+ * says what DeviceVault adds over the network itself. Goal: p99 ≤ 100 ms on PostgreSQL, ≤ 250 ms on PGlite.
+ * `DATABASE_URL=… node --conditions=source --import tsx bench/subscription-fanout.ts` for PostgreSQL.
+ */
+import type { AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { startBenchApp } from './support/bench-app.js';
+
+// `--subscribers=N --jobs=N` for smaller runs while investigating.
+const argument = (name: string, fallback: number) =>
+  Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const subscriberCount = argument('subscribers', 1000);
+const jobCount = argument('jobs', 50);
+
+interface Line {
+  jobId: string;
+  seq: number;
+  status: string;
+  at: string;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function deviceVaultRun() {
+  const bench = await startBenchApp({ workers: 2 });
+  try {
+    const group = await bench.gql(
+      'mutation { createDeviceGroup(input: { name: "fanout" }) { ... on CreateDeviceGroupSuccess { deviceGroup { id } } } }',
+    );
+    const groupId = group.data.createDeviceGroup.deviceGroup.id as string;
+    const deviceIds: string[] = [];
+    for (let i = 0; i < jobCount; i++) {
+      const created = await bench.gql(
+        'mutation ($input: CreateDeviceInput!) { createDevice(input: $input) { ... on CreateDeviceSuccess { device { id } } } }',
+        { input: { name: `fan-${i}`, host: '127.0.0.1', pluginKey: 'noop', deviceGroupId: groupId } },
+      );
+      deviceIds.push(created.data.createDevice.device.id);
+    }
+    await bench.gql('mutation ($input: CreateUserInput!) { createUser(input: $input) { __typename } }', {
+      input: { username: 'fan-viewer', password: 'fan-viewer-password', role: 'viewer', deviceGroupIds: [groupId] },
+    });
+    const login = await fetch(`${bench.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'mutation { login(input: { username: "fan-viewer", password: "fan-viewer-password" }) { ... on LoginSuccess { token } } }',
+      }),
+    });
+    const viewerToken = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
+
+    const received: number[][] = [];
+    const latencies: number[] = [];
+    const fanOut: number[] = [];
+    const lines: Line[] = [];
+    const clients = [];
+    let ready = 0;
+    for (let i = 0; i < subscriberCount; i++) {
+      const seen: number[] = [];
+      received.push(seen);
+      const client = createClient({
+        url: `${bench.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { authorization: `Bearer ${viewerToken}` },
+        on: { connected: () => void ready++ },
+      });
+      clients.push(client);
+      client.subscribe<{ jobEvents: Line }>(
+        { query: 'subscription { jobEvents { jobId seq status at } }' },
+        {
+          next: ({ data }) => {
+            const line = data!.jobEvents;
+            const now = Date.now();
+            latencies.push(now - Date.parse(line.at));
+            const published = publishedAt.get(`${line.jobId}:${line.seq}`);
+            if (published !== undefined) fanOut.push(now - published);
+            seen.push(1);
+            if (i === 0) lines.push(line);
+          },
+          error: (error) => console.error('subscriber error', error),
+          complete: () => {},
+        },
+      );
+    }
+    while (ready < subscriberCount) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Let every subscription reach the server's pubsub before the jobs start.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    // When each line reached this process's pubsub: splits its latency into the job path (line made →
+    // published, database writes included) and the fan-out (published → subscriber).
+    const publishedAt = new Map<string, number>();
+    const tap = bench.app.pubsub.subscribe('jobEvents');
+    void (async () => {
+      for await (const event of tap) publishedAt.set(`${event.jobId}:${event.seq}`, Date.now());
+    })();
+    const started = Date.now();
+    await bench.gql('mutation ($input: TriggerBackupInput!) { triggerBackup(input: $input) { __typename } }', {
+      input: { deviceIds },
+    });
+    const expectedTerminal = jobCount;
+    for (const deadline = Date.now() + 10 * 60_000; Date.now() < deadline; ) {
+      const done = lines.filter((line) => line.status === 'succeeded' || line.status === 'failed').length;
+      if (done >= expectedTerminal) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Stragglers: give every subscriber time to drain.
+    const total = lines.length;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      if (received.every((seen) => seen.length >= total)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const elapsedMs = Date.now() - started;
+    const missing = received.filter((seen) => seen.length < total).length;
+    await Promise.all(clients.map((client) => client.dispose()));
+    await tap.return();
+    const jobPath = lines.map(
+      (line) => (publishedAt.get(`${line.jobId}:${line.seq}`) ?? Number.NaN) - Date.parse(line.at),
+    );
+    return { latencies, fanOut, jobPath, lines, missing, elapsedMs, database: bench.app.database.kind };
+  } finally {
+    await bench.stop();
+  }
+}
+
+/** The same payloads with the same relative timing, broadcast by a bare ws server to plain sockets. */
+async function bareWsRun(lines: Line[]) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const latencies: number[] = [];
+  const counts: number[] = [];
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < subscriberCount; i++) {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+    counts.push(0);
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { payload: { data: { jobEvents: { sentAt: number } } } };
+      latencies.push(Date.now() - message.payload.data.jobEvents.sentAt);
+      counts[i]!++;
+    });
+    sockets.push(socket);
+  }
+  await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
+  const origin = Date.parse(lines[0]!.at);
+  const start = Date.now();
+  for (const line of lines) {
+    const due = start + (Date.parse(line.at) - origin);
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sentAt = Date.now();
+    const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: { ...line, sentAt } } } });
+    for (const client of server.clients) client.send(payload);
+  }
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    if (counts.every((count) => count >= lines.length)) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const socket of sockets) socket.terminate();
+  await new Promise((resolve) => server.close(resolve));
+  return { latencies, missing: counts.filter((count) => count < lines.length).length };
+}
+
+const run = await deviceVaultRun();
+const bare = await bareWsRun(run.lines);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const p99 = percentile(run.latencies, 99);
+const bareP99 = percentile(bare.latencies, 99);
+const queued = run.lines.filter((line) => line.status === 'queued').length;
+console.log(
+  `${subscriberCount} subscribers × ${run.lines.length} events of ${jobCount} jobs (${queued} queued lines) on ${run.database}: ` +
+    `p50 ${ms(percentile(run.latencies, 50))}, p99 ${ms(p99)}, max ${ms(run.latencies.reduce((a, b) => Math.max(a, b), 0))}; ` +
+    `${run.missing} subscribers missed an event; ${run.latencies.length} deliveries in ${(run.elapsedMs / 1000).toFixed(1)} s`,
+);
+console.log(
+  `of which line made → published (job path, database writes): p50 ${ms(percentile(run.jobPath, 50))}, p99 ${ms(percentile(run.jobPath, 99))}; ` +
+    `published → subscriber (fan-out): p50 ${ms(percentile(run.fanOut, 50))}, p99 ${ms(percentile(run.fanOut, 99))}`,
+);
+console.log(
+  `bare ws broadcast of the same payloads: p50 ${ms(percentile(bare.latencies, 50))}, p99 ${ms(bareP99)}; ${bare.missing} missed`,
+);
+const goal = run.database === 'postgres' ? 100 : 250;
+console.log(
+  `p99 ratio DeviceVault / bare ws: ${(p99 / Math.max(1, bareP99)).toFixed(2)}; goal p99 ≤ ${goal} ms: ${p99 <= goal && run.missing === 0 ? 'met' : 'NOT met'}`,
+);
+process.exit(0);
