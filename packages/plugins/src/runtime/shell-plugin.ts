@@ -350,6 +350,25 @@ function shouldRun(
   return spec.runIf?.(earlierOutputs(commands, raws, ctx.target)) ?? true;
 }
 
+/** Each command in turn (unless its `runIf` says no), with its fallback when the answer asks for one. */
+async function runCommands(
+  commands: readonly ShellCommand[],
+  ctx: CollectContext,
+  run: (command: string) => Promise<string>,
+): Promise<(string | undefined)[]> {
+  const raws: (string | undefined)[] = [];
+  for (const spec of commands) {
+    if (!shouldRun(spec, commands, raws, ctx)) {
+      raws.push(undefined);
+      continue;
+    }
+    ctx.progress({ message: `running ${spec.command}` });
+    const raw = await run(commandFor(spec, ctx));
+    raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await run(spec.fallback.command) : raw);
+  }
+  return raws;
+}
+
 async function runPost(
   definition: ShellPluginDefinition,
   commands: readonly ShellCommand[],
@@ -382,16 +401,7 @@ async function runExec(
   // One byte budget for the whole session, as a shell session has: the cap is on the total, not per command.
   const budget = execBudget();
   const exec = (command: string) => execCommand(client, command, ctx, budget);
-  const raws: (string | undefined)[] = [];
-  for (const spec of commands) {
-    if (!shouldRun(spec, commands, raws, ctx)) {
-      raws.push(undefined);
-      continue;
-    }
-    ctx.progress({ message: `running ${spec.command}` });
-    const raw = await exec(commandFor(spec, ctx));
-    raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await exec(spec.fallback.command) : raw);
-  }
+  const raws = await runCommands(commands, ctx, exec);
   const postCalls: PostCall[] = [];
   const post = await runPost(definition, commands, raws, ctx, exec, postCalls);
   return { raws, post, postCalls };
@@ -426,16 +436,7 @@ async function runShell(
       await enterPrivilegedMode(definition, shell, ctx.target);
     }
     for (const command of definition.postLogin ?? []) await shell.run(command);
-    const raws: (string | undefined)[] = [];
-    for (const spec of commands) {
-      if (!shouldRun(spec, commands, raws, ctx)) {
-        raws.push(undefined);
-        continue;
-      }
-      ctx.progress({ message: `running ${spec.command}` });
-      const raw = await shell.run(commandFor(spec, ctx));
-      raws.push(spec.fallback?.ifOutputMatches.test(raw) ? await shell.run(spec.fallback.command) : raw);
-    }
+    const raws = await runCommands(commands, ctx, (command) => shell.run(command));
     const postCalls: PostCall[] = [];
     const post = await runPost(definition, commands, raws, ctx, (command) => shell.run(command), postCalls);
     const logout = typeof definition.logout === 'function' ? definition.logout(ctx.target) : definition.logout;
