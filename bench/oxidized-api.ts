@@ -52,6 +52,14 @@ try {
     return { p50: percentile(times, 50), p95: percentile(times, 95) };
   }
 
+  // The client's pooled connection may have been closed by the server while seeding: open a fresh one first.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ok = await fetch(`${bench.url}/healthz`).then(
+      (response) => response.arrayBuffer().then(() => true),
+      () => false,
+    );
+    if (ok) break;
+  }
   const floor = await measure('/nodes/group/no-such-group.json', 0);
   const small50 = await measure(`/node/version.json?node_full=${small!.name}`, 50);
   const big50 = await measure(`/node/version.json?node_full=${big!.name}&limit=50`, 50);
