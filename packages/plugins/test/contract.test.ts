@@ -3,7 +3,7 @@
  * duplicate key, a definition that breaks the contract, or a text plugin with nothing to test it against.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { pluginKeyByOxidizedModel } from '../src/replay/oxidized-models.js';
 import { fixturesRoot } from './support/replay-collect.js';
 
 const vendorsDir = fileURLToPath(new URL('../src/vendors', import.meta.url));
+const testsDir = fileURLToPath(new URL('.', import.meta.url));
 const transports = ['ssh-shell', 'ssh-exec', 'sftp', 'tftp', 'telnet', 'http', 'none'];
 
 /**
@@ -60,14 +61,26 @@ describe('plugin registry', () => {
     }
   });
 
+  it('registers at least 35 text plugins for device operating systems, besides the binary ones', () => {
+    const textOsPlugins = plugins.filter((plugin) => !plugin.isBinary && plugin.transport !== 'none');
+    const binaryPlugins = plugins.filter((plugin) => plugin.isBinary);
+
+    assert.ok(textOsPlugins.length >= 35, `only ${textOsPlugins.length} text OS plugins`);
+    assert.ok(binaryPlugins.length > 0, 'no binary plugin');
+  });
+
   it('has at least one recorded session for every text plugin that talks to a device', () => {
-    const devicePlugins = plugins.filter((plugin) => !plugin.isBinary && plugin.transport.startsWith('ssh'));
+    const devicePlugins = plugins.filter((plugin) => !plugin.isBinary && plugin.transport !== 'none');
 
     for (const plugin of devicePlugins) {
-      const folder = modelFolderOf(plugin.key);
+      // SSH/TELNET sessions live in the Oxidized model's folder; HTTP exchanges (`*.http.yaml`, replayed by
+      // http.test.ts) in the model's folder or, for plugins Oxidized has no model for, the plugin key's.
+      const folder =
+        plugin.transport === 'http' ? (modelFolderOf(plugin.key) ?? plugin.key) : modelFolderOf(plugin.key);
       assert.ok(folder, `${plugin.key} has no Oxidized model folder in oxidized-models.ts`);
       const files = existsSync(join(fixturesRoot, folder)) ? readdirSync(join(fixturesRoot, folder)) : [];
-      const recorded = files.some((file) => /\.(custom_)?simulation\.yaml$/.test(file));
+      const pattern = plugin.transport === 'http' ? /\.http\.yaml$/ : /\.(custom_)?simulation\.yaml$/;
+      const recorded = files.some((file) => pattern.test(file));
       const exception = unrecorded.get(plugin.key);
       if (exception === undefined) {
         assert.ok(recorded, `${plugin.key} has no recorded session under fixtures/device-sessions/${folder}`);
@@ -80,6 +93,18 @@ describe('plugin registry', () => {
         exception === 'prompt test',
         `${plugin.key} is listed as checked by ${exception}, but prompt.yaml ${files.includes('prompt.yaml') ? 'exists' : 'is missing'}`,
       );
+    }
+  });
+
+  it('names every binary plugin that talks to a device in a test of its transport against a real server', () => {
+    const tests = readdirSync(testsDir)
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => readFileSync(join(testsDir, file), 'utf8'))
+      .join('\n');
+
+    // sftp.test.ts, tftp.test.ts: binary images have no Oxidized recording; a real server there serves them.
+    for (const plugin of plugins.filter((candidate) => candidate.isBinary && candidate.transport !== 'none')) {
+      assert.ok(tests.includes(plugin.key), `no test names ${plugin.key}`);
     }
   });
 
