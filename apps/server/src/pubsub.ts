@@ -25,25 +25,63 @@ export async function createDeviceVaultPubSub(
 
   const unlisten = await database.listen(channel, (raw) => {
     try {
-      const { topic, payload } = JSON.parse(raw) as WireEvent;
-      local.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+      const parsed = JSON.parse(raw) as WireEvent | WireEvent[];
+      for (const { topic, payload } of Array.isArray(parsed) ? parsed : [parsed]) {
+        local.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+      }
     } catch (error) {
       log?.warn('ignored a malformed event notification', { error: String(error) });
     }
   });
   // Published events go out through NOTIFY only; our own LISTEN delivers them here too, in commit order.
+  // Events published in one turn of the event loop share a NOTIFY (an array): a job's line alone is two
+  // topics, and each NOTIFY is a statement on the pool (issue 13: 12 per job before).
   const wire = new EventTarget();
+  let queued: WireEvent[] = [];
+  const send = () => {
+    const batch = queued;
+    queued = [];
+    for (const chunk of chunksOf(batch)) {
+      void database.notify(channel, chunk.length === 1 ? chunk[0]! : `[${chunk.join(',')}]`).catch((error) => {
+        log?.error('event notification failed; delivering locally', { error: String(error) });
+        for (const raw of chunk) {
+          const { topic, payload } = JSON.parse(raw) as WireEvent;
+          local.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+        }
+      });
+    }
+  };
   wire.dispatchEvent = (event: Event) => {
-    const message: WireEvent = { topic: event.type, payload: (event as CustomEvent).detail };
-    void database.notify(channel, JSON.stringify(message)).catch((error) => {
-      log?.error('event notification failed; delivering locally', { error: String(error) });
-      local.dispatchEvent(new CustomEvent(event.type, { detail: message.payload }));
-    });
+    queued.push({ topic: event.type, payload: (event as CustomEvent).detail });
+    if (queued.length === 1) setImmediate(send);
     return true;
   };
   wire.addEventListener = local.addEventListener.bind(local);
   wire.removeEventListener = local.removeEventListener.bind(local);
   return { pubsub: createFanOutPubSub(wire), close: unlisten };
+}
+
+// NOTIFY payloads must stay under 8000 bytes; one event alone may still be as large as before.
+const maxPayloadBytes = 7_000;
+
+/** Serialized events, grouped so each group's array fits in one NOTIFY. */
+function chunksOf(events: WireEvent[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const event of events) {
+    const raw = JSON.stringify(event);
+    const bytes = Buffer.byteLength(raw) + 1;
+    if (current.length > 0 && size + bytes > maxPayloadBytes) {
+      chunks.push(current);
+      current = [];
+      size = 2;
+    }
+    current.push(raw);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /**
