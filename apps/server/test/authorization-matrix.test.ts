@@ -213,6 +213,7 @@ async function oxidized(who: Who, method: string, path: string, visible: (body: 
     method,
     headers: token[who] ? { authorization: `Bearer ${token[who]}` } : {},
     ...(method === 'PUT' ? { body: JSON.stringify({ user: 'matrix' }) } : {}),
+    ...(method === 'POST' ? { body: new URLSearchParams({ search_in_conf_textbox: '^hostname ' }) } : {}),
   });
   const body = await response.text();
   if (response.status === 401) return 'unauth';
@@ -973,6 +974,53 @@ const rows: Row[] = [
         `/node/version.json?node_full=${await deviceName(world.textDeviceA)}`,
         (body) => typeof (JSON.parse(body) as unknown[])[0] === 'object',
       ),
+  },
+  {
+    name: 'GET /oxidized/nodes/:filter/*',
+    expected: groupScopedRead,
+    run: async (who) => {
+      const name = await deviceName(world.textDeviceA);
+      return oxidized(who, 'GET', `/nodes/group/${encodeURIComponent(world.groupAName)}.json`, (body) =>
+        (JSON.parse(body) as { name: string }[]).some((node) => node.name === name),
+      );
+    },
+  },
+  {
+    name: 'GET /oxidized/node/show/:node',
+    expected: groupScopedRead,
+    run: async (who) => oxidized(who, 'GET', `/node/show/${await deviceName(world.textDeviceA)}.json`, () => true),
+  },
+  {
+    name: 'GET /oxidized/node/version/view.json',
+    expected: groupScopedRead,
+    run: async (who) =>
+      oxidized(
+        who,
+        'GET',
+        `/node/version/view.json?node=${await deviceName(world.textDeviceA)}&oid=${world.textBackupA}`,
+        (body) => body !== '["version not found"]',
+      ),
+  },
+  {
+    name: 'GET /oxidized/node/version/diffs',
+    expected: groupScopedRead,
+    run: async (who) =>
+      oxidized(
+        who,
+        'GET',
+        `/node/version/diffs?node=${await deviceName(world.textDeviceA)}&oid=${world.textBackupA}&oid2=${world.textBackupA}&format=json`,
+        (body) => body !== '["No diff available"]',
+      ),
+  },
+  {
+    name: 'POST /oxidized/nodes/conf_search',
+    expected: groupScopedRead,
+    run: async (who) => {
+      const name = await deviceName(world.textDeviceA);
+      return oxidized(who, 'POST', '/nodes/conf_search.json', (body) =>
+        (JSON.parse(body) as { node: string }[]).some((node) => node.node === name),
+      );
+    },
   },
   {
     name: 'PUT /oxidized/node/next/:node',
