@@ -8,11 +8,17 @@ import { defineShellPlugin, enableOption, enableVar, type PostSession } from '..
 
 /** Oxidized's `(Current configuration|Configuration last … at)` timestamps. */
 function withoutConfigTimes(output: string): string {
-  return output
-    .replace(rb(/(Current configuration).*/g), '$1 <removed>')
-    .replace(rb(/(Configuration last updated at).*/g), '$1 <removed>')
-    .replace(rb(/(Configuration last saved at).*/g), '$1 <removed>')
-    .replace(rb(/(Configuration last synchronized at).*/g), '$1 <removed>');
+  return (
+    output
+      // When the running config was generated.
+      .replace(rb(/(Current configuration).*/g), '$1 <removed>')
+      // When the config was last changed.
+      .replace(rb(/(Configuration last updated at).*/g), '$1 <removed>')
+      // When the config was last written to memory.
+      .replace(rb(/(Configuration last saved at).*/g), '$1 <removed>')
+      // When the config was last synced to the peer.
+      .replace(rb(/(Configuration last synchronized at).*/g), '$1 <removed>')
+  );
 }
 
 /** Scripts per partition from `show aflex all-partitions`, in order: only those whose syntax check passed. */
@@ -83,7 +89,9 @@ export const a10AcosPlugin = defineShellPlugin({
     output
       // SNMP read communities, TACACS+ secrets and user passwords, as the device stores them encrypted.
       .replace(rb(/community read encrypted (\S+)/g), 'community read encrypted <hidden>')
+      // Encrypted TACACS+ secrets.
       .replace(rb(/secret encrypted (\S+)/g), 'secret encrypted <hidden>')
+      // Encrypted user passwords.
       .replace(rb(/password encrypted (\S+)/g), 'password encrypted <hidden>'),
   commands: [
     {
@@ -93,9 +101,13 @@ export const a10AcosPlugin = defineShellPlugin({
           output
             // Save time, memory use, clock, uptime and free storage.
             .replace(rb(/\s(Last configuration saved at).*/g), ' $1 <removed>')
+            // Memory use, which changes all the time.
             .replace(rb(/\s(Memory).*/g), ' $1 <removed>')
+            // The device clock.
             .replace(rb(/\s(Current time is).*/g), ' $1 <removed>')
+            // The uptime.
             .replace(rb(/\s(The system has been up).*/g), ' $1 <removed>')
+            // Free storage on the drive.
             .replace(
               rb(/\s(Hardware: \d+ CPUs\(Stepping \d+\). Single \d+G drive. Free storage is).*/g),
               ' $1 <removed>',

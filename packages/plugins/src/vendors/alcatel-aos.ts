@@ -24,7 +24,9 @@ export const alcatelAosPlugin = defineShellPlugin({
   // Oxidized's `aos` hides nothing; ours: RADIUS/TACACS+ keys, user passwords and SNMP communities.
   maskSecrets: (output) =>
     output
+      // RADIUS/TACACS+ keys and user passwords, quoted or not.
       .replace(rb(/\b(hash-key|key|password) ("[^"]*"|\S+)/g), '$1 <secret hidden>')
+      // SNMP community maps.
       .replace(rb(/\b(community map) ("[^"]*"|\S+)/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -61,14 +61,19 @@ export const alliedtelesisAwplusPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
       // Local user, enable and line passwords and secrets.
       .replace(rb(/^(username \S+ privilege \d+) (\S+).*/g), '$1 <secret hidden>')
+      // Local user password hashes (`password 8 …`).
       .replace(rb(/^(username \S+ password \d) (\S+)/g), '$1 <secret hidden>')
+      // Local user secrets.
       .replace(rb(/^(username \S+ secret \d) (\S+)/g), '$1 <secret hidden>')
+      // Enable passwords and secrets.
       .replace(rb(/^(enable (password|secret) \d) (\S+)/g), '$1 <secret hidden>')
+      // Line and sub-mode passwords and secrets.
       .replace(rb(/^(\s+(?:password|secret)) (?:\d )?\S+/g), '$1 <secret hidden>')
       // The global TACACS+ key.
       .replace(rb(/^(tacacs-server key \d) (\S+)/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: RADIUS keys and per-host TACACS+ keys it leaves.
       .replace(rb(/^(radius-server (?:host \S+ .*)?key(?: \d)?) (?!<)\S+/g), '$1 <secret hidden>')
+      // Ours: per-host TACACS+ keys Oxidized leaves.
       .replace(rb(/^(tacacs-server host \S+ .*key(?: \d)?) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'Show System', clean: (output, { comment }) => showSystem(output, comment) },

@@ -52,6 +52,7 @@ export const aristaEosPlugin = defineShellPlugin({
         .replace(rb(/^(service unsupported-transceiver).*/gm), '$1 <license key removed>')
         // TACACS+ and RADIUS shared keys.
         .replace(rb(/^(tacacs-server key \d+).*/gm), '$1 <configuration removed>')
+        // Per-host RADIUS keys.
         .replace(rb(/^(radius-server .+ key \d) \S+/gm), '$1 <radius secret hidden>')
         // Type-7 keys inside key chains / routing blocks (six-space indent), which are reversible.
         .replace(rb(/( {6}key) ([0-9a-fA-F]+ 7) ([0-9a-fA-F]+).*/g), '$1 <secret hidden>')
@@ -60,17 +61,20 @@ export const aristaEosPlugin = defineShellPlugin({
         // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
         // The global RADIUS key (its rule needs text between `radius-server` and `key`) and per-host TACACS+ keys.
         .replace(rb(/^(radius-server key(?: \d)?) (?!<)\S+/gm), '$1 <radius secret hidden>')
+        // Ours: per-host TACACS+ keys Oxidized leaves.
         .replace(rb(/^(tacacs-server host .* key(?: \d)?) (?!<)\S+/gm), '$1 <secret hidden>')
         // OSPF interface keys and IS-IS / VRRP authentication strings.
         .replace(
           rb(/^(\s+ip ospf (?:authentication-key|message-digest-key \d+ \S+)(?: \d)?) (?!<)\S+/gm),
           '$1 <secret hidden>',
         )
+        // Ours: IS-IS and VRRP authentication keys and texts.
         .replace(rb(/(authentication (?:key|text)(?: \d)?) (?!<)\S+/g), '$1 <secret hidden>')
         // NTP authentication keys (`ntp authentication-key 1 md5 7 <key>`).
         .replace(rb(/^(ntp authentication-key \d+ \S+(?: \d)?) (?!<)\S+/gm), '$1 <secret hidden>')
         // Type-7 keys at any indent (MACsec profiles: `key <ckn> 7 <cak>`) and IKE pre-shared keys.
         .replace(rb(/^( +key(?: \S+)? 7) (?!<)\S+/gm), '$1 <secret hidden>')
+        // Ours: IKE pre-shared keys.
         .replace(rb(/(pre-shared-key(?: \d)?) (?!<)\S+/g), '$1 <secret hidden>')
     );
   },

@@ -35,6 +35,7 @@ export const arubaAoscxPlugin = defineShellPlugin({
         // Ours, before Oxidized's rules: a `key ciphertext <key>` that its TACACS+ rule (which masks the word
         // `ciphertext`) and its RADIUS rule (which needs text after the key) would leave in the clear.
         .replace(rb(/^(tacacs-server host \S+ key ciphertext) \S+/gm), '$1 <secret hidden>')
+        // The same for a RADIUS host whose key ends the line.
         .replace(rb(/^(radius-server host \S+ key ciphertext) \S+(?=\r?$)/gm), '$1 <secret hidden>')
         // Local user password hashes.
         .replace(rb(/^(user .* group .*(?: ciphertext)?) \S+/gm), '$1 <secret hidden>')
@@ -51,9 +52,11 @@ export const arubaAoscxPlugin = defineShellPlugin({
         )
         // RADIUS shared keys, per host and global.
         .replace(rb(/^(radius-server host \S+ key(?: ciphertext)?) \S+ (.*)/gm), '$1 <secret hidden> $2')
+        // The global RADIUS key line.
         .replace(rb(/^(radius-server key).*/gm), '$1 <configuration removed>')
         // TACACS+ shared keys, per host and global.
         .replace(rb(/^(tacacs-server host \S+ key) \S+(.*)/gm), '$1 <secret hidden> $2')
+        // The global TACACS+ key.
         .replace(rb(/^(tacacs-server key).*/gm), '$1 <secret hidden>')
         // Ours, after Oxidized's rules: an SNMPv3 user with an auth but no priv passphrase (its rule needs both).
         .replace(rb(/^(snmpv3 user .*auth-pass ciphertext) (?!<)\S+/gm), '$1 <auth-pass>')
@@ -91,7 +94,9 @@ function maskEnvironment(output: string): string {
   // Instant and average power drawn per member or module (`N/A` where a PSU reports no output), and the total.
   text = withSection(text, 'power-consumption', (rows) =>
     rows
+      // Instant and average power per member or module.
       .replace(rb(/^(.*?) (?:\d+\.\d+ +)+\d+\.\d+(?: +N\/A)*$/gm), '$1 <power hidden>')
+      // The total power drawn.
       .replace(rb(/^(Total Power Consumption +)\d+\.\d+$/gm), '$1<power hidden>'),
   );
   // Power used per module and the chassis totals (6400/8400 chassis).

@@ -36,12 +36,17 @@ export const arubaAoswPlugin = defineShellPlugin({
     output
       // Enable, IKE, IPsec, SNMP and RADIUS/TACACS secrets at the end of a line.
       .replace(rb(/secret (\S+)\s?$/g), 'secret <secret removed>')
+      // Enable secrets.
       .replace(rb(/enable secret (\S+)\s?$/g), 'enable secret <secret removed>')
+      // IKE pre-shared keys.
       .replace(rb(/PRE-SHARE (\S+)\s?$/g), 'PRE-SHARE <secret removed>')
+      // IPsec keys.
       .replace(rb(/ipsec (\S+)\s?$/g), 'ipsec <secret removed>')
+      // SNMP communities.
       .replace(rb(/community (\S+)\s?$/g), 'community <secret removed>')
       // SNMPv3 auth and privacy keys.
       .replace(rb(/ sha (\S+)/g), ' sha <secret removed>')
+      // SNMPv3 privacy keys.
       .replace(rb(/ des (\S+)/g), ' des <secret removed>')
       // The mobility manager's SNMP password.
       .replace(rb(/mobility-manager (\S+) user (\S+) (\S+)/g), 'mobility-manager $1 user $2 <secret removed>')
@@ -50,13 +55,19 @@ export const arubaAoswPlugin = defineShellPlugin({
         rb(/mgmt-user (\S+) (root|guest-provisioning|network-operations|read-only|location-api-mgmt) (\S+)\s?$/g),
         'mgmt-user $1 $2 <secret removed>',
       )
+      // Management users without a role keyword, keeping a read-only/guest-mgmt role.
       .replace(rb(/mgmt-user (\S+) (\S+)( (read-only|guest-mgmt))?\s?$/g), 'mgmt-user $1 <secret removed> $3')
       // Keys, VRRP passphrases, WPA passphrases, backup passwords, AP console and virtual-controller keys.
       .replace(rb(/key (\S+)\s?$/g), 'key <secret removed>')
+      // VRRP passphrases.
       .replace(rb(/vrrp-passphrase (\S+)\s?$/g), 'vrrp-passphrase <secret removed>')
+      // WPA passphrases.
       .replace(rb(/wpa-passphrase (\S+)\s?$/g), 'wpa-passphrase <secret removed>')
+      // Backup passwords.
       .replace(rb(/bkup-passwords (\S+)\s?$/g), 'bkup-passwords <secret removed>')
+      // AP console passwords.
       .replace(rb(/ap-console-password (\S+)\s?$/g), 'ap-console-password <secret removed>')
+      // Virtual-controller keys.
       .replace(rb(/virtual-controller-key (\S+)\s?$/g), 'virtual-controller-key <secret removed>'),
   commands: [
     {

@@ -51,6 +51,7 @@ export const arubaInstantPlugin = defineShellPlugin({
     output
       // IPsec and SNMP secrets at the end of a line.
       .replace(rb(/ipsec (\S+)$/g), 'ipsec <secret removed>')
+      // SNMP communities.
       .replace(rb(/community (\S+)$/g), 'community <secret removed>')
       // The community of an SNMPv2c trap host.
       .replace(rb(/^(snmp-server host [\d.]+ version 2c) \S+ (.*)$/g), '$1 <secret removed> $2')
@@ -59,13 +60,17 @@ export const arubaInstantPlugin = defineShellPlugin({
         rb(/mgmt-user (\S+) (root|guest-provisioning|network-operations|read-only|location-api-mgmt) (\S+)$/g),
         'mgmt-user $1 $2 <secret removed>',
       )
+      // Management users without a role keyword, keeping a read-only/guest-mgmt role.
       .replace(rb(/mgmt-user (\S+) (\S+)( (read-only|guest-mgmt))?$/g), 'mgmt-user $1 <secret removed> $3')
       // Keys, WPA passphrases and backup passwords.
       .replace(rb(/key (\S+)$/g), 'key <secret removed>')
+      // WPA passphrases.
       .replace(rb(/wpa-passphrase (\S+)$/g), 'wpa-passphrase <secret removed>')
+      // Backup passwords.
       .replace(rb(/bkup-passwords (\S+)$/g), 'bkup-passwords <secret removed>')
       // Local (guest/RADIUS) users' passwords, keeping the user type.
       .replace(rb(/user (\S+) (\S+) (\S+)$/g), 'user $1 <secret removed> $3')
+      // Virtual-controller keys.
       .replace(rb(/virtual-controller-key (\S+)$/g), 'virtual-controller-key <secret removed>')
       // Hashed management-user passwords.
       .replace(rb(/^(hash-mgmt-user .* password \S+) \S+( usertype .*)?$/g), '$1 <secret removed>$2'),

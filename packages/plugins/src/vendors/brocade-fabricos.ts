@@ -20,7 +20,9 @@ export const brocadeFabricosPlugin = defineShellPlugin({
   // Oxidized's `fabricos` hides nothing; ours: SNMP communities and RADIUS/LDAP secrets in `configShow -all`.
   maskSecrets: (output) =>
     output
+      // SNMP communities and SNMPv3 auth/privacy passwords.
       .replace(rb(/^(snmp\.(?:snmpv1|snmpv3)\S*\.(?:community|authPass|privPass)[^:]*):\S*/g), '$1:<secret hidden>')
+      // RADIUS, LDAP and TACACS+ secrets and passwords.
       .replace(rb(/^((?:radius|ldap|tacacs)\S*\.(?:secret|password)[^:]*):\S*/gi), '$1:<secret hidden>'),
   commands: [
     {

@@ -81,6 +81,7 @@ function withoutSensorReadings(output: string): string {
     .replace(rb(/(^((.*)Current temp(.*))$)/g), '')
     // Fan speed levels.
     .replace(rb(/Speed = [A-Z-]{2,6} \(\d{2,3}%\)/g), '')
+    // Fan speed levels in the other wording.
     .replace(rb(/current speed is [A-Z-]{2,6} \(\d{2,3}%\)/g), '')
     // ServerIron ADX fan status with its speed.
     .replace(rb(/Fan \d* - STATUS: OK \D*\d*./g), '')

@@ -24,8 +24,11 @@ export const brocadeNosPlugin = defineShellPlugin({
   // Oxidized's `nos` hides nothing; ours: user password hashes, SNMP communities, RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(username \S+ password) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ host keys.
       .replace(rb(/^((?:radius|tacacs)-server host .* key) \S+/g), '$1 <secret hidden>'),
   commands: [
     {

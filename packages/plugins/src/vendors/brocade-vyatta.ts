@@ -21,12 +21,17 @@ export const brocadeVyattaPlugin = defineShellPlugin({
     output
       // Login hashes and passwords, and any other password, to the end of the line.
       .replace(rb(/encrypted-password (\S+).*/g), 'encrypted-password <secret removed>')
+      // Plain-text login passwords.
       .replace(rb(/plaintext-password (\S+).*/g), 'plaintext-password <secret removed>')
+      // Any other password.
       .replace(rb(/password (\S+).*/g), 'password <secret removed>')
       // IPsec pre-shared secrets, SNMP communities, private and pre-shared keys.
       .replace(rb(/pre-shared-secret (\S+).*/g), 'pre-shared-secret <secret removed>')
+      // SNMP communities.
       .replace(rb(/community (\S+)/g), 'community <hidden>')
+      // Private keys.
       .replace(rb(/private-key (\S+).*/g), 'private-key <secret removed>')
+      // Pre-shared keys.
       .replace(rb(/preshared-key (\S+).*/g), 'preshared-key <secret removed>'),
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },

@@ -20,7 +20,9 @@ export const calixAxosPlugin = defineShellPlugin({
   // Oxidized's `axos` hides nothing; ours: user password hashes, SNMP communities and RADIUS/TACACS+ secrets.
   maskSecrets: (output) =>
     output
+      // User password hashes, RADIUS/TACACS+ secrets and keys.
       .replace(rb(/^(\s*(?:password|secret|key))\s+(?!<)\S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(\s*(?:v[123] )?community)\s+(?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     // Without the echo.

@@ -44,11 +44,13 @@ export const checkpointGaiaPlugin = defineShellPlugin({
     output
       // Expert-mode and user password hashes.
       .replace(rb(/^(set expert-password-hash ).*/g), '$1<EXPERT PASSWORD REMOVED>')
+      // Local user password hashes.
       .replace(rb(/^(set user \S+ password-hash ).*/g), '$1<USER PASSWORD REMOVED>')
       // OSPF authentication secrets.
       .replace(rb(/^(set ospf .* secret ).*/g), '$1<OSPF KEY REMOVED>')
       // SNMP communities (v1/v2c) and trap receivers' communities.
       .replace(rb(/^(set snmp community )(.*)( read-only.*)/g), '$1<SNMP COMMUNITY REMOVED>$3')
+      // Trap receivers' communities.
       .replace(rb(/^(add snmp .* community )(.*)(\S?.*)/g), '$1<SNMP COMMUNITY REMOVED>$3')
       // SNMPv3 authentication and privacy pass-phrase hashes.
       .replace(rb(/(auth|privacy)(-pass-phrase-hashed )(\S*)/g), '$1-pass-phrase-hashed <SNMP PASS-PHRASE REMOVED>')

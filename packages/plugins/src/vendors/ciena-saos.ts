@@ -23,8 +23,11 @@ export const cienaSaosPlugin = defineShellPlugin({
   // Oxidized's `saos` hides nothing; ours: user secrets, SNMP communities and RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User secrets.
       .replace(rb(/(user create user \S+ access-level \S+ secret) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/(snmp create community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ server secrets and keys.
       .replace(rb(/((?:radius|tacacs) (?:add server \S+|set) .*(?:secret|key)) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'chassis show device-id power', clean: (output, { comment }) => comment(output) },

@@ -45,13 +45,16 @@ export const ciscoAireosPlugin = defineShellPlugin({
   // communities and management user passwords, where the controller prints them.
   maskSecrets: (output) =>
     output
+      // WLAN pre-shared keys.
       .replace(rb(/(set-key (?:ascii|hex)) (?!\*+ |<)\S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ shared secrets.
       .replace(
         rb(/(config (?:radius|tacacs) (?:auth|acct|athr) add \d+ \S+ \d+ (?:ascii|hex)) (?!\*+$|<)\S+/g),
         '$1 <secret hidden>',
       )
       // The community is the last word of every `config snmp community …` line.
       .replace(rb(/^(config snmp community .*) (?!<)\S+$/g), '$1 <secret hidden>')
+      // Management user passwords.
       .replace(rb(/^(config mgmtuser add \S+) (?!\*+ |<)\S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show udi', clean: (output, { comment }) => `${comment(clean(output))}\n` },

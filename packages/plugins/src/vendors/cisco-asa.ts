@@ -56,6 +56,7 @@ async function singleContext(session: PostSession): Promise<string> {
   let config = linesOf(output)
     .slice(3)
     .join('')
+    // Lines starting with `: ` (the save stamp and other notes the ASA writes above the config).
     .replace(rb(/^: [^\n]*\n/gm), '');
   // AnyConnect client profiles the config refers to live on flash: store them too, commented. The match keeps
   // its leading blank, which is also what separates `more` from the path.
@@ -107,19 +108,25 @@ function maskAsaSecrets(config: string): string {
       .replace(rb(/^(failover key) .+/gm), '$1 <secret hidden>')
       // OSPF and BGP neighbour authentication keys.
       .replace(rb(/^(\s+ospf message-digest-key \d+ md5) .+/gm), '$1 <secret hidden>')
+      // OSPF authentication keys.
       .replace(rb(/^(\s+ospf authentication-key) .+/gm), '$1 <secret hidden>')
+      // BGP neighbour passwords.
       .replace(rb(/^(\s+neighbor \S+ password) .+/gm), '$1 <secret hidden>')
       // Ours from here: secrets Oxidized's rules leave in the clear (`more system:running-config` shows what
       // `show running-config` stars out); `(?!<)` leaves its placeholders alone.
       // SNMP communities and SNMPv3 user keys.
       .replace(rb(/^(snmp-server community) (?!<)\S+/gm), '$1 <secret hidden>')
+      // SNMPv3 user auth keys.
       .replace(rb(/^(snmp-server user .* auth (?:md5|sha\S*)) (?!<)\S+/gm), '$1 <secret hidden>')
+      // SNMPv3 user privacy keys.
       .replace(rb(/^(snmp-server user .* priv (?:3des|des|aes \d+)) (?!<)\S+/gm), '$1 <secret hidden>')
       // NTP and EIGRP authentication keys.
       .replace(rb(/^(ntp authentication-key \d+ \S+) (?!<)\S+/gm), '$1 <secret hidden>')
+      // EIGRP authentication keys.
       .replace(rb(/^(\s+authentication key eigrp \d+) (?!<)\S+/gm), '$1 <secret hidden>')
       // Pre-8.4 IKE keys: `crypto isakmp key <key> address …` and a tunnel group's bare `pre-shared-key`.
       .replace(rb(/^(crypto isakmp key) (?!<)\S+/gm), '$1 <secret hidden>')
+      // A tunnel group's bare `pre-shared-key`.
       .replace(rb(/^(\s+pre-shared-key) (?!<)\S+/gm), '$1 <secret hidden>')
       // A local user password with nothing after it (Oxidized's rule wants the hash type).
       .replace(rb(/^(username \S+ password) (?!<)\S+(?=\r?$)/gm), '$1 <secret hidden>')

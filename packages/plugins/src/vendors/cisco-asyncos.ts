@@ -29,13 +29,19 @@ export const ciscoAsyncosPlugin = defineShellPlugin({
         output
           // The passphrase menu and the answer typed to it.
           .replaceAll('Choose the passphrase option:', '')
+          // The first option of the menu.
           .replace(rb(/1. Mask passphrases \(Files with masked passphrases cannot be loaded using/g), '')
+          // The end of the first option, wrapped onto a line of its own.
           .replaceAll('loadconfig command)', '')
+          // The second option.
           .replace(rb(/2. Encrypt passphrases/g), '')
+          // The third option.
           .replace(rb(/3. Plain passphrases/g), '')
+          // The `3` typed as the answer.
           .replace(rb(/^3$/g), '')
           // Line continuations of the 80-column display, then the padding after wrapped words.
           .replace(rb(/\n\s{25,26}/g), '')
+          // The padding after wrapped words.
           .replace(rb(/([-\\/,.\w><@]+)(\s{25,27})/g), '$1')
           // Words the display put six spaces apart go back on lines of their own.
           .replace(rb(/([-\\/,.\w><@]+)(\s{6})([-\\/,.\w><@]+)/g), '$1\n$2$3')

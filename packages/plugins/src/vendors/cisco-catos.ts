@@ -27,7 +27,9 @@ export const ciscoCatosPlugin = defineShellPlugin({
   // Oxidized's `catos` hides nothing; ours: enable/login passwords and SNMP communities.
   maskSecrets: (output) =>
     output
+      // Login and enable passwords.
       .replace(rb(/^(set (?:password|enablepass)) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(set snmp community (?:read-only|read-write|read-write-all)) +\S+/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -110,6 +110,7 @@ function maskIosSecrets(config: string): string {
       )
       // Local user and enable passwords (type 0, 5, 7, 8, 9 alike).
       .replace(rb(/^(username .+ (password|secret) \d) .+/gm), '$1 <secret hidden>')
+      // Enable passwords and secrets.
       .replace(rb(/^(enable (password|secret)( level \d+)? \d) .+/gm), '$1 <secret hidden>')
       // Line and sub-mode passwords.
       .replace(rb(/^( +(?:password|secret)) (?:\d )?\S+/gm), '$1 <secret hidden>')
@@ -123,10 +124,15 @@ function maskIosSecrets(config: string): string {
       .replace(rb(/^(crypto isakmp key) (\S+) (.*)/gm), '$1 <secret hidden> $3')
       // Routing protocol and first-hop-redundancy authentication keys.
       .replace(rb(/^( +ip ospf message-digest-key \d+ md5) .+/gm), '$1 <secret hidden>')
+      // OSPF authentication keys.
       .replace(rb(/^( +ip ospf authentication-key) .+/gm), '$1 <secret hidden>')
+      // BGP neighbour passwords.
       .replace(rb(/^( +neighbor \S+ password) .+/gm), '$1 <secret hidden>')
+      // VRRP authentication texts.
       .replace(rb(/^( +vrrp \d+ authentication text) .+/gm), '$1 <secret hidden>')
+      // HSRP plain-text authentication strings.
       .replace(rb(/^( +standby \d+ authentication) .{1,8}$/gm), '$1 <secret hidden>')
+      // HSRP MD5 key strings.
       .replace(rb(/^( +standby \d+ authentication md5 key-string) .+?( timeout \d+)?$/gm), '$1 <secret hidden> $2')
       // Key-chain keys.
       .replace(rb(/^( +key-string) .+/gm), '$1 <secret hidden>')

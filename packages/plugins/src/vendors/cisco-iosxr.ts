@@ -37,6 +37,7 @@ export const ciscoIosxrPlugin = defineShellPlugin({
       .replace(rb(/secret (\d+) (\S+).*/g), '<secret hidden>')
       // Ours, after Oxidized's rules: type-7 `password` and `key` values (users, TACACS+/RADIUS, BGP, OSPF, NTP).
       .replace(rb(/(\b(?:password|key)(?: encrypted| clear)? \d) \S+/g), '$1 <secret hidden>')
+      // Ours: `encrypted` values without a type digit.
       .replace(rb(/(\b(?:password|key) encrypted) (?!\d |<)\S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show inventory all', clean: (output, { comment }) => comment(output) },

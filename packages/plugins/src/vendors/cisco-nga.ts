@@ -18,7 +18,9 @@ export const ciscoNgaPlugin = defineShellPlugin({
   // Oxidized's `cisconga` hides nothing; ours: SNMP communities and local user passwords.
   maskSecrets: (output) =>
     output
+      // SNMP communities.
       .replace(rb(/^(\s*snmp community) \S+/g), '$1 <secret hidden>')
+      // Local user passwords and secrets.
       .replace(rb(/^(\s*(?:password|secret))\s+(?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },

@@ -34,10 +34,12 @@ export const ciscoNxosPlugin = defineShellPlugin({
         .replace(rb(/(password \d+) (\S+)/g), '$1 <secret hidden>')
         // RADIUS and TACACS+ shared keys, global and per host.
         .replace(rb(/^(radius-server .*key(?: \d+)?) \S+/gm), '$1 <secret hidden>')
+        // TACACS+ keys.
         .replace(rb(/^(tacacs-server .*key(?: \d+)?) \S+/gm), '$1 <secret hidden>')
         // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
         // SNMPv3 keys its rule misses: auth only, DES priv, or no text after the priv key.
         .replace(rb(/^(snmp-server user \S+ (?:\S+ )?auth \S+) (?!<)\S+/gm), '$1 <secret hidden>')
+        // SNMPv3 privacy keys.
         .replace(rb(/^(snmp-server user .* priv(?: aes-128)?) (?!<)(?!aes-128 )\S+/gm), '$1 <secret hidden>')
         // Key-chain keys (`key-string 7 …`).
         .replace(rb(/^(\s+key-string(?: \d)?) (?!<)\S+/gm), '$1 <secret hidden>')

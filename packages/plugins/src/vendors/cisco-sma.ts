@@ -39,9 +39,11 @@ export const ciscoSmaPlugin = defineShellPlugin({
         output
           // The start of the mask question, and the `y` typed to it.
           .replaceAll('Do you want to mask the password? Files with masked passwords cannot be loaded', '')
+          // The `y` typed to the question.
           .replace(rb(/^\s+y/g), '')
           // Line continuations of the 80-column display, then the padding after wrapped words.
           .replace(rb(/\n\s{25}/g), '')
+          // The padding after wrapped words.
           .replace(rb(/([/\-,.\w><@]+)(\s{27})/g), '$1')
           // Words the display put six to eight spaces apart go back on lines of their own.
           .replace(rb(/([/\-,.\w><@]+)(\s{6,8})([/\-,.\w><@]+)/g), '$1\n$2$3')

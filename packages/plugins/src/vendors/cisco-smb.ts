@@ -49,17 +49,23 @@ export const ciscoSmbPlugin = defineShellPlugin({
       .replace(rb(/username (\S+) privilege (\d+) (\S+).*/g), '<secret hidden>')
       // User and enable password hashes.
       .replace(rb(/^(username \S+ password encrypted) \S+(.*)/g), '$1 <secret hidden> $2')
+      // Enable password hashes.
       .replace(rb(/^(enable password level \d+ encrypted) \S+/g), '$1 <secret hidden>')
       // RADIUS and TACACS+ keys, global and per host.
       .replace(rb(/^(encrypted radius-server key).*/g), '$1 <configuration removed>')
+      // Per-host RADIUS keys.
       .replace(rb(/^(encrypted radius-server host .+ key) \S+(.*)/g), '$1 <secret hidden> $2')
+      // The global TACACS+ key.
       .replace(rb(/^(encrypted tacacs-server key).*/g), '$1 <secret hidden>')
+      // Per-host TACACS+ keys.
       .replace(rb(/^(encrypted tacacs-server host .+ key) \S+(.*)/g), '$1 <secret hidden> $2')
       // SNTP authentication keys.
       .replace(rb(/^(encrypted sntp authentication-key \d+ md5) .*/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: encrypted SNMP communities and SNMPv3 user keys it leaves.
       .replace(rb(/^(encrypted snmp-server community) \S+/g), '$1 <secret hidden>')
+      // Ours: SNMPv3 user auth keys.
       .replace(rb(/^(encrypted snmp-server user .* auth (?:md5|sha)) \S+/g), '$1 <secret hidden>')
+      // Ours: SNMPv3 user privacy keys.
       .replace(rb(/^(encrypted snmp-server user .* priv) \S+/g), '$1 <secret hidden>'),
   commands: [
     {
@@ -69,7 +75,9 @@ export const ciscoSmbPlugin = defineShellPlugin({
           output
             // Uptime lines, which change on every run.
             .replace(rb(/.*Uptime for this control.*/g), '')
+            // The restart time.
             .replace(rb(/.*System restarted.*/g), '')
+            // The uptime.
             .replace(rb(/uptime is .+/g), '<uptime removed>'),
         ),
     },

@@ -20,7 +20,9 @@ export const ciscoUcsPlugin = defineShellPlugin({
   // Oxidized's `ucs` hides nothing; ours: password and key values of `set password`/`set key`/SNMP community.
   maskSecrets: (output) =>
     output
+      // Passwords, keys and communities set with `set`.
       .replace(rb(/^(\s*set (?:password|key|community|auth-password|priv-password|pwd)) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(\s*set snmp community) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show version brief', clean: (output, { comment }) => comment(output) },

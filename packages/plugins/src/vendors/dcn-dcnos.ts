@@ -27,9 +27,13 @@ export const dcnDcnosPlugin = defineShellPlugin({
   // Oxidized's `dcnos` hides nothing; ours: user and enable passwords, SNMP communities, RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User passwords.
       .replace(rb(/^(username \S+ (?:privilege \d+ )?password \d) \S+/g), '$1 <secret hidden>')
+      // Enable passwords.
       .replace(rb(/^(enable password(?: level \d+)? \d) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community (?:ro|rw) \d) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys.
       .replace(
         rb(/^((?:radius-server|tacacs-server) (?:authentication host \S+ )?key(?: \d)?) \S+/g),
         '$1 <secret hidden>',

@@ -37,6 +37,7 @@ export const dellDnosPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
       // Whole `… secret <type> <hash>` and `… password <type> <hash>` tails (enable, users, line passwords).
       .replace(rb(/secret (\d+) (\S+).*/g), '<secret hidden>')
+      // Password hashes with their type digit.
       .replace(rb(/password (\d+) (\S+).*/g), '<secret hidden>')
       // The global TACACS+ key.
       .replace(rb(/^(tacacs-server key \d+) (\S+).*/g), '$1 <secret hidden>')

@@ -32,9 +32,11 @@ export const dellFtosPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
       // Secrets (with their type digit kept) and password hashes.
       .replace(rb(/(secret \d* {0,1})\S+(.*)/g), '$1<secret hidden>$2')
+      // Password hashes.
       .replace(rb(/(password \d+) \S+(.*)/g), '$1 <hash hidden>$2')
       // Trap hosts' communities and RADIUS keys.
       .replace(rb(/(^snmp-server.*version \S+) \S+(.*)/g), '$1 <community removed>$2')
+      // RADIUS keys.
       .replace(rb(/(^radius-server.*key \d )\S+/g), '$1<hash hidden>'),
   commands: [
     // Old releases can print bytes that are not UTF-8; Oxidized drops them (we decode them as U+FFFD).

@@ -31,9 +31,13 @@ export const dellOs10Plugin = defineShellPlugin({
       // Local user password hashes (`username admin password $6$…`).
       .replace(rb(/(password )(\S+)/g), '$1<secret hidden>')
       // Ours, after Oxidized's rule: SNMP communities, RADIUS/TACACS+ keys and SNMPv3 keys it leaves.
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ host keys.
       .replace(rb(/^((?:radius|tacacs)-server host \S+(?: .*)? key(?: \d)?) \S+/g), '$1 <secret hidden>')
+      // SNMPv3 auth keys.
       .replace(rb(/( auth (?:md5|sha)) \S+/g), '$1 <secret hidden>')
+      // SNMPv3 privacy keys.
       .replace(rb(/( priv (?:des|aes)) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show inventory', clean: (output, { comment }) => comment(output) },

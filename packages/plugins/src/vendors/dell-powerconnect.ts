@@ -103,8 +103,11 @@ export const dellPowerconnectPlugin = defineShellPlugin({
       // The global TACACS+ key.
       .replace(rb(/^(tacacs-server key) \S+/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: SNMP communities, RADIUS keys and per-host TACACS+ keys it leaves.
+      // SNMP communities.
       .replace(rb(/^(snmp-server community(?: encrypted)?) \S+/g), '$1 <secret hidden>')
+      // RADIUS keys.
       .replace(rb(/^(radius(?:-server)? key(?: encrypted)?) \S+/g), '$1 <secret hidden>')
+      // Per-host TACACS+ and RADIUS keys on their own line.
       .replace(rb(/^(\s*key(?: encrypted| \d)?) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     {

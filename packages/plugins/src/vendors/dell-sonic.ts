@@ -43,9 +43,13 @@ export const dellSonicPlugin = defineShellPlugin({
   // keys and BGP neighbour passwords.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(username \S+ password) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys.
       .replace(rb(/^((?:radius|tacacs)-server (?:host \S+ .*)?key) \S+/g), '$1 <secret hidden>')
+      // BGP neighbour passwords.
       .replace(rb(/^(\s+password) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     {

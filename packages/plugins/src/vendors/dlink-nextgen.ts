@@ -31,7 +31,9 @@ export const dlinkNextgenPlugin = defineShellPlugin({
     output
       // Passwords to the end of the line, SNMP groups and communities.
       .replace(rb(/(password) (\S+).*/g), '$1 <secret hidden>')
+      // SNMP group names.
       .replace(rb(/(snmp-server group) (\S+) (v.*)/g), '$1 <secret hidden> $3')
+      // SNMP communities.
       .replace(rb(/(snmp-server community) (\S+) (v.*)/g), '$1 <secret hidden> $3'),
   commands: [
     {
@@ -47,9 +49,13 @@ export const dlinkNextgenPlugin = defineShellPlugin({
         output
           // Communities and user passwords (always), uptime and SNTP time, PPP passwords.
           .replace(rb(/^(snmp-server community ["\w]+) \S+/g), '$1 <removed>')
+          // User passwords.
           .replace(rb(/^(username [\w.@-]+ privilege \d{1,2} password \d{1,2}) \S+/g), '$1 <removed>')
+          // The uptime.
           .replace(rb(/^(!System Up Time).*/g), '$1 <removed>')
+          // The SNTP clock.
           .replace(rb(/^(!Current SNTP Synchronized Time:).*/g), '$1 <removed>')
+          // PPP CHAP/PAP passwords.
           .replace(rb(/^(\s+ppp (chap|pap) password \d) .+/g), '$1 <secret hidden>'),
     },
   ],

@@ -33,10 +33,12 @@ export const dlinkOsPlugin = defineShellPlugin({
     output
       // SNMP communities and group names.
       .replace(rb(/^(create snmp community) \S+/g), '$1 <removed>')
+      // SNMP group names.
       .replace(rb(/^(create snmp group) \S+/g), '$1 <removed>')
       // Ours, after Oxidized's rules: account and enable-admin password hashes (`encrypt sha_1 <hash>` on the
       // line after `create account` / `config admin local_enable`) and RADIUS keys, which it leaves.
       .replace(rb(/^(encrypt \S+) \S+/g), '$1 <removed>')
+      // RADIUS keys.
       .replace(rb(/^(config (?:radius|authen server_host) .* key) \S+/g), '$1 <removed>'),
   commands: [
     {
@@ -45,9 +47,13 @@ export const dlinkOsPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // The uptime.
             .replace(rb(/^System Uptime\s.+/g), '')
+            // The uptime in the other wording.
             .replace(rb(/^System up time\s.+/g), '')
+            // The system clock.
             .replace(rb(/^System Time\s.+/g), '')
+            // The real-time clock.
             .replace(rb(/^RTC Time\s.+/g), ''),
         ),
     },

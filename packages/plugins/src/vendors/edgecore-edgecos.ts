@@ -56,7 +56,9 @@ export const edgecoreEdgecosPlugin = defineShellPlugin({
           output
             // Uptime, temperatures and fan speeds.
             .replace(rb(/^.*\sUp Time\s*:.*\n/gi), '')
+            // Temperature readings.
             .replace(rb(/(\sTemperature \d*:)\s*\d+ degrees/g), '$1 <temperature values hidden>')
+            // Fan speeds.
             .replace(
               rb(/^!?\s*Fan \d+ speed:\s+\d+ rpm\s+Fan \d+ speed:\s+\d+ rpm\s+Fan \d+ speed:\s+\d+ rpm$/g),
               '<fan speeds hidden>',
@@ -76,10 +78,15 @@ export const edgecoreEdgecosPlugin = defineShellPlugin({
           output
             // DDM alarm markers and readings.
             .replace(rb(/(\d\d)!/g), '$1 ')
+            // Transceiver temperature.
             .replace(rb(/^(\s*Temperature\s*:).*/g), '$1 <hidden>')
+            // Supply voltage.
             .replace(rb(/^(\s*Vcc\s*:).*/g), '$1 <hidden>')
+            // Laser bias current.
             .replace(rb(/^(\s*Bias Current\s*:).*/g), '$1 <hidden>')
+            // Transmit power.
             .replace(rb(/^(\s*TX Power\s*:).*/g), '$1 <hidden>')
+            // Receive power.
             .replace(rb(/^(\s*RX Power\s*:).*/g), '$1 <hidden>'),
         ),
     },

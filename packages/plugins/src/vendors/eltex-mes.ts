@@ -26,18 +26,25 @@ export const eltexMesPlugin = defineShellPlugin({
     output
       // SNMP communities, enable and line passwords, TACACS+ keys.
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
+      // Enable passwords and secrets.
       .replace(rb(/^(enable (password|secret)( level \d+)? \d) .+/g), '$1 <secret hidden>')
+      // Line passwords and secrets.
       .replace(rb(/^(\s+(?:password|secret)) (?:\d )?\S+/g), '$1 <secret hidden>')
+      // TACACS+ keys.
       .replace(rb(/^(tacacs-server (.+ )?key) .+/g), '$1 <secret hidden>')
       // The `key` line inside a `tacacs server` / `radius server` block.
       .replace(rb(/^((tacacs|radius) server [^\n]+\n( +[^\n]+\n)*\s+key) [^\n]+$/gs), '$1 <secret hidden>')
       // Whole user, enable and Wi-Fi key definitions.
       .replace(rb(/username (\S+) privilege (\d+) (\S+).*/g), '<secret hidden>')
+      // Whole local user password lines.
       .replace(rb(/^username \S+ password \d \S+/g), '<secret hidden>')
+      // Whole enable password lines.
       .replace(rb(/^enable password \d \S+/g), '<secret hidden>')
+      // Wi-Fi pre-shared keys.
       .replace(rb(/wpa-psk ascii \d \S+/g), '<secret hidden>')
       // Ours, after Oxidized's rules: `encrypted` user and enable passwords, which they leave.
       .replace(rb(/^(username \S+ password encrypted) \S+/g), '$1 <secret hidden>')
+      // Enable passwords stored `encrypted`.
       .replace(rb(/^(enable password(?: level \d+)? encrypted) \S+/g), '$1 <secret hidden>'),
   commands: [{ command: 'show running-config' }],
 });

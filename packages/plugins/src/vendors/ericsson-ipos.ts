@@ -34,8 +34,11 @@ export const ericssonIposPlugin = defineShellPlugin({
   // Oxidized's `ipos` hides nothing; ours: administrator passwords, RADIUS/TACACS+ keys and SNMP communities.
   maskSecrets: (output) =>
     output
+      // Administrator passwords.
       .replace(rb(/^(\s*administrator \S+ (?:encrypted \d )?)\S+/g), '$1<secret hidden>')
+      // RADIUS/TACACS+ server keys.
       .replace(rb(/^(\s*(?:radius|tacacs\+) server \S+ (?:encrypted-)?key) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(\s*snmp community) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show chassis', clean: asComment },

@@ -19,7 +19,9 @@ async function stackAndConfig({ run, rawOutputOf, comment }: PostSession): Promi
     .replace(rb(/^show running-config/g), '! show running-config')
     // Timestamps, prompt lines and the clock setting.
     .replace(timestamp, '')
+    // Prompt lines.
     .replace(rb(/^[^\s#>]+[#>]$/g), '')
+    // The clock setting.
     .replace(rb(/^! clock set.*/g), '! removed clock set');
   return stackPart + config;
 }
@@ -46,8 +48,11 @@ export const extremeBossPlugin = defineShellPlugin({
   // Oxidized's `boss` hides nothing; ours: CLI passwords, SNMP communities and RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // CLI passwords.
       .replace(rb(/^(cli password (?:read-only|read-write)) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) ("[^"]*"|\S+)/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys.
       .replace(rb(/^((?:radius-server|radius server|tacacs server) .*key) ("[^"]*"|\S+)/g), '$1 <secret hidden>'),
   commands: [
     // An empty line first, so that the stored config starts at a fresh prompt ("needed for proper formatting").
@@ -59,8 +64,11 @@ export const extremeBossPlugin = defineShellPlugin({
           `${output
             // Uptime and the NTP and RTC clocks.
             .replace(rb(/(^((.*)sysUpTime(.*))$)/g), 'removed sysUpTime')
+            // The NTP clock.
             .replace(rb(/(^((.*)sysNtpTime(.*))$)/g), 'removed sysNtpTime')
+            // The RTC clock (labelled sysNtpTime, as Oxidized does).
             .replace(rb(/(^((.*)sysRtcTime(.*))$)/g), 'removed sysNtpTime')
+            // Timestamps.
             .replace(timestamp, '')}\n`,
         ),
     },

@@ -29,8 +29,11 @@ export const extremeEnterasysPlugin = defineShellPlugin({
   // Oxidized's `enterasys` hides nothing; ours: SNMP communities, RADIUS/TACACS+ secrets, user passwords.
   maskSecrets: (output) =>
     output
+      // SNMP communities.
       .replace(rb(/^(set snmp community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ server secrets.
       .replace(rb(/^(set (?:radius|tacacs) server \d+ \S+ \d+) \S+/g), '$1 <secret hidden>')
+      // Encrypted user passwords.
       .replace(rb(/(encrypted) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show system hardware', clean: (output, { comment }) => comment(output) },
@@ -41,8 +44,11 @@ export const extremeEnterasysPlugin = defineShellPlugin({
         output
           // The non-default notice, comment lines and (anywhere) `#` remarks, then blank lines.
           .replace(rb(/^This command shows non-default configurations only./g), '')
+          // The pointer to `show config all`.
           .replace(rb(/^Use 'show config all' to show both default and non-default configurations./g), '')
+          // Comment lines and `#` remarks.
           .replace(rb(/^!|#.*/g), '')
+          // The blank lines left behind.
           .replace(rb(/^$\n/g), ''),
     },
   ],

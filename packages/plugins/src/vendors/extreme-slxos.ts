@@ -29,8 +29,11 @@ export const extremeSlxosPlugin = defineShellPlugin({
   // Oxidized's `slxos` hides nothing; ours: user password hashes, SNMP communities, RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(username \S+ password) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ host keys.
       .replace(rb(/^((?:radius|tacacs)-server host .* key) \S+/g), '$1 <secret hidden>'),
   commands: [
     {
@@ -46,8 +49,11 @@ export const extremeSlxosPlugin = defineShellPlugin({
           output
             // Power drawn, the current date, time alive/awake, and the slot ring diagram.
             .replace(rb(/.*Power Usage.*/g), '')
+            // The current date.
             .replace(rb(/^Update:.*$/g), '')
+            // Time alive and awake.
             .replace(rb(/Time A(live|wake).*/g), '')
+            // The slot ring diagram.
             .replace(rb(/(\[*)1(\]*)<->(\[*)2(\]*)(<->(\[*)3(\]*))*/g), ''),
         ),
     },
@@ -57,8 +63,11 @@ export const extremeSlxosPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // The uptime.
             .replace(rb(/Up Time.*/g), '')
+            // The current time.
             .replace(rb(/Current Time.*/g), '')
+            // Fan speeds.
             .replace(rb(/.*speed is.*/g), ''),
         ),
     },

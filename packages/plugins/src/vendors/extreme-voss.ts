@@ -21,7 +21,9 @@ export const extremeVossPlugin = defineShellPlugin({
   // Oxidized's `voss` hides nothing; ours: SNMP communities, RADIUS/TACACS+ keys, user passwords.
   maskSecrets: (output) =>
     output
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) ("[^"]*"|\S+)/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys and secrets, user passwords.
       .replace(rb(/(?<!<)\b(key|secret|password) (?!<)("[^"]*"|\S+)/g), '$1 <secret hidden>'),
   commands: [
     // An empty line first, so that the stored config starts at a fresh prompt (Oxidized: "needed for proper
@@ -36,11 +38,15 @@ export const extremeVossPlugin = defineShellPlugin({
             .replace(rb(/(^((.*)SysUpTime(.*))$)/g), 'removed SysUpTime')
             // The temperature block and the readings after it.
             .replace(rb(/^((.*)Temperature Info :(.*\r?\n){4})/g), 'removed Temperature Info and 3 more lines')
+            // The ambient temperature reading.
             .replace(rb(/(^((.*)AmbientTemperature(.*):(.*))$)/g), 'removed AmbientTemperature')
             // Change and statistics-reset times.
             .replace(rb(/(^((.*)Last Change(.*):(.*))$)/g), 'remove Last Change')
+            // Statistics reset times.
             .replace(rb(/(^((.*)Last Statistic Reset(.*):(.*))$)/g), 'removed Last Statistic Reset')
+            // VLAN change times.
             .replace(rb(/(^((.*)Last Vlan Change(.*):(.*))$)/g), 'removed Last Vlan Change')
+            // Other temperature readings.
             .replace(rb(/(^((.*)Temperature(.*):(.*))$)/g), 'removed Temperature')
             // Power drawn.
             .replace(rb(/(^((.*)Total Power Usage(.*):(.*))$)/g), 'removed Total Power Usage')

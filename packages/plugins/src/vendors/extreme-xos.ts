@@ -44,6 +44,7 @@ export const extremeXosPlugin = defineShellPlugin({
       )
       // The admin password hash, and other accounts' hashes.
       .replace(rb(/^(configure account admin encrypted).+/g), '$1 <secret hidden>')
+      // Other accounts' password hashes.
       .replace(rb(/^(create account (admin|user) (.+) encrypted).+/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: TACACS+ shared secrets, which it leaves.
       .replace(
@@ -54,6 +55,7 @@ export const extremeXosPlugin = defineShellPlugin({
       .replace(rb(/^configure snmpv3 add community .*$/g), (line) =>
         line.replace(/(encrypted) "[^"]*"/g, '$1 "<secret hidden>"'),
       )
+      // SNMPv3 localized, auth and privacy keys.
       .replace(rb(/(localized-key|auth-encryption-key|privacy-encryption-key) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },

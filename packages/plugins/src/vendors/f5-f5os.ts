@@ -18,10 +18,12 @@ export const f5F5osPlugin = defineShellPlugin({
   // Oxidized's `f5os` hides nothing; ours: password hashes, SNMP communities and RADIUS/TACACS+/LDAP secrets.
   maskSecrets: (output) =>
     output
+      // Passwords, secrets, communities and bind passwords set with `config …`.
       .replace(
         rb(/(config (?:password|secret|community|community-name|shared-secret|bind-password|key)) (?!<)\S+/g),
         '$1 <secret hidden>',
       )
+      // The same on lines of their own.
       .replace(rb(/^(\s*(?:password|secret|shared-secret)) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [{ command: 'show running-config' }],
 });

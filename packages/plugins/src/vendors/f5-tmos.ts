@@ -29,6 +29,7 @@ export const f5TmosPlugin = defineShellPlugin({
       .replace(rb(/^([\s\t]*\S*)passphrase \S+/g), '$1passphrase <secret removed>')
       // SNMP communities.
       .replace(rb(/community \S+/g), 'community <secret removed>')
+      // SNMP community names.
       .replace(rb(/community-name \S+/g), 'community-name <secret removed>')
       // Any other encrypted value at the end of a line.
       .replace(rb(/^([\s\t]*\S*)encrypted \S+$/g), '$1encrypted <secret removed>'),
@@ -41,8 +42,11 @@ export const f5TmosPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // Fan speeds.
             .replace(rb(/fan-speed (\S+)/g), '')
+            // Temperatures.
             .replace(rb(/temperature (\S+)/g), '')
+            // Humidity.
             .replace(rb(/humidity (\S+)/g), ''),
         ),
     },
@@ -57,7 +61,9 @@ export const f5TmosPlugin = defineShellPlugin({
           .replace(rb(/errors (\d+)/g), '')
           // Measured bandwidth figures.
           .replace(rb(/^\s+bandwidth-bps (\d+)/g), '')
+          // Measured connections per second.
           .replace(rb(/^\s+bandwidth-cps (\d+)/g), '')
+          // Measured packets per second.
           .replace(rb(/^\s+bandwidth-pps (\d+)\n/g), '')
           // Encrypted values, re-encrypted with a new salt on every listing.
           .replace(rb(/^\s*\S*encrypted \S+\n/g), ''),
@@ -71,8 +77,11 @@ export const f5TmosPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // The config-sync local config time.
             .replace(rb(/sys db configsync.localconfigtime \{[^}]+\}/gs), '')
+            // The GTM config time.
             .replace(rb(/sys db gtm.configtime \{[^}]+\}/gs), '')
+            // The LTM config time.
             .replace(rb(/sys db ltm.configtime \{[^}]+\}/gs), ''),
         ),
     },

@@ -88,9 +88,11 @@ export const fortinetFortigatePlugin = defineShellPlugin({
           /(set private-key ).*?-+END (ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$/gms,
           '$1<configuration removed>',
         )
+        // The same under `set privatekey`.
         .replace(/(set privatekey ).*?-+END (ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$/gms, '$1<configuration removed>')
         // CA certificates and certificate requests, as Oxidized hides them too.
         .replace(/(set ca )"-+BEGIN.*?-+END CERTIFICATE-+"$/gms, '$1<configuration removed>')
+        // Certificate requests.
         .replace(/(set csr ).*?-+END CERTIFICATE REQUEST-+"$/gms, '$1<configuration removed>')
         // Ours from here: secrets Oxidized's rules leave in the clear; `(?!<)` leaves its placeholders alone.
         // PEM private keys its rules miss: EC, DSA and unencrypted PKCS#8 (`-----END PRIVATE KEY-----`).

@@ -35,23 +35,28 @@ export const fortinetFortiosPlugin = defineShellPlugin({
       .replace(rb(/^(#private-encryption-key=).+/g), '$1 <configuration removed>')
       // `ENC` values (encrypted passwords) and secrets.
       .replace(rb(/(set .+ ENC) .+/g), '$1 <configuration removed>')
+      // Secrets.
       .replace(rb(/(set .*secret) .+/g), '$1 <configuration removed>')
       // Other statements that hold passwords or keys.
       .replace(
         rb(/(set (?:passwd|password|key|group-password|auth-password-l1|auth-password-l2|rsso|history0|history1)) .+/g),
         '$1 <configuration removed>',
       )
+      // OSPF/RIP MD5 keys.
       .replace(rb(/(set md5-key [0-9]+) .+/g), '$1 <configuration removed>')
       // PEM private keys, CA certificates and CSRs, across their lines.
       .replace(
         rb(/(set private-key ).*?-+END (ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$/gs),
         '$1<configuration removed>',
       )
+      // The same under `set privatekey`.
       .replace(
         rb(/(set privatekey ).*?-+END (ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$/gs),
         '$1<configuration removed>',
       )
+      // CA certificates.
       .replace(rb(/(set ca )"-+BEGIN.*?-+END CERTIFICATE-+"$/gs), '$1<configuration removed>')
+      // Certificate requests.
       .replace(rb(/(set csr ).*?-+END CERTIFICATE REQUEST-+"$/gs), '$1<configuration removed>'),
   commands: [
     {

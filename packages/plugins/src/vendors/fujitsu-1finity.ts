@@ -22,7 +22,9 @@ export const fujitsu1finityPlugin = defineShellPlugin({
   // Oxidized's `onefinity` hides nothing; ours: password hashes and SNMP communities of the set commands.
   maskSecrets: (output) =>
     output
+      // Password hashes.
       .replace(rb(/(\s(?:password|encrypted-password|auth-password|priv-password)) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/(\scommunity) \S+/g), '$1 <secret hidden>'),
   commands: [{ command: 'show configuration | display set | nomore' }],
 });

@@ -29,9 +29,13 @@ export const hillstoneStoneosPlugin = defineShellPlugin({
   // and TACACS+ secrets.
   maskSecrets: (output) =>
     output
+      // Passwords.
       .replace(rb(/^(\s*password) (?!<)\S+/g), '$1 <secret hidden>')
+      // IKE pre-shared keys.
       .replace(rb(/^(\s*pre-share) (?!<)\S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ secrets and keys.
       .replace(rb(/^(\s*(?:secret|key)) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -27,7 +27,9 @@ export const hirschmannClassicPlugin = defineShellPlugin({
   // Oxidized's `hirschmann` hides nothing but the user lines; ours: SNMP communities and RADIUS secrets.
   maskSecrets: (output) =>
     output
+      // SNMP communities.
       .replace(rb(/^(snmp (?:access )?community (?:ro|rw|read|write|index \d+ name)) \S+/g), '$1 <secret hidden>')
+      // RADIUS secrets.
       .replace(rb(/^(radius server (?:add|modify) \d+ .*secret) \S+/g), '$1 <secret hidden>'),
   commands: [
     {
@@ -36,10 +38,15 @@ export const hirschmannClassicPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // The uptime.
             .replace(rb(/^System Up Time.*\n/g), '')
+            // The clock.
             .replace(rb(/^System Date and Time.*\n/g), '')
+            // CPU load.
             .replace(rb(/^CPU Utilization.*\n/g), '')
+            // Memory use.
             .replace(rb(/^Memory.*\n/g), '')
+            // Average CPU load.
             .replace(rb(/^Average CPU Utilization.*\n/g), ''),
         ),
     },

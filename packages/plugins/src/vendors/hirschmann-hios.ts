@@ -28,8 +28,11 @@ export const hirschmannHiosPlugin = defineShellPlugin({
   // Oxidized's `hios` hides nothing; ours: user password hashes, SNMP communities and RADIUS secrets.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(users password \S+) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp community (?:ro|rw)) \S+/g), '$1 <secret hidden>')
+      // RADIUS secrets.
       .replace(rb(/^(radius server (?:add|modify) \d+ .*secret) \S+/g), '$1 <secret hidden>'),
   commands: [
     {
@@ -38,9 +41,13 @@ export const hirschmannHiosPlugin = defineShellPlugin({
       clean: (output, { comment }) =>
         comment(
           output
+            // The uptime.
             .replace(rb(/^System uptime.*\n/g), '')
+            // Operating hours.
             .replace(rb(/^Operating hours.*\n/g), '')
+            // The clock.
             .replace(rb(/^System date.*\n/g), '')
+            // The temperature.
             .replace(rb(/^Current temperature.*\n/g), ''),
         ),
     },

@@ -45,6 +45,7 @@ export const hpProcurvePlugin = defineShellPlugin({
   cleanAll: (output) =>
     // The command echo and the trailing prompt, then a CR starting a line (SSH prompts begin with one).
     cutBoth(output)
+      // A carriage return starting a line.
       .replace(rb(/^\r/g), '')
       // VT100 control sequences older switches send over telnet.
       .replace(new RegExp(vt100.source, 'g'), '')
@@ -60,16 +61,20 @@ export const hpProcurvePlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server host \S+) \S+(.*)/g), '$1 <secret hidden> $2')
       // RADIUS shared keys, per host and global.
       .replace(rb(/^(radius-server host \S+ key) \S+(.*)/g), '$1 <secret hidden> $2')
+      // The global RADIUS key.
       .replace(rb(/^(radius-server key).*/g), '$1 <configuration removed>')
       // TACACS+ shared keys, per host and global.
       .replace(rb(/^(tacacs-server host \S+ key) \S+(.*)/g), '$1 <secret hidden> $2')
+      // The global TACACS+ key.
       .replace(rb(/^(tacacs-server key).*/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: the community of a `snmp-server host <ip> community "<c>"` line, where
       // Oxidized's host rule masks the word `community` and leaves the community itself.
       .replace(rb(/^(snmp-server host \S+ <secret hidden> {2})(?!<)("[^"]*"|\S+)/g), '$1<secret hidden>')
       // Ours: password hashes and SNMPv3 keys that `include-credentials` puts in the config.
       .replace(rb(/^(password \S+ user-name \S+ (?:sha1|sha256|plaintext)) \S+/g), '$1 <secret hidden>')
+      // SNMPv3 auth keys.
       .replace(rb(/^(snmpv3 user \S+ auth (?:md5|sha)) \S+/g), '$1 <secret hidden>')
+      // SNMPv3 privacy keys.
       .replace(rb(/^(snmpv3 user \S+ auth (?:md5|sha) <secret hidden> priv (?:des|aes)) \S+/g), '$1 <secret hidden>'),
   // Oxidized's `pty_options(chars_wide: 1000)`: long config lines are not wrapped at 80 columns.
   terminal: { columns: 1000 },

@@ -33,6 +33,7 @@ export const hpeBladesystemPlugin = defineShellPlugin({
       .replace(rb(/^(SET SNMP COMMUNITY (READ|WRITE)).*/g), '$1 <configuration removed>')
       // Ours, after Oxidized's rule: LDAP bind and user passwords in the configuration script.
       .replace(rb(/^(SET (?:LDAP BIND PASSWORD|USER PASSWORD \S+|EBIPA \S+ PASSWORD)) .*/g), '$1 <secret hidden>')
+      // Ours: user passwords of `ADD USER` lines.
       .replace(rb(/^(ADD USER "?[^"\s]+"?) "[^"]*"/g), '$1 "<secret hidden>"'),
   commands: [
     { command: 'show oa info', clean: asComment },

@@ -85,7 +85,9 @@ export const hpeComwarePlugin = defineShellPlugin({
       )
       // Ours, after Oxidized's rules: `super` passwords, console/VTY passwords and plain-text keys they miss.
       .replace(rb(/^(\s*super password .*(?:hash|cipher|simple)) \S+/g), '$1 <configuration removed>')
+      // Console/VTY passwords in cipher or simple form.
       .replace(rb(/(password (?:cipher|simple)) (?!<)\S+/g), '$1 <configuration removed>')
+      // Plain-text authentication/accounting keys.
       .replace(rb(/(key (?:authentication |accounting )?simple) \S+/g), '$1 <configuration removed>'),
   commands: [
     {

@@ -31,7 +31,9 @@ export const huaweiVrpPlugin = defineShellPlugin({
       // Ours, after Oxidized's rules: the `%@%@…%@%@` and `%$%$…%$%$` cipher text of other releases and the
       // `$1a$…$` irreversible-cipher hashes, which it leaves.
       .replace(rb(/(%@%@.*%@%@)/g), '<secret hidden>')
+      // `%$%$…%$%$` cipher text.
       .replace(rb(/(%\$%\$.*%\$%\$)/g), '<secret hidden>')
+      // `$1a$…$` irreversible-cipher hashes.
       .replace(rb(/\$1[a-d]\$\S+\$/g), '<secret hidden>'),
   commands: [
     {

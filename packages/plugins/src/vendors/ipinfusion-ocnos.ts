@@ -23,8 +23,11 @@ export const ipinfusionOcnosPlugin = defineShellPlugin({
   // Oxidized's `ocnos` hides nothing; ours: user password hashes, SNMP communities and RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(username \S+ (?:role \S+ )?password(?: encrypted)?) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys.
       .replace(rb(/^((?:radius|tacacs)-server (?:\S+ )*key(?: \d)?) \S+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show version', clean: asComment },

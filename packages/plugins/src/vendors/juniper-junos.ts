@@ -74,6 +74,7 @@ export const juniperJunosPlugin = defineShellPlugin({
           output
             // FIB and RIB scale licence counters change with the table sizes.
             .replace(/ {2}fib[-\s]scale\s+(\d+)/gi, '  fib-scale                       <count>')
+            // The same for RIB scale.
             .replace(/ {2}rib[-\s]scale\s+(\d+)/gi, '  rib-scale                       <count>'),
         ),
     },

@@ -39,7 +39,9 @@ export const juniperScreenosPlugin = defineShellPlugin({
           output
             // Clock, uptime and the current bandwidth of each interface.
             .replace(rb(/^Date .*\n/g), '')
+            // The uptime.
             .replace(rb(/^Up .*\n/g), '')
+            // The current bandwidth of each interface.
             .replace(rb(/(current bw ).*/g), '$1 <removed>'),
         ),
     },

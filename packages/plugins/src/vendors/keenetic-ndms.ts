@@ -19,7 +19,9 @@ export const keeneticNdmsPlugin = defineShellPlugin({
   // Oxidized's `ndms` hides nothing; ours: user password hashes, Wi-Fi keys and PPP passwords.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(\s*password(?: (?:md5|nt|sha1?|sha256))?) \S+$/g), '$1 <secret hidden>')
+      // Wi-Fi pre-shared keys.
       .replace(rb(/^(\s*authentication wpa-psk (?:ns3 )?)\S+/g), '$1<secret hidden>'),
   significantChanges: (config) => rejectLines(config, ['Last change:']),
   commands: [

@@ -24,9 +24,11 @@ export const lenovoCnosPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
       // Local user and enable passwords.
       .replace(rb(/^(username .+ (password|secret) \d) .+/g), '$1 <secret hidden>')
+      // Enable passwords and secrets.
       .replace(rb(/^(enable (password|secret)( level \d+)?( \d)?) .+/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: `password encrypted <hash>` (Lenovo's form) and RADIUS/TACACS+ keys it leaves.
       .replace(rb(/^(username .+ (?:password|secret) encrypted) (?!<)\S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ keys.
       .replace(rb(/^((?:radius|tacacs)-server (?:host \S+ .*)?key(?: \d)?) (?!<)\S+/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -74,7 +74,9 @@ export const mikrotikRouterosPlugin = defineShellPlugin({
     const shell =
       target && booleanOption(target, sshNoExecOption.key)
         ? cutBoth(plain)
+            // Carriage returns before a line.
             .replace(rb(/^\r+(.+)/g), '$1')
+            // Carriage returns after a line.
             .replace(rb(/([^\r]*)\r+$/g), '$1')
         : plain;
     // The blanks RouterOS pads table columns with.

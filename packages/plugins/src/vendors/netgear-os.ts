@@ -28,9 +28,11 @@ export const netgearPlugin = defineShellPlugin({
     output
       // Passwords and encrypted passwords.
       .replace(rb(/password (\S+)/g), 'password <hidden>')
+      // Encrypted passwords.
       .replace(rb(/encrypted (\S+)/g), 'encrypted <hidden>')
       // SNMP communities, alone or followed by access and view.
       .replace(rb(/snmp-server community (\S+)$/g), 'snmp-server community <hidden>')
+      // Communities followed by access and view.
       .replace(rb(/snmp-server community (\S+) (\S+) (\S+)/g), 'snmp-server community $1 $2 <hidden>'),
   commands: [
     {
@@ -45,7 +47,9 @@ export const netgearPlugin = defineShellPlugin({
         output
           // Uptime and clocks printed in the config header.
           .replace(rb(/(System Up Time:?\s+).*/g), '$1 <removed>')
+          // The SNTP clock.
           .replace(rb(/(Current SNTP Synchronized Time:).*/g), '$1 <removed>')
+          // The system clock.
           .replace(rb(/(Current System Time:).*/g), '$1 <removed>')
           // Lone backspaces the CLI leaves between lines.
           // biome-ignore lint/suspicious/noControlCharactersInRegex: backspace is what the device sends.

@@ -22,8 +22,11 @@ export const nokiaIsamPlugin = defineShellPlugin({
   // Oxidized's `isam` hides nothing; ours: operator passwords, SNMP communities and RADIUS/TACACS+ secrets.
   maskSecrets: (output) =>
     output
+      // Operator passwords.
       .replace(rb(/(password (?:encrypted|plain):)\S+/g), '$1<secret hidden>')
+      // SNMP communities.
       .replace(rb(/(snmp community) \S+/g), '$1 <secret hidden>')
+      // RADIUS/TACACS+ secrets.
       .replace(rb(/(secret (?:encrypted|plain):)\S+/g), '$1<secret hidden>'),
   commands: [
     { command: 'show software-mngt oswp detail', clean: (output, { comment }) => comment(output) },

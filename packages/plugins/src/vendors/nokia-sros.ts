@@ -13,8 +13,11 @@ import { type CleanTools, defineShellPlugin } from '../runtime/shell-plugin.js';
  */
 export function srosCleanAll(output: string, { comment, command }: CleanTools): string {
   const body = output
+    // The `# Finished …` stamp, which changes on every run.
     .replace(rb(/# Finished .*/g), '')
+    // The `# Generated …` stamp.
     .replace(rb(/# Generated .*/g), '')
+    // Carriage returns.
     .replace(/\r/g, '');
   return comment(`COMMAND: ${command}\n`) + cutBoth(body);
 }

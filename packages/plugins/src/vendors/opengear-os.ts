@@ -22,10 +22,15 @@ export const opengearOsPlugin = defineShellPlugin({
     output
       // Passwords, SNMP communities, private keys, keys and password hashes.
       .replace(rb(/password (\S+)/g), 'password <secret removed>')
+      // SNMP communities.
       .replace(rb(/community (\S+)/g), 'community <secret removed>')
+      // SNMP communities in `key=value` form.
       .replace(rb(/community=(\S+)/g), 'community=<secret removed>')
+      // Private keys.
       .replace(rb(/private_key=(\S+)/g), 'private_key=<secret removed>')
+      // Other keys.
       .replace(rb(/ key=(\S+)/g), ' key=<secret removed>')
+      // Password hashes.
       .replace(rb(/hashed_password=(\S+)/g), 'hashed_password=<secret removed>'),
   commands: [
     { command: 'cat /etc/version', clean: (output, { comment }) => comment(output) },

@@ -39,13 +39,21 @@ export const paloaltoPanosPlugin = defineShellPlugin({
             // Content versions and dates (applications, antivirus, threats, WildFire, device dictionary, URL
             // filtering, GlobalProtect), which dynamic updates change without a config change.
             .replace(rb(/^app-.*?: .*$/g), '')
+            // Antivirus versions and dates.
             .replace(rb(/^av-.*?: .*$/g), '')
+            // Threat versions and dates.
             .replace(rb(/^threat-.*?: .*$/g), '')
+            // WildFire versions and dates.
             .replace(rb(/^wildfire-.*?: .*$/g), '')
+            // WildFire private cloud versions.
             .replace(rb(/^wf-private.*?: .*$/g), '')
+            // The device dictionary version.
             .replace(rb(/^device-dictionary-version.*?: .*$/g), '')
+            // The device dictionary release date.
             .replace(rb(/^device-dictionary-release-date.*?: .*$/g), '')
+            // URL filtering versions.
             .replace(rb(/^url-filtering.*?: .*$/g), '')
+            // GlobalProtect client and data file versions.
             .replace(rb(/^global-.*?: .*$/g), ''),
         ),
     },

@@ -28,7 +28,9 @@ export const purestoragePurityosPlugin = defineShellPlugin({
           output
             // Alert flags and Veeam snapshots, which come and go.
             .replace(rb(/^purealert flag \d+$/g), '')
+            // Veeam storage snapshots.
             .replace(rb(/(.*VEEAM-StorageLUNSnap-[0-9a-f].*)/g), '')
+            // Veeam export snapshots.
             .replace(rb(/(.*VEEAM-ExportLUNSnap-[0-9A-F].*)/g), ''),
           // Blank lines.
           // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is among the characters Oxidized drops.

@@ -25,7 +25,9 @@ export const radwareAlteonPlugin = defineShellPlugin({
     output
       // Administrator, user and enable passwords.
       .replace(rb(/^([\s\t]*admpw ).*/g), '$1 <password removed>')
+      // User passwords.
       .replace(rb(/^([\s\t]*pswd ).*/g), '$1 <password removed>')
+      // Enable passwords.
       .replace(rb(/^([\s\t]*esecret ).*/g), '$1 <password removed>'),
   commands: [
     {
@@ -34,9 +36,13 @@ export const radwareAlteonPlugin = defineShellPlugin({
         output
           // Dump, apply and save times; the version and base MAC; the private-key notices.
           .replace(rb(/^([\s\t/*]*Configuration).*/g), '')
+          // The version and base MAC line.
           .replace(rb(/^([\s\t/*]*Version).*/g), '')
+          // The private-key notice.
           .replace(rb(/^([\s\t/*]*To restore ).*/g), '')
+          // Its second line.
           .replace(rb(/^([\s\t/*]*it is recommended to include).*/g), '')
+          // Its third line.
           .replace(rb(/^([\s\t/*]*to include ).*/g), ''),
     },
   ],

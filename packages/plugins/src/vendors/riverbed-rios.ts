@@ -47,12 +47,19 @@ export const riverbedRiosPlugin = defineShellPlugin({
     output
       // TACACS+, user, NTP, SNMP, IPsec and service shared secrets.
       .replace(rb(/^( *tacacs-server (.+ )?key) .+/g), '$1 <secret hidden>')
+      // User passwords and secrets.
       .replace(rb(/^( *username .+ (password|secret) \d) .+/g), '$1 <secret hidden>')
+      // NTP server keys.
       .replace(rb(/^( *ntp server .+ key) .+/g), '$1 <secret hidden>')
+      // NTP peer keys.
       .replace(rb(/^( *ntp peer .+ key) .+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^( *snmp-server community).*/g), '$1 <configuration removed>')
+      // IPsec shared secrets.
       .replace(rb(/^( *ip security shared secret).*/g), '$1 <secret hidden>')
+      // Client service shared secrets.
       .replace(rb(/^( *service shared-secret secret client).*/g), '$1 <secret hidden>')
+      // Server service shared secrets.
       .replace(rb(/^( *service shared-secret secret server).*/g), '$1 <secret hidden>')
       // Ours, after Oxidized's rules: RADIUS keys it leaves.
       .replace(rb(/^( *radius-server (.+ )?key) (?!<).+/g), '$1 <secret hidden>'),

@@ -22,6 +22,7 @@ export const ruijieRgosPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
       // Local user and enable passwords.
       .replace(rb(/^(username .+ (password|secret) \d) .+/g), '$1 <secret hidden>')
+      // Enable passwords and secrets.
       .replace(rb(/^(enable (password|secret)( level \d+)?( \d)?) .+/g), '$1 <secret hidden>'),
   commands: [
     {

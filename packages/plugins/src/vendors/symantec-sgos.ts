@@ -28,6 +28,7 @@ export const symantecSgosPlugin = defineShellPlugin({
     output
       // Enable and console password hashes.
       .replace(rb(/^(security hashed-enable-password).*/g), '$1 <secret hidden>')
+      // Console password hashes.
       .replace(rb(/^(security hashed-password).*/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show licenses', clean: (output, { comment }) => comment(output) },
@@ -38,7 +39,9 @@ export const symantecSgosPlugin = defineShellPlugin({
         output
           // The local time, and the archive/download passwords (always, as in Oxidized; the lines stay empty).
           .replace(rb(/^(!- Local time).*/g), '')
+          // Archive encrypted passwords.
           .replace(rb(/^(archive-configuration encrypted-password).*/g), '')
+          // Download encrypted passwords.
           .replace(rb(/^(download encrypted-password).*/g), ''),
     },
   ],

@@ -53,6 +53,7 @@ export const tplinkPlugin = defineShellPlugin({
         const stable = output
           // The clock and the uptime, which change on every run.
           .replace(rb(/(System Time\s+-).*/g), '$1 <stripped>')
+          // The uptime.
           .replace(rb(/(Running Time\s+-).*/g), '$1 <stripped>');
         // The echo, the blank lines around the table and the prompt.
         const lines = linesOf(stable);

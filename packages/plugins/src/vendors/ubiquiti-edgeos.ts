@@ -23,6 +23,7 @@ export const ubiquitiEdgeosPlugin = defineShellPlugin({
     output
       // Login password hashes and clear-text passwords.
       .replace(rb(/(encrypted-password) \S+/g), '$1 <secret removed>')
+      // Clear-text login passwords.
       .replace(rb(/(plaintext-password) \S+/g), '$1 <secret removed>')
       // Any other password (DDNS, PPPoE, RADIUS…); as in Oxidized this also catches the two above again.
       .replace(rb(/(password) \S+/g), '$1 <secret removed>')
@@ -36,7 +37,9 @@ export const ubiquitiEdgeosPlugin = defineShellPlugin({
       // which is what this model stores and Oxidized's tree-format rule misses), RADIUS/TACACS+ keys, and
       // OpenVPN/WireGuard private keys.
       .replace(rb(/^(set service snmp community) (?!<)\S+/g), '$1 <hidden>')
+      // RADIUS/TACACS+ secrets and keys.
       .replace(rb(/( (?:secret|key)) '[^']*'/g), "$1 '<secret removed>'")
+      // OpenVPN/WireGuard private keys.
       .replace(rb(/(private-key) (?!<)\S+/g), '$1 <secret removed>'),
   commands: [
     {

@@ -23,11 +23,15 @@ export const ubiquitiEdgeswitchPlugin = defineShellPlugin({
   // Oxidized's `edgeswitch` hides nothing; ours: password hashes, SNMP communities, RADIUS/TACACS+ keys.
   maskSecrets: (output) =>
     output
+      // User password hashes.
       .replace(rb(/^(username \S+ password) \S+/g), '$1 <secret hidden>')
+      // Enable passwords.
       .replace(rb(/^(enable password) \S+/g), '$1 <secret hidden>')
+      // SNMP communities.
       .replace(rb(/^(snmp-server community) \S+/g), '$1 <secret hidden>')
       // `radius server key auth <ip> [encrypted] <key>`, `tacacs-server key <key>`: the key is the last word.
       .replace(rb(/^((?:radius server|radius-server|tacacs-server) .*key .*) (?!<)\S+$/g), '$1 <secret hidden>')
+      // The global TACACS+ key.
       .replace(rb(/^(tacacs-server key) (?!<)\S+$/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -42,9 +42,11 @@ export const vsolOltPlugin = defineShellPlugin({
       .replace(rb(/^(snmp-server .*community) \S+/g), '$1 <secret hidden>')
       // OLT account login and enable passwords.
       .replace(rb(/(login-password)\s+\S+/g), '$1 <secret hidden>')
+      // Enable passwords.
       .replace(rb(/(enable-password)\s+\S+/g), '$1 <secret hidden>')
       // ONU web account passwords (admin, then user).
       .replace(rb(/(username \S+ enable \S+)\s+\S+/g), '$1 <secret hidden>')
+      // ONU user account passwords.
       .replace(rb(/(user_control enable \S+)\s+\S+/g), '$1 <secret hidden>')
       // ONU Wi-Fi pre-shared keys.
       .replace(rb(/(shared_key)\s+\S+/g), '$1 <secret hidden>'),

@@ -24,14 +24,17 @@ export const vyosPlugin = defineShellPlugin({
       config
         // Everything after `secret` / `password` (RADIUS/TACACS+/IPsec secrets, VRRP, BGP, user hashes).
         .replace(/secret (\S+)[^\n]*/g, 'secret <secret removed>')
+        // Everything after `password`.
         .replace(/password (\S+)[^\n]*/g, 'password <secret removed>')
         // SNMP communities, and the community of each trap target.
         .replace(/snmp community (\S+)/g, 'snmp community <secret removed>')
+        // Trap targets' communities.
         .replace(/snmp trap-target ([^\s\\]*) community (\S+)/g, 'snmp trap-target $1 community <secret removed>')
         // IPsec and WireGuard pre-shared keys.
         .replace(/preshared-key (\S+)[^\n]*/g, 'preshared-key <secret removed>')
         // PKI and WireGuard private keys.
         .replace(/private key (\S+)[^\n]*/g, 'private key <secret removed>')
+        // Private keys written `private-key`.
         .replace(/private-key (\S+)[^\n]*/g, 'private-key <secret removed>')
         // The password in URLs such as `scp://user:password@host/` (config archive, image download).
         .replace(/([a-z]+:\/\/[^:\s]+:)\S+@/g, '$1<secret removed>@')

@@ -40,10 +40,15 @@ export const yamahaRtxPlugin = defineShellPlugin({
   // Oxidized's `yamaha` hides nothing; ours: login, administrator and PPP passwords, IPsec and RADIUS keys.
   maskSecrets: (output) =>
     output
+      // Login and administrator passwords.
       .replace(rb(/^((?:login|administrator) password(?: encrypted)?) \S+/g), '$1 <secret hidden>')
+      // Login user passwords.
       .replace(rb(/^(login user \S+(?: encrypted)?) \S+/g), '$1 <secret hidden>')
+      // PPP passwords.
       .replace(rb(/^(\s*pp auth (?:myname|username) \S+) \S+/g), '$1 <secret hidden>')
+      // IKE pre-shared keys.
       .replace(rb(/^(\s*ipsec ike pre-shared-key \d+ text) \S+/g), '$1 <secret hidden>')
+      // RADIUS secrets.
       .replace(rb(/^(radius secret) \S+/g), '$1 <secret hidden>'),
   commands: [
     {

@@ -26,9 +26,11 @@ export const zteOltPlugin = defineShellPlugin({
     output
       // SNMP communities and TACACS+ keys.
       .replace(rb(/^(snmp-server community).*/g), '$1 <configuration removed>')
+      // TACACS+ keys.
       .replace(rb(/^(tacacs-server (.+ )?key) .+/g), '$1 <secret hidden>')
       // Whole `username … privilege N <password>` lines, and enable passwords.
       .replace(rb(/^username (\S+) privilege (\d+) (\S+).*/g), '<secret hidden>')
+      // Enable passwords.
       .replace(rb(/^(enable (password|secret)( level \d+)? \d) .+/g), '$1 <secret hidden>'),
   commands: [
     { command: 'show version-running', clean: (output, { comment }) => comment(output) },

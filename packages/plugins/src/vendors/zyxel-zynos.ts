@@ -38,11 +38,13 @@ export const zyxelZynosPlugin = defineShellPlugin({
     output
       // SNMP read and write communities.
       .replace(rb(/^(snmp-server get-community) \S+(.*)/g), '$1 <secret hidden> $2')
+      // Write communities.
       .replace(rb(/^(snmp-server set-community) \S+(.*)/g), '$1 <secret hidden> $2')
       // Local users: name and password.
       .replace(rb(/^(logins username) \S+(.*) (password) \S+(.*)/g), '$1 <secret hidden> $2 $3 <secret hidden> $4')
       // The admin and privilege passwords.
       .replace(rb(/^(admin-password) \S+(.*)/g), '$1 <secret hidden> $2')
+      // Privilege passwords.
       .replace(rb(/^(password) \S+(.*) (privilege \S+)/g), '$1 <secret hidden> $2 $3'),
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },
