@@ -42,6 +42,7 @@ describe('dashboard', () => {
     await page.goto(`${webUrl}/devices`);
     await page.waitForURL(/\/login\?next=/);
     await signInThroughUi(page, webUrl);
+    await page.goto(`${webUrl}/devices`);
     const statusCell = page.getByTestId(`device-status-${device.id}`);
     await statusCell.waitFor({ timeout: uiPatienceMs });
     await waitForSettled(page, device.id);
