@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prefixEachLine, rb } from '../src/runtime/cleanup.js';
+import { prefixEachLine, rb, rubyRstrip, rubyStrip } from '../src/runtime/cleanup.js';
 
 // Expected values are what Ruby 3 prints for the same expressions (Oxidized's filters run in Ruby).
 describe('rb() line anchors', () => {
@@ -26,5 +26,14 @@ describe('prefixEachLine', () => {
     assert.equal(prefixEachLine('a\n\n', '! '), '! a\n! \n');
     assert.equal(prefixEachLine('', '! '), '! ');
     assert.equal(prefixEachLine('a$&b\n', '$&'), '$&a$&b\n');
+  });
+});
+
+describe('rubyStrip and rubyRstrip', () => {
+  it("strip NUL and ASCII whitespace as Ruby's strip and rstrip do, but not Unicode spaces", () => {
+    assert.equal(rubyStrip('\0 a\0 '), 'a');
+    assert.equal(rubyStrip('\t a \v\f\r\n'), 'a');
+    assert.equal(rubyStrip('\u00a0a\u00a0'), '\u00a0a\u00a0');
+    assert.equal(rubyRstrip('\0 a \0'), '\0 a');
   });
 });

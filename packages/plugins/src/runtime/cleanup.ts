@@ -38,6 +38,16 @@ export function prefixEachLine(text: string, prefix: string): string {
   return text.replace(new RegExp(rubyLineStart, 'g'), () => prefix);
 }
 
+/** Ruby's `strip`: its whitespace (NUL, tab, LF, VT, FF, CR and space only, not Unicode spaces) both ends. */
+export function rubyStrip(text: string): string {
+  return text.replace(/^[\0\t\n\v\f\r ]+|[\0\t\n\v\f\r ]+$/g, '');
+}
+
+/** Ruby's `rstrip`: its whitespace at the end. */
+export function rubyRstrip(text: string): string {
+  return text.replace(/[\0\t\n\v\f\r ]+$/, '');
+}
+
 /** Ruby `split("\n")`: trailing empty fields are dropped. */
 export function splitLines(text: string): string[] {
   const fields = text.split('\n');
@@ -89,9 +99,7 @@ export function keepLines(text: string, patterns: readonly (string | RegExp)[]):
  * `lines.map(&:rstrip).join("\n") + "\n"`): Ruby's whitespace is NUL, tab, LF, VT, FF, CR and space only.
  */
 export function rstripLines(text: string): string {
-  return `${linesOf(text)
-    .map((line) => line.replace(/[\0\t\n\v\f\r ]+$/, ''))
-    .join('\n')}\n`;
+  return `${linesOf(text).map(rubyRstrip).join('\n')}\n`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * output under a `! COMMAND:` line; version, boot images, licence and aFleX list as comments, partition and
  * running config of all partitions, and first, the source of every aFleX script that passed its syntax check.
  */
-import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableOption, enableVar, type PostSession } from '../runtime/shell-plugin.js';
 
 /** Oxidized's `(Current configuration|Configuration last … at)` timestamps. */
@@ -57,7 +57,7 @@ async function aflexScripts({ run, rawOutputOf, comment }: PostSession): Promise
       const parts = shown.split('Content:');
       while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
       out.push(`aflex create ${name}`);
-      out.push((parts[parts.length - 1] ?? '').replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, ''));
+      out.push(rubyStrip(parts[parts.length - 1] ?? ''));
       out.push('.\n');
     }
   }

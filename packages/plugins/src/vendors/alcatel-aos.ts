@@ -3,7 +3,7 @@
  * Oxidized's `aos` model: the system description, chassis, hardware and licences as `! ` comments, then the
  * configuration snapshot. (AOS 7/8 is `alcatel_aos7`.)
  */
-import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { type CleanTools, defineShellPlugin } from '../runtime/shell-plugin.js';
 
 const asComment = (output: string, { comment }: CleanTools) => comment(output);
@@ -35,7 +35,7 @@ export const alcatelAosPlugin = defineShellPlugin({
       // in Oxidized).
       clean: (output, { comment }) => {
         const line = linesOf(output).find((candidate) => candidate.includes('Description')) ?? '';
-        return comment(line.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, ''));
+        return comment(rubyStrip(line));
       },
     },
     { command: 'show chassis', clean: asComment },

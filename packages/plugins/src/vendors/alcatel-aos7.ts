@@ -4,7 +4,7 @@
  * directory as `! ` comments, the configuration snapshot, and, on a virtual chassis, every member's VC boot
  * configuration first.
  */
-import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { defineShellPlugin, type PostSession } from '../runtime/shell-plugin.js';
 
 /** Pauses the CLI prints when a command runs slowly, and the blank lines they leave. */
@@ -43,7 +43,7 @@ export const alcatelAos7Plugin = defineShellPlugin({
       // Only the description line (model and release): the rest holds uptime, clock and free flash.
       clean(output, { comment }) {
         const description = linesOf(output).find((line) => line.includes('Description')) ?? '';
-        return comment(`${description.replace(/^[\0\t\n\v\f\r ]+|[\0\t\n\v\f\r ]+$/g, '')}\n`);
+        return comment(`${rubyStrip(description)}\n`);
       },
     },
     { command: 'show chassis', clean: (output, { comment }) => comment(output) },

@@ -3,7 +3,7 @@
  * W-series). Same commands and stored bytes as Oxidized's `aosw` model: version, inventory, slots and
  * licences as `# ` comments (each only where the platform has it), then the running config.
  */
-import { cutBoth, linesOf, rb, rejectLines, rstripLines } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rejectLines, rstripLines, rubyStrip } from '../runtime/cleanup.js';
 import {
   type CleanTools,
   defineShellPlugin,
@@ -103,7 +103,7 @@ function withoutSensors(output: string, { comment }: CleanTools): string {
     if (rb(/(Tachometers|Temperatures|Voltages)/).test(line)) continue;
     if (rb(/((Card|CPU) Temperature|Chassis Fan|VMON1[0-9])/).test(line)) continue;
     if (rb(/[0-9.]{1,6}\s+(RPMS?|m?V|C|W)/i).test(line)) continue;
-    kept.push(line.replace(/^[\0\t\n\v\f\r ]+|[\0\t\n\v\f\r ]+$/g, ''));
+    kept.push(rubyStrip(line));
   }
   return `${comment(kept.join('\n'))}\n`;
 }

@@ -4,7 +4,7 @@
  * (blank lines and rogue-alert entries dropped, lines stripped). The controller asks for a user name and
  * password inside the SSH shell; the plugin answers them as Oxidized does.
  */
-import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
@@ -21,7 +21,7 @@ function clean(output: string): string {
     // Rogue access points and ad-hoc clients seen on air, not configuration.
     if (rb(/rogue (adhoc|client) (alert|Unknown) [\da-f]{2}:/).test(line)) continue;
     const withoutCr = line.startsWith('\r') ? line.slice(1) : line;
-    kept.push(withoutCr.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, ''));
+    kept.push(rubyStrip(withoutCr));
   }
   return `${kept.join('\n')}\n`;
 }

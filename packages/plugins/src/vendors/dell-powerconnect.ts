@@ -3,18 +3,13 @@
  * `powerconnect` model: version and system (temperatures masked, stack blocks skipped) as `! ` comments,
  * then the running config.
  */
-import { cutTail, linesOf, rb, splitLines } from '../runtime/cleanup.js';
+import { cutTail, linesOf, rb, rubyStrip, splitLines } from '../runtime/cleanup.js';
 import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
 import { defineShellPlugin, enableLogin, enableOption, type PostSession } from '../runtime/shell-plugin.js';
 
 /** Carriage returns the switch echoes, then the trailing prompt (the command echo stays, as in Oxidized). */
 function cleanAll(output: string): string {
   return cutTail(output.replace(/\r+/g, ''));
-}
-
-/** Ruby's `strip`: ASCII whitespace both sides, and NULs at the end. */
-function strip(line: string): string {
-  return line.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, '');
 }
 
 /**
@@ -36,7 +31,7 @@ function cleanSystem(output: string, stackable: boolean, comment: (text: string)
       if (!/[^ \t\r\n\f\v]/.test(raw)) skipBlocks -= 1;
       continue;
     }
-    let line = strip(raw);
+    let line = rubyStrip(raw);
     // The latest dashed rule under a two-column header gives the column widths.
     const rule = /^(---+ +)(---+ +)/.exec(line);
     if (rule) {

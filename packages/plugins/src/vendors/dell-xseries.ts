@@ -2,7 +2,7 @@
  * Dell Networking X-Series smart managed switches (X1000, X4000). Same commands and stored bytes as Oxidized's
  * `dellx` model: version and system (stack blocks skipped) as `! ` comments, then the running config.
  */
-import { linesOf, rb, splitLines } from '../runtime/cleanup.js';
+import { linesOf, rb, rubyStrip, splitLines } from '../runtime/cleanup.js';
 import { answerShellLogin, promptOrShellLogin } from '../runtime/shell-login.js';
 import { defineShellPlugin, enableOption, enterEnableBlind, type PostSession } from '../runtime/shell-plugin.js';
 
@@ -23,7 +23,7 @@ function cleanSystem(output: string, stackable: boolean, comment: (text: string)
       if (!/[^ \t\r\n\f\v]/.test(line)) skipBlocks -= 1;
       continue;
     }
-    out.push(line.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, ''));
+    out.push(rubyStrip(line));
   }
   return `${comment(out.filter((line) => !rb(/Up\sTime/).test(line)).join('\n'))}\n`;
 }

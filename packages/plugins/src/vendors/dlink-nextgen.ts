@@ -3,7 +3,7 @@
  * Oxidized's `dlinknextgen` model: switch facts (without the clock), version and VLANs as `# ` comments, then
  * the running config with communities, user passwords, uptime and SNTP time masked (always, as in Oxidized).
  */
-import { linesOf, rb } from '../runtime/cleanup.js';
+import { linesOf, rb, rubyRstrip } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const dlinkNextgenPlugin = defineShellPlugin({
@@ -25,7 +25,7 @@ export const dlinkNextgenPlugin = defineShellPlugin({
     // returns and trailing blanks of every line.
     `${linesOf(output.replace(/\0/g, ''))
       .slice(2, -1)
-      .map((line) => line.replace(/\r/g, '').replace(/[\0\t\n\v\f\r ]+$/, ''))
+      .map((line) => rubyRstrip(line.replace(/\r/g, '')))
       .join('\n')}\n`,
   maskSecrets: (output) =>
     output

@@ -3,7 +3,7 @@
  * Oxidized's `dlink` model: switch facts (without clocks and uptime) and VLANs as `# ` comments, then the
  * current config.
  */
-import { linesOf, rb } from '../runtime/cleanup.js';
+import { linesOf, rb, rubyRstrip } from '../runtime/cleanup.js';
 import { defineShellPlugin, enableOption, enableVar } from '../runtime/shell-plugin.js';
 
 export const dlinkOsPlugin = defineShellPlugin({
@@ -27,7 +27,7 @@ export const dlinkOsPlugin = defineShellPlugin({
   cleanAll: (output) =>
     `${linesOf(output)
       .slice(2, -1)
-      .map((line) => line.replace(/\r/g, '').replace(/[\0\t\n\v\f\r ]+$/, ''))
+      .map((line) => rubyRstrip(line.replace(/\r/g, '')))
       .join('\n')}\n`,
   maskSecrets: (output) =>
     output

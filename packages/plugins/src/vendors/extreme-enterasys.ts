@@ -3,7 +3,7 @@
  * stored bytes as Oxidized's `enterasys` model: hardware and version as `!` comments, then the non-default
  * configuration without comments and blank lines.
  */
-import { linesOf, rb } from '../runtime/cleanup.js';
+import { linesOf, rb, rubyRstrip } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const extremeEnterasysPlugin = defineShellPlugin({
@@ -24,7 +24,7 @@ export const extremeEnterasysPlugin = defineShellPlugin({
   cleanAll: (output) =>
     `${linesOf(output)
       .slice(2, -2)
-      .map((line) => line.replace(/\r/g, '').replace(/[\0\t\n\v\f\r ]+$/, ''))
+      .map((line) => rubyRstrip(line.replace(/\r/g, '')))
       .join('\n')}\n`,
   // Oxidized's `enterasys` hides nothing; ours: SNMP communities, RADIUS/TACACS+ secrets, user passwords.
   maskSecrets: (output) =>

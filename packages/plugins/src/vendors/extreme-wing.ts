@@ -2,7 +2,7 @@
  * Extreme Networks (Motorola/Symbol) WiNG wireless controllers and APs, RFS series. Same commands and
  * stored bytes as Oxidized's `mtrlrfs` model: version and licences as `# ` comments, then the running config.
  */
-import { linesOf } from '../runtime/cleanup.js';
+import { linesOf, rubyRstrip } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 export const extremeWingPlugin = defineShellPlugin({
@@ -20,7 +20,7 @@ export const extremeWingPlugin = defineShellPlugin({
   cleanAll: (output) =>
     `${linesOf(output)
       .slice(1, -1)
-      .map((line) => line.replace(/\r/g, '').replace(/[\0\t\n\v\f\r ]+$/, ''))
+      .map((line) => rubyRstrip(line.replace(/\r/g, '')))
       .join('\n')}\n`,
   commands: [
     { command: 'show version', clean: (output, { comment }) => comment(output) },

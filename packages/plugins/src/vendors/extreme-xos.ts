@@ -3,7 +3,7 @@
  * as Oxidized's `xos` model: version, diagnostics, licences and switch facts as `# ` comments, the
  * configuration, then the policies.
  */
-import { linesOf, rb, rejectLines } from '../runtime/cleanup.js';
+import { linesOf, rb, rejectLines, rubyRstrip } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
 
 const prompt = rb(/^\s?\*?\s?[-\w]+\s?[-\w.~]+(:\d+)? [#>] $/);
@@ -31,7 +31,7 @@ export const extremeXosPlugin = defineShellPlugin({
   cleanAll: (output) =>
     `${linesOf(output)
       .slice(1, -1)
-      .map((line) => line.replace(/\r/g, '').replace(/[\0\t\n\v\f\r ]+$/, ''))
+      .map((line) => rubyRstrip(line.replace(/\r/g, '')))
       .join('\n')}\n`,
   maskSecrets: (output) =>
     output

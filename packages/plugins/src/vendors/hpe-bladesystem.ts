@@ -3,7 +3,7 @@
  * model: OA, network, certificate, FRU, VLAN, rack and server information as `# ` comments (echoes kept), then
  * the OA configuration script.
  */
-import { cutTail, linesOf, rb } from '../runtime/cleanup.js';
+import { cutTail, linesOf, rb, rubyRstrip } from '../runtime/cleanup.js';
 import { type CleanTools, defineShellPlugin } from '../runtime/shell-plugin.js';
 
 const asComment = (output: string, { comment }: CleanTools) => comment(output);
@@ -24,7 +24,7 @@ export const hpeBladesystemPlugin = defineShellPlugin({
   cleanAll: (output) =>
     cutTail(
       `${linesOf(output.replace(/\r/g, ''))
-        .map((line) => line.replace(/[\0\t\n\v\f\r ]+$/, ''))
+        .map((line) => rubyRstrip(line))
         .join('\n')}\n`,
     ),
   maskSecrets: (output) =>

@@ -4,7 +4,7 @@
  * keep (UCI configs as `uci export`, the host key gzipped and hex-escaped), and optionally raw partitions.
  */
 import type { DeviceTarget } from '../contract.js';
-import { linesOf, rb } from '../runtime/cleanup.js';
+import { linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { booleanOption, defineShellPlugin, type PostSession, sshNoExecOption } from '../runtime/shell-plugin.js';
 
 /** A comma-separated list option (Oxidized array vars), or the model's default. */
@@ -15,10 +15,6 @@ function listOption(target: DeviceTarget, key: string, fallback: string[]): stri
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
-}
-
-function strip(text: string): string {
-  return text.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, '');
 }
 
 /** Oxidized's `post`: the files `sysupgrade -l` lists, each as the model exports it, then chosen partitions. */
@@ -34,7 +30,7 @@ async function files({ run, rawOutputOf, comment, target, scrubSecrets }: PostSe
   ]);
   const cfg: string[] = [];
   for (const line of linesOf(rawOutputOf('sysupgrade -l') ?? '')) {
-    const file = strip(line);
+    const file = rubyStrip(line);
     if (file.startsWith('/etc/config/')) {
       if (file.endsWith('-opkg')) continue;
       const name = file.split('/').pop() ?? '';

@@ -3,12 +3,8 @@
  * product, hardware and serial facts picked from `show version`, `show hardware all` and `show info` as `! `
  * comments, then the running config with its `## section ##` markers as comment lines.
  */
-import { cutBoth, linesOf, rb } from '../runtime/cleanup.js';
+import { cutBoth, linesOf, rb, rubyStrip } from '../runtime/cleanup.js';
 import { defineShellPlugin } from '../runtime/shell-plugin.js';
-
-function strip(text: string): string {
-  return text.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\0\t\n\v\f\r ]+$/, '');
-}
 
 /** For each line (stripped) matching one of `picks`, a `<label>: <value>` comment; then a newline. */
 function pick(
@@ -18,7 +14,7 @@ function pick(
 ): string {
   let out = '';
   for (const raw of linesOf(cutBoth(output))) {
-    const line = strip(raw);
+    const line = rubyStrip(raw);
     for (const [pattern, label] of picks) {
       const match = rb(pattern).exec(line);
       if (match) out += comment(`${label(match)}\n`);
@@ -97,8 +93,8 @@ export const riverbedRiosPlugin = defineShellPlugin({
           .map((line) => {
             const marker = rb(/^(.*##.*?##)(.*)$/).exec(line);
             if (!marker) return line;
-            const commentLine = comment(strip(marker[1] ?? ''));
-            const command = strip(marker[2] ?? '');
+            const commentLine = comment(rubyStrip(marker[1] ?? ''));
+            const command = rubyStrip(marker[2] ?? '');
             return command === '' ? `${commentLine}\n` : `${commentLine}\n${command}\n`;
           })
           .join(''),
