@@ -33,6 +33,8 @@ try {
   await signInThroughUi(page, webUrl, ADMIN_PASSWORD);
   await page.goto(`${webUrl}/devices`);
   await page.locator('[data-testid^="device-row-"]').first().waitFor();
+  // tsx names inner functions with an `__name` helper that does not exist inside the page.
+  await page.evaluate('window.__name = (fn) => fn');
 
   const filterMs: number[] = [];
   const fetchMs: number[] = [];

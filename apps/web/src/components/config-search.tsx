@@ -6,7 +6,7 @@ import { type FormEvent, Fragment, type ReactNode, useEffect, useState } from 'r
 import { useClient } from 'urql';
 import { errorMessage } from '../lib/error-message';
 import { formatDateTime } from '../lib/format';
-import { graphql } from '../lib/graphql';
+import { graphql, type ResultOf } from '../lib/graphql';
 
 export type SearchOptions = {
   pattern: string;
@@ -14,15 +14,6 @@ export type SearchOptions = {
   caseSensitive: boolean;
   latestOnly: boolean;
   contextLines: number;
-};
-
-type MatchedLine = { number: number; text: string; isMatch: boolean };
-
-type ConfigMatch = {
-  device: { id: string; name: string; pluginKey: string };
-  backup: { id: string; createdAt: string; changed: boolean };
-  matchCount: number;
-  lines: MatchedLine[];
 };
 
 const PAGE_SIZE = 20;
@@ -66,6 +57,11 @@ const ConfigSearch_SearchQuery = graphql(`
     }
   }
 `);
+
+type ConfigMatch = Extract<
+  ResultOf<typeof ConfigSearch_SearchQuery>['searchConfigs'],
+  { __typename: 'SearchConfigsConnection' }
+>['edges'][number]['node'];
 
 type Results = {
   options: SearchOptions;

@@ -3,34 +3,10 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { useQuery } from 'urql';
+import { type DiffLine, markChange, pairChanges, sideBySide } from '../lib/diff-rows';
 import { errorMessage } from '../lib/error-message';
 import { formatDateTime } from '../lib/format';
-import { graphql } from '../lib/graphql';
-
-type DiffLineKind = 'ADDED' | 'REMOVED' | 'CONTEXT';
-
-type DiffVersion = {
-  id: string;
-  createdAt: string;
-  sha256: string;
-  significantSha256: string | null;
-  device: { id: string; name: string };
-};
-
-type DiffData = {
-  __typename: 'Diff';
-  identical: boolean;
-  added: number;
-  removed: number;
-  significantOnly: boolean;
-  unified: string;
-  from: DiffVersion;
-  to: DiffVersion;
-  hunks: {
-    header: string;
-    lines: { kind: DiffLineKind; oldNumber: number | null; newNumber: number | null; text: string }[];
-  }[];
-};
+import { graphql, type ResultOf } from '../lib/graphql';
 
 const VersionDiff_DiffQuery = graphql(`
   query VersionDiff_DiffQuery($fromBackupId: ID!, $toBackupId: ID!, $significantOnly: Boolean!, $contextLines: Int!) {
@@ -65,7 +41,10 @@ const VersionDiff_DiffQuery = graphql(`
 `);
 
 const CONTEXT_CHOICES = [3, 10, 50] as const;
-const MARKERS: Record<DiffLineKind, string> = { ADDED: '+', REMOVED: '-', CONTEXT: ' ' };
+type DiffData = Extract<ResultOf<typeof VersionDiff_DiffQuery>['diff'], { __typename: 'Diff' }>;
+type DiffVersion = DiffData['from'];
+
+const MARKERS: Record<DiffLine['kind'], string> = { ADDED: '+', REMOVED: '-', CONTEXT: ' ' };
 
 /** The server-computed line diff of two text versions (older first), as a unified view with line numbers. */
 export function VersionDiff({
@@ -79,6 +58,7 @@ export function VersionDiff({
 }) {
   const [significantOnly, setSignificantOnly] = useState(false);
   const [contextLines, setContextLines] = useState<number>(3);
+  const [layout, setLayout] = useState<'unified' | 'split'>('unified');
   const [{ data, fetching, error }] = useQuery({
     query: VersionDiff_DiffQuery,
     variables: { fromBackupId, toBackupId, significantOnly, contextLines },
@@ -134,6 +114,15 @@ export function VersionDiff({
               ))}
             </select>
           </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              data-testid="side-by-side"
+              checked={layout === 'split'}
+              onChange={(event) => setLayout(event.target.checked ? 'split' : 'unified')}
+            />
+            Side by side
+          </label>
           {onClose ? (
             <button type="button" className="button button-quiet" onClick={onClose}>
               Close
@@ -148,7 +137,7 @@ export function VersionDiff({
           {diff.message}
         </p>
       ) : null}
-      {result ? <DiffBody diff={result} /> : null}
+      {result ? <DiffBody diff={result} layout={layout} /> : null}
     </section>
   );
 }
@@ -163,7 +152,7 @@ function VersionLabel({ version, other }: { version: DiffVersion; other: DiffVer
   );
 }
 
-function DiffBody({ diff }: { diff: DiffData }) {
+function DiffBody({ diff, layout }: { diff: DiffData; layout: 'unified' | 'split' }) {
   if (diff.identical || diff.hunks.length === 0) {
     return (
       <p className="notice diff-identical" data-testid="diff-identical">
@@ -187,33 +176,95 @@ function DiffBody({ diff }: { diff: DiffData }) {
           Download .diff
         </button>
       </p>
-      <div className="diff-wrap">
-        <table className="diff" data-testid="diff-table">
-          {diff.hunks.map((hunk, hunkIndex) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: hunks are positional and never reorder
-            <tbody key={hunkIndex}>
-              <tr className="diff-hunk-header">
-                <td className="diff-cell" colSpan={4}>
-                  {hunk.header}
+      <div className="diff-wrap">{layout === 'split' ? <SplitDiff diff={diff} /> : <UnifiedDiff diff={diff} />}</div>
+    </>
+  );
+}
+
+function UnifiedDiff({ diff }: { diff: DiffData }) {
+  return (
+    <table className="diff" data-testid="diff-table">
+      {diff.hunks.map((hunk, hunkIndex) => {
+        const pairs = pairChanges(hunk.lines);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: hunks are positional and never reorder
+          <tbody key={hunkIndex}>
+            <tr className="diff-hunk-header">
+              <td className="diff-cell" colSpan={4}>
+                {hunk.header}
+              </td>
+            </tr>
+            {hunk.lines.map((line, lineIndex) => (
+              <tr
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional and never reorder
+                key={lineIndex}
+                className={`diff-line diff-${line.kind.toLowerCase()}`}
+                data-kind={line.kind}
+              >
+                <td className="diff-cell diff-number">{line.oldNumber ?? ''}</td>
+                <td className="diff-cell diff-number">{line.newNumber ?? ''}</td>
+                <td className="diff-cell diff-marker">{MARKERS[line.kind]}</td>
+                <td className="diff-cell diff-text">
+                  <LineText line={line} other={pairs.get(line) ?? null} />
                 </td>
               </tr>
-              {hunk.lines.map((line, lineIndex) => (
-                <tr
-                  // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional and never reorder
-                  key={lineIndex}
-                  className={`diff-line diff-${line.kind.toLowerCase()}`}
-                  data-kind={line.kind}
+            ))}
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}
+
+function SplitDiff({ diff }: { diff: DiffData }) {
+  return (
+    <table className="diff diff-split" data-testid="diff-table" data-layout="split">
+      {diff.hunks.map((hunk, hunkIndex) => {
+        const pairs = pairChanges(hunk.lines);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: hunks are positional and never reorder
+          <tbody key={hunkIndex}>
+            <tr className="diff-hunk-header">
+              <td className="diff-cell" colSpan={4}>
+                {hunk.header}
+              </td>
+            </tr>
+            {sideBySide(hunk.lines).map((row, rowIndex) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional and never reorder
+              <tr key={rowIndex} className="diff-split-row">
+                <td className="diff-cell diff-number">{row.left?.oldNumber ?? ''}</td>
+                <td
+                  className={`diff-cell diff-text ${row.left?.kind === 'REMOVED' ? 'diff-removed-cell' : ''}`}
+                  data-kind={row.left?.kind}
                 >
-                  <td className="diff-cell diff-number">{line.oldNumber ?? ''}</td>
-                  <td className="diff-cell diff-number">{line.newNumber ?? ''}</td>
-                  <td className="diff-cell diff-marker">{MARKERS[line.kind]}</td>
-                  <td className="diff-cell diff-text">{line.text}</td>
-                </tr>
-              ))}
-            </tbody>
-          ))}
-        </table>
-      </div>
+                  {row.left ? <LineText line={row.left} other={pairs.get(row.left) ?? null} /> : null}
+                </td>
+                <td className="diff-cell diff-number">{row.right?.newNumber ?? ''}</td>
+                <td
+                  className={`diff-cell diff-text ${row.right?.kind === 'ADDED' ? 'diff-added-cell' : ''}`}
+                  data-kind={row.right?.kind}
+                >
+                  {row.right ? <LineText line={row.right} other={pairs.get(row.right) ?? null} /> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}
+
+/** A changed line with the part that differs from its counterpart marked. */
+function LineText({ line, other }: { line: DiffLine; other: DiffLine | null }) {
+  if (!other || line.kind === 'CONTEXT') return <>{line.text}</>;
+  const marked =
+    line.kind === 'REMOVED' ? markChange(line.text, other.text).before : markChange(other.text, line.text).after;
+  return (
+    <>
+      {marked.start}
+      {marked.middle ? <mark className="diff-intra">{marked.middle}</mark> : null}
+      {marked.end}
     </>
   );
 }

@@ -1,6 +1,9 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { VersionDiff } from '../../components/version-diff';
 import { firstParam, type SearchParamValue } from '../../lib/search-params';
+
+export const metadata: Metadata = { title: 'Compare versions' };
 
 /** `/compare?from=<backupId>&to=<backupId>`: a shareable diff of any two text versions, across devices too. */
 export default async function ComparePage({
@@ -18,7 +21,7 @@ export default async function ComparePage({
         <VersionDiff fromBackupId={from} toBackupId={to} />
       ) : (
         <p className="notice">
-          Pick two text versions on a <Link href="/">device page</Link> and choose Compare.
+          Pick two text versions on a <Link href="/devices">device page</Link> and choose Compare.
         </p>
       )}
     </>

@@ -1,4 +1,7 @@
+import type { Metadata } from 'next';
 import { LoginForm } from '../../components/login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;

@@ -1,5 +1,8 @@
+import type { Metadata } from 'next';
 import { ConfigSearch, type SearchOptions } from '../../components/config-search';
 import { firstParam, type SearchParamValue } from '../../lib/search-params';
+
+export const metadata: Metadata = { title: 'Search configurations' };
 
 type Params = {
   q?: SearchParamValue;
