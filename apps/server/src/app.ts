@@ -190,7 +190,8 @@ export async function buildApp(
     db,
     pubsub,
     log,
-    dashboardUrl: env.webOrigin.replace(/\/+$/, ''),
+    // The dashboard's origin (the first, when several are allowed) for links in messages.
+    dashboardUrl: (env.webOrigin.split(',')[0] ?? '').trim().replace(/\/+$/, ''),
     decrypt: (ciphertext) => secrets.decrypt(ciphertext),
     retryBaseMs: (env.notifyRetryBaseSeconds ?? 30) * 1000,
     sendTimeoutMs: (env.notifyTimeoutSeconds ?? 10) * 1000,

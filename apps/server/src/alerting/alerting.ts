@@ -53,6 +53,16 @@ export function createAlerting(deps: AlertingDeps) {
     return running;
   }
 
+  // A burst of events (a fleet failing together) is evaluated in one transaction, not one per event.
+  let pending: NodeJS.Timeout | undefined;
+  function soon() {
+    if (pending || stopped) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      void evaluate();
+    }, 200);
+  }
+
   function schedule() {
     if (stopped) return;
     timer = setTimeout(() => void evaluate().finally(schedule), deps.pollMs ?? 1_000);
@@ -73,7 +83,7 @@ export function createAlerting(deps: AlertingDeps) {
         while (!stopped) {
           const next = await iterator.next();
           if (next.done) return;
-          void evaluate();
+          soon();
         }
       })();
     },
@@ -81,6 +91,7 @@ export function createAlerting(deps: AlertingDeps) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(pending);
       await wakeups?.return?.();
       await running;
       await outbox.stop();
