@@ -12,3 +12,11 @@ export function abortErrorFrom(signal: AbortSignal): CollectError {
   }
   return new CollectError('aborted', 'the collection was cancelled', { cause: reason });
 }
+
+/**
+ * The context with its signal also ending at `timeouts.overallMs`: the overall deadline covers a device that
+ * keeps talking slowly enough never to trip the idle timer.
+ */
+export function withOverallDeadline<T extends { signal: AbortSignal; timeouts: { overallMs: number } }>(ctx: T): T {
+  return { ...ctx, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeouts.overallMs)]) };
+}

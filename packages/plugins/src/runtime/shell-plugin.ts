@@ -13,6 +13,7 @@ import { execBudget, execCommand } from '../transports/ssh-exec.js';
 import { openShell, type ShellExpect, type ShellSession } from '../transports/ssh-shell.js';
 import type { TelnetLoginPrompts } from '../transports/telnet-login.js';
 import type { Terminal } from '../transports/terminal.js';
+import { withOverallDeadline } from './abort.js';
 import { commentLines } from './cleanup.js';
 import { type PostCall, unmaskedText } from './original-text.js';
 import { connectTelnetFor, openTelnetShell, telnetPortOption, transportOption, wantsTelnet } from './telnet-session.js';
@@ -201,8 +202,7 @@ export function processCommandOutput(
 }
 
 async function collectText(definition: ShellPluginDefinition, outer: CollectContext): Promise<TextArtefact> {
-  // The overall deadline covers a device that keeps talking slowly enough never to trip the idle timer.
-  const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
+  const ctx = withOverallDeadline(outer);
   // `transport=telnet` logs in over TELNET instead; commands, prompts and cleanup stay the same.
   const telnet = wantsTelnet(ctx.target) ? await connectTelnetFor(ctx, definition.terminal) : undefined;
   // Over TELNET an exec plugin screen-scrapes its shell, as Oxidized's models do (`telnet || ssh_no_exec`).

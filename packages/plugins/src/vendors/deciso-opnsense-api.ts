@@ -7,6 +7,7 @@
  */
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
+import { withOverallDeadline } from '../runtime/abort.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
 import { fileArtefactAs } from '../runtime/original-text.js';
 import { httpCall, requireSuccess } from '../transports/http-request.js';
@@ -28,7 +29,7 @@ export const decisoOpnsenseApiPlugin: BackupPlugin = {
 };
 
 async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
+  const ctx = withOverallDeadline(outer);
   const endpoint = httpEndpointFor(ctx.target);
   const call = {
     method: 'GET' as const,

@@ -7,6 +7,7 @@
  */
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
+import { withOverallDeadline } from '../runtime/abort.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
 import { fileArtefactAs } from '../runtime/original-text.js';
 import {
@@ -36,7 +37,7 @@ export const netgatePfsenseWebPlugin: BackupPlugin = {
 };
 
 async function collectPfsense(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
+  const ctx = withOverallDeadline(outer);
   const session = webSession(httpEndpointFor(ctx.target), ctx);
   try {
     ctx.progress({ message: 'opening the web configurator' });

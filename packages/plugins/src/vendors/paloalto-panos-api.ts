@@ -5,6 +5,7 @@
  */
 import type { BackupPlugin, CollectContext, TextArtefact } from '../contract.js';
 import { CollectError, isCollectError } from '../errors.js';
+import { withOverallDeadline } from '../runtime/abort.js';
 import { httpEndpointFor, httpOptions } from '../runtime/http-endpoint.js';
 import { formatXmlLikeLibxml2, parseXmlRoot, textOfFirst, type XmlElement } from '../runtime/xml-format.js';
 import { type HttpEndpoint, httpCall, requireSuccess } from '../transports/http-request.js';
@@ -48,7 +49,7 @@ export const paloaltoPanosApiPlugin: BackupPlugin = {
 };
 
 async function collectPanos(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = { ...outer, signal: AbortSignal.any([outer.signal, AbortSignal.timeout(outer.timeouts.overallMs)]) };
+  const ctx = withOverallDeadline(outer);
   const endpoint = httpEndpointFor(ctx.target);
   try {
     ctx.progress({ message: 'generating an API key' });
