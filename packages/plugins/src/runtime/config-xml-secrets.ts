@@ -21,49 +21,71 @@ export function maskPfsenseOxidizedSecrets(config: string): string {
 }
 
 const secretElements = [
-  // Ours: Oxidized leaves user password hashes wrapped over lines or in CDATA; and the older hash formats.
+  // Ours: Oxidized leaves passwords written across lines or in CDATA.
   'password',
+  // Ours: the same for bcrypt user password hashes.
   'bcrypt-hash',
+  // Ours: Oxidized leaves SHA-512 user password hashes (older releases).
   'sha512-hash',
+  // Ours: Oxidized leaves MD5 user password hashes (older releases).
   'md5-hash',
+  // Ours: Oxidized leaves NT user password hashes (older releases).
   'nt-hash',
-  // Ours: Oxidized leaves certificate, CA and ACME account private keys (base64 PEM) in the clear.
+  // Ours: Oxidized leaves certificate and CA private keys (base64 PEM).
   'prv',
+  // Ours: Oxidized leaves ACME account private keys.
   'accountkey',
-  // Ours: Oxidized leaves IPsec pre-shared keys (tunnels, mobile clients, per user; OPNsense's `<Key>`).
+  // Ours: Oxidized leaves IPsec pre-shared keys of tunnels and mobile clients.
   'pre-shared-key',
+  // Ours: Oxidized leaves per-user IPsec pre-shared keys.
   'ipsecpsk',
+  // Ours: Oxidized leaves OPNsense's IPsec pre-shared keys (`<preSharedKey><Key>`).
   'Key',
-  // Ours: Oxidized leaves OpenVPN static and TLS auth/crypt keys and client login passwords.
+  // Ours: Oxidized leaves OpenVPN static keys.
   'shared_key',
+  // Ours: Oxidized leaves OpenVPN TLS auth/crypt keys.
   'tls',
+  // Ours: Oxidized leaves OpenVPN client login passwords.
   'auth_pass',
-  // Ours: Oxidized leaves the LDAP bind password and RADIUS shared secrets of the auth servers and portal.
+  // Ours: Oxidized leaves the LDAP bind password of auth servers.
   'ldap_bindpw',
+  // Ours: Oxidized leaves RADIUS shared secrets of auth servers.
   'radius_secret',
+  // Ours: Oxidized leaves the secondary RADIUS server's secret.
   'radius_secret2',
+  // Ours: Oxidized leaves the captive portal's RADIUS secret.
   'radiuskey',
+  // Ours: Oxidized leaves the captive portal's secondary RADIUS secret.
   'radiuskey2',
-  // Ours: Oxidized leaves API secrets, L2TP secrets and TOTP seeds (OPNsense).
+  // Ours: Oxidized leaves API key secrets and L2TP secrets (OPNsense).
   'secret',
+  // Ours: Oxidized leaves TOTP seeds of users with two-factor login (OPNsense).
   'otp_seed',
-  // Ours: Oxidized leaves SNMP communities (the daemon's, its traps' and the web proxy's).
+  // Ours: Oxidized leaves the SNMP read community.
   'rocommunity',
+  // Ours: Oxidized leaves the SNMP write community.
   'rwcommunity',
+  // Ours: Oxidized leaves the SNMP trap community.
   'trapstring',
+  // Ours: Oxidized leaves the web proxy's SNMP community (OPNsense).
   'snmp_password',
-  // Ours: Oxidized leaves WireGuard private and pre-shared keys (pfSense package, OPNsense plugin).
+  // Ours: Oxidized leaves WireGuard tunnel private keys (pfSense package).
   'privatekey',
+  // Ours: Oxidized leaves WireGuard peer pre-shared keys (pfSense package).
   'presharedkey',
+  // Ours: Oxidized leaves WireGuard private keys (OPNsense plugin).
   'privkey',
+  // Ours: Oxidized leaves WireGuard pre-shared keys (OPNsense plugin).
   'psk',
   // Ours: Oxidized leaves Wi-Fi WPA passphrases.
   'passphrase',
-  // Ours: Oxidized leaves dynamic-DNS update keys (DHCP, RFC 2136) and the auto config backup password.
+  // Ours: Oxidized leaves DHCP dynamic-DNS update keys.
   'ddnsdomainkey',
+  // Ours: Oxidized leaves RFC 2136 dynamic-DNS keys.
   'keydata',
+  // Ours: Oxidized leaves the auto config backup's encryption password.
   'encryption_password',
-  // Oxidized's own: the lighttpd status page password (here too when it spans lines).
+  // Oxidized's own: the lighttpd status page password (here also when it spans lines).
   'lighttpd_ls_password',
 ];
 
