@@ -4,11 +4,13 @@
  * made it) to its arrival at a subscriber; every subscriber must receive every line. Beside it, a bare `ws`
  * server broadcasts the same payloads with the same timing to 1,000 plain sockets: the ratio of the p99s
  * says what DeviceVault adds over the network itself. Goal: p99 ≤ 100 ms on PostgreSQL, ≤ 250 ms on PGlite.
+ * The subscribers run in a child process (bench/support/fanout-clients.ts), as dashboards run elsewhere.
  * `DATABASE_URL=… node --conditions=source --import tsx bench/subscription-fanout.ts` for PostgreSQL.
  */
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { createClient } from 'graphql-ws';
-import WebSocket, { WebSocketServer } from 'ws';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
 import { startBenchApp } from './support/bench-app.js';
 
 // `--subscribers=N --jobs=N` for smaller runs while investigating.
@@ -16,6 +18,7 @@ const argument = (name: string, fallback: number) =>
   Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const subscriberCount = argument('subscribers', 1000);
 const jobCount = argument('jobs', 50);
+const clientScript = fileURLToPath(new URL('./support/fanout-clients.ts', import.meta.url));
 
 interface Line {
   jobId: string;
@@ -24,9 +27,35 @@ interface Line {
   at: string;
 }
 
+interface Received {
+  counts: number[];
+  received: Record<string, number[]>;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Starts the subscriber process; `finish` collects what every subscriber received. */
+async function startClients(url: string, graphql: { query: string; authorization: string } | null) {
+  const child = fork(clientScript, [], { execArgv: ['--conditions=source', '--import', 'tsx'] });
+  const messages: ((message: { type: string }) => void)[] = [];
+  child.on('message', (message: { type: string }) => {
+    for (const listener of messages) listener(message);
+  });
+  const next = (type: string) =>
+    new Promise<unknown>((resolve) => messages.push((message) => message.type === type && resolve(message)));
+  const readyNow = next('ready');
+  child.send({ type: 'start', start: { url, count: subscriberCount, graphql } });
+  await readyNow;
+  return {
+    async finish(): Promise<Received> {
+      const result = next('result');
+      child.send({ type: 'finish' });
+      return (await result) as Received;
+    },
+  };
 }
 
 async function deviceVaultRun() {
@@ -56,76 +85,48 @@ async function deviceVaultRun() {
       }),
     });
     const viewerToken = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
-
-    const received: number[][] = [];
-    const latencies: number[] = [];
-    const fanOut: number[] = [];
-    const lines: Line[] = [];
-    const clients = [];
-    let ready = 0;
-    for (let i = 0; i < subscriberCount; i++) {
-      const seen: number[] = [];
-      received.push(seen);
-      const client = createClient({
-        url: `${bench.url.replace('http', 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        connectionParams: { authorization: `Bearer ${viewerToken}` },
-        on: { connected: () => void ready++ },
-      });
-      clients.push(client);
-      client.subscribe<{ jobEvents: Line }>(
-        { query: 'subscription { jobEvents { jobId seq status at } }' },
-        {
-          next: ({ data }) => {
-            const line = data!.jobEvents;
-            const now = Date.now();
-            latencies.push(now - Date.parse(line.at));
-            const published = publishedAt.get(`${line.jobId}:${line.seq}`);
-            if (published !== undefined) fanOut.push(now - published);
-            seen.push(1);
-            if (i === 0) lines.push(line);
-          },
-          error: (error) => console.error('subscriber error', error),
-          complete: () => {},
-        },
-      );
-    }
-    while (ready < subscriberCount) await new Promise((resolve) => setTimeout(resolve, 50));
+    const clients = await startClients(`${bench.url.replace('http', 'ws')}/graphql`, {
+      query: 'subscription { jobEvents { jobId seq status at } }',
+      authorization: `Bearer ${viewerToken}`,
+    });
     // Let every subscription reach the server's pubsub before the jobs start.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
     // When each line reached this process's pubsub: splits its latency into the job path (line made →
     // published, database writes included) and the fan-out (published → subscriber).
     const publishedAt = new Map<string, number>();
+    const lines: Line[] = [];
     const tap = bench.app.pubsub.subscribe('jobEvents');
     void (async () => {
-      for await (const event of tap) publishedAt.set(`${event.jobId}:${event.seq}`, Date.now());
+      for await (const event of tap) {
+        publishedAt.set(`${event.jobId}:${event.seq}`, Date.now());
+        lines.push(event);
+      }
     })();
     const started = Date.now();
     await bench.gql('mutation ($input: TriggerBackupInput!) { triggerBackup(input: $input) { __typename } }', {
       input: { deviceIds },
     });
-    const expectedTerminal = jobCount;
     for (const deadline = Date.now() + 10 * 60_000; Date.now() < deadline; ) {
-      const done = lines.filter((line) => line.status === 'succeeded' || line.status === 'failed').length;
-      if (done >= expectedTerminal) break;
+      if (lines.filter((line) => line.status === 'succeeded' || line.status === 'failed').length >= jobCount) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    // Stragglers: give every subscriber time to drain.
-    const total = lines.length;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-      if (received.every((seen) => seen.length >= total)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // Give every subscriber time to drain, then collect.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const result = await clients.finish();
     const elapsedMs = Date.now() - started;
-    const missing = received.filter((seen) => seen.length < total).length;
-    await Promise.all(clients.map((client) => client.dispose()));
     await tap.return();
-    const jobPath = lines.map(
-      (line) => (publishedAt.get(`${line.jobId}:${line.seq}`) ?? Number.NaN) - Date.parse(line.at),
-    );
+    const latencies: number[] = [];
+    const fanOut: number[] = [];
+    for (const line of lines) {
+      const key = `${line.jobId}:${line.seq}`;
+      for (const at of result.received[key] ?? []) {
+        latencies.push(at - Date.parse(line.at));
+        fanOut.push(at - publishedAt.get(key)!);
+      }
+    }
+    const jobPath = lines.map((line) => publishedAt.get(`${line.jobId}:${line.seq}`)! - Date.parse(line.at));
+    const missing = result.counts.filter((count) => count < lines.length).length;
     return { latencies, fanOut, jobPath, lines, missing, elapsedMs, database: bench.app.database.kind };
   } finally {
     await bench.stop();
@@ -137,37 +138,22 @@ async function bareWsRun(lines: Line[]) {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
-  const latencies: number[] = [];
-  const counts: number[] = [];
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < subscriberCount; i++) {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}`);
-    counts.push(0);
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { payload: { data: { jobEvents: { sentAt: number } } } };
-      latencies.push(Date.now() - message.payload.data.jobEvents.sentAt);
-      counts[i]!++;
-    });
-    sockets.push(socket);
-  }
-  await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
+  const clients = await startClients(`ws://127.0.0.1:${port}`, null);
   const origin = Date.parse(lines[0]!.at);
   const start = Date.now();
+  const sentAt = new Map<string, number>();
   for (const line of lines) {
-    const due = start + (Date.parse(line.at) - origin);
-    const wait = due - Date.now();
+    const wait = start + (Date.parse(line.at) - origin) - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sentAt = Date.now();
-    const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: { ...line, sentAt } } } });
+    sentAt.set(`${line.jobId}:${line.seq}`, Date.now());
+    const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: line } } });
     for (const client of server.clients) client.send(payload);
   }
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    if (counts.every((count) => count >= lines.length)) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  for (const socket of sockets) socket.terminate();
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const result = await clients.finish();
   await new Promise((resolve) => server.close(resolve));
-  return { latencies, missing: counts.filter((count) => count < lines.length).length };
+  const latencies = Object.entries(result.received).flatMap(([key, times]) => times.map((at) => at - sentAt.get(key)!));
+  return { latencies, missing: result.counts.filter((count) => count < lines.length).length };
 }
 
 const run = await deviceVaultRun();
