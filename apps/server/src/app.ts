@@ -23,10 +23,10 @@ import {
   sessionCookie,
 } from './auth/identity.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
-import { createViewerRecheck } from './auth/viewer-recheck.js';
 import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
 import { createViewerCache, useViewerCacheClearedByMutations } from './auth/viewer-cache.js';
+import { createViewerRecheck } from './auth/viewer-recheck.js';
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import { createDeviceAccess } from './device-access.js';
