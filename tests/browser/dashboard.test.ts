@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import {
   chromiumMissing,
   chromiumPath,
@@ -113,5 +113,52 @@ describe('dashboard', () => {
     assert.match((await binaryRow.textContent()) ?? '', /Binary file — download only/);
     assert.match((await viewer.textContent()) ?? '', /Binary file — download only/);
     assert.equal(await page.getByTestId('backup-content').count(), 0);
+  });
+
+  it('re-reads the overview when a dropped live connection comes back, so changes made meanwhile show', {
+    skip,
+  }, async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const overview = await context.newPage();
+    overview.setDefaultTimeout(uiPatienceMs);
+    // Every WebSocket of this tab goes through here, so the test can drop them and refuse new ones.
+    let refusing = false;
+    const sockets = new Set<WebSocketRoute>();
+    await overview.routeWebSocket(/\/graphql/, (socket) => {
+      if (refusing) return socket.close({ code: 1012, reason: 'test: server restarting' });
+      socket.connectToServer();
+      sockets.add(socket);
+    });
+    await signInThroughUi(overview, webUrl);
+    await overview.goto(`${webUrl}/`);
+    await overview.waitForFunction(
+      () => document.querySelector('[data-testid="live-indicator"]')?.getAttribute('data-state') === 'live',
+    );
+    const before = Number(await overview.getByTestId('count-total').textContent());
+    await overview.evaluate(() => Object.assign(window, { __noReload: true }));
+
+    refusing = true;
+    for (const socket of sockets) await socket.close({ code: 1012, reason: 'test: server restarting' });
+    await overview.waitForFunction(
+      () => document.querySelector('[data-testid="live-indicator"]')?.getAttribute('data-state') !== 'live',
+    );
+    const { data, errors } = await stack.graphql(
+      'mutation { createDevice(input: { name: "reconnect-probe", host: "127.0.0.1", pluginKey: "noop" }) { __typename } }',
+    );
+    assert.equal(
+      (data?.createDevice as { __typename?: string } | undefined)?.__typename,
+      'CreateDeviceSuccess',
+      JSON.stringify(errors),
+    );
+    refusing = false;
+    await overview.waitForFunction(
+      (expected) => Number(document.querySelector('[data-testid="count-total"]')?.textContent) === expected,
+      before + 1,
+    );
+    const noReload = await overview.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
+    await overview.screenshot({ path: path.join(outputDir, 'overview-after-reconnect.png') });
+    await context.close();
+
+    assert.equal(noReload, true, 'the overview reloaded instead of re-reading');
   });
 });

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { type DeviceListParams, deviceListHref } from '../../lib/device-list-params';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
@@ -80,6 +80,15 @@ export function DevicesPage({ params }: { params: DeviceListParams }) {
   useSubscriptionEvents(DevicesPage_JobEventsSubscription, {}, ({ jobEvents }) => {
     applyJobState(jobEvents.deviceId, liveJobFromEvent(jobEvents));
   });
+
+  // The API publishes no event when a device is created, edited or removed elsewhere, so a visible page
+  // re-reads its rows now and then (one page of 50, cheap) to show them without a reload.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reexecute({ requestPolicy: 'network-only' });
+    }, 20_000);
+    return () => clearInterval(timer);
+  }, [reexecute]);
 
   function go(next: Partial<DeviceListParams>) {
     setSelected(new Set());
