@@ -50,6 +50,15 @@ async function startClients(url: string, graphql: { query: string; authorization
   child.send({ type: 'start', start: { url, count: subscriberCount, graphql } });
   await readyNow;
   return {
+    /** Waits (up to a minute) until the subscribers together received `expected` messages. */
+    async drained(expected: number) {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        const counted = next('count');
+        child.send({ type: 'count' });
+        if (((await counted) as { total: number }).total >= expected) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async finish(): Promise<Received> {
       const result = next('result');
       child.send({ type: 'finish' });
@@ -111,8 +120,7 @@ async function deviceVaultRun() {
       if (lines.filter((line) => line.status === 'succeeded' || line.status === 'failed').length >= jobCount) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    // Give every subscriber time to drain, then collect.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await clients.drained(lines.length * subscriberCount);
     const result = await clients.finish();
     const elapsedMs = Date.now() - started;
     await tap.return();
@@ -149,7 +157,7 @@ async function bareWsRun(lines: Line[]) {
     const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: line } } });
     for (const client of server.clients) client.send(payload);
   }
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await clients.drained(lines.length * subscriberCount);
   const result = await clients.finish();
   await new Promise((resolve) => server.close(resolve));
   const latencies = Object.entries(result.received).flatMap(([key, times]) => times.map((at) => at - sentAt.get(key)!));

@@ -46,7 +46,11 @@ function ready() {
   if (readyCount === start!.count) process.send!({ type: 'ready' });
 }
 
-process.on('message', (message: { type: 'start'; start: Start } | { type: 'finish' }) => {
+process.on('message', (message: { type: 'start'; start: Start } | { type: 'count' } | { type: 'finish' }) => {
+  if (message.type === 'count') {
+    process.send!({ type: 'count', total: counts.reduce((sum, count) => sum + count, 0) });
+    return;
+  }
   if (message.type === 'start') {
     start = message.start;
     for (let i = 0; i < start.count; i++) {
