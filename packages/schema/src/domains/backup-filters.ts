@@ -9,13 +9,13 @@
 import { and, eq } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import { checkPattern, matchingLines } from '../config-rules.js';
-import type { Context } from '../context.js';
 import { type BackupFilterKind, type BackupFilterRow, backupFilters } from '../db/tables.js';
-import { isUuid, NotFound, NotFoundErrorType, ValidationErrorType, ValidationFailure } from '../errors.js';
+import { NotFound, ValidationFailure } from '../errors.js';
 import { newestFirstConnection } from '../pagination.js';
-import { deleteSuccess, type Failure, resultUnion } from '../results.js';
-import { canReadRule, checkScope, readableRulesCondition, requireRuleManager } from '../rule-scope.js';
+import { type Failure, resultUnion } from '../results.js';
+import { checkScope, readableRulesCondition, requireRuleManager } from '../rule-scope.js';
 import { maxPreviewLines, type PreviewLine, PreviewLineType, previewVersion } from './rule-previews.js';
+import { deleteRuleField, nextScope, readableRule } from './scoped-rules.js';
 
 const BackupFilterKindEnum = builder.enumType('BackupFilterKind', {
   values: {
@@ -117,15 +117,14 @@ builder.mutationField('updateBackupFilter', (t) =>
     type: resultUnion('UpdateBackupFilterResult', backupFilterSuccess('UpdateBackupFilterSuccess')),
     args: { input: t.arg({ type: UpdateBackupFilterInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<{ backupFilter: BackupFilterRow } | Failure> => {
-      const existing = await readableFilter(ctx, input.id);
+      const existing = await readableRule(ctx, backupFilters, input.id);
       if (!existing) return new NotFound(`backup filter ${input.id} does not exist`);
       requireRuleManager(ctx, existing.deviceGroupId);
       const next = {
         kind: (input.kind ?? existing.kind) as BackupFilterKind,
         pattern: input.pattern ?? existing.pattern,
         description: input.description ?? existing.description,
-        pluginKey: input.pluginKey === undefined ? existing.pluginKey : input.pluginKey,
-        deviceGroupId: input.deviceGroupId === undefined ? existing.deviceGroupId : input.deviceGroupId,
+        ...nextScope(input, existing),
       };
       requireRuleManager(ctx, next.deviceGroupId);
       const failure =
@@ -141,33 +140,11 @@ builder.mutationField('updateBackupFilter', (t) =>
   }),
 );
 
-const DeleteBackupFilterInput = builder.inputType('DeleteBackupFilterInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
-});
-
-builder.mutationField('deleteBackupFilter', (t) =>
-  t.field({
-    type: resultUnion('DeleteBackupFilterResult', deleteSuccess('DeleteBackupFilterSuccess')),
-    args: { input: t.arg({ type: DeleteBackupFilterInput, required: true }) },
-    resolve: async (_root, { input }, ctx): Promise<{ deletedId: string } | Failure> => {
-      const existing = await readableFilter(ctx, input.id);
-      if (!existing) return new NotFound(`backup filter ${input.id} does not exist`);
-      requireRuleManager(ctx, existing.deviceGroupId);
-      await ctx.db.delete(backupFilters).where(eq(backupFilters.id, existing.id));
-      return { deletedId: existing.id };
-    },
-  }),
-);
+deleteRuleField('BackupFilter', 'backup filter', backupFilters);
 
 function checkDescription(description: string | null | undefined): ValidationFailure | null {
   if (description == null || description.length <= 500) return null;
   return new ValidationFailure('description', 'description must be at most 500 characters');
-}
-
-async function readableFilter(ctx: Context, id: string): Promise<BackupFilterRow | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [filter] = await ctx.db.select().from(backupFilters).where(eq(backupFilters.id, id));
-  return filter && canReadRule(ctx.viewer, filter) ? filter : undefined;
 }
 
 interface BackupFilterPreview {
@@ -199,15 +176,7 @@ const PreviewBackupFilterInput = builder.inputType('PreviewBackupFilterInput', {
 builder.queryField('previewBackupFilter', (t) =>
   t.field({
     description: 'Lists the lines of a device’s latest version a filter would hit (audited as a content view).',
-    type: builder.unionType('PreviewBackupFilterResult', {
-      types: [BackupFilterPreviewType, ValidationErrorType, NotFoundErrorType],
-      resolveType: (value) =>
-        value instanceof ValidationFailure
-          ? ValidationErrorType
-          : value instanceof NotFound
-            ? NotFoundErrorType
-            : BackupFilterPreviewType,
-    }),
+    type: resultUnion('PreviewBackupFilterResult', BackupFilterPreviewType),
     args: { input: t.arg({ type: PreviewBackupFilterInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<BackupFilterPreview | Failure> => {
       const failure = checkFilterPattern(input.pattern);

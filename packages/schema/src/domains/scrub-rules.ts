@@ -7,14 +7,14 @@
 import { and, eq } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import { applyScrubRules, checkPattern, checkReplacement } from '../config-rules.js';
-import type { Context } from '../context.js';
 import { type ScrubRuleRow, scrubRules } from '../db/tables.js';
-import { isUuid, NotFound, NotFoundErrorType, ValidationErrorType, ValidationFailure } from '../errors.js';
+import { NotFound, ValidationFailure } from '../errors.js';
 import { newestFirstConnection } from '../pagination.js';
-import { deleteSuccess, type Failure, resultUnion } from '../results.js';
-import { canReadRule, checkScope, readableRulesCondition, requireRuleManager } from '../rule-scope.js';
+import { type Failure, resultUnion } from '../results.js';
+import { checkScope, readableRulesCondition, requireRuleManager } from '../rule-scope.js';
 import { diffLineArrays } from '../text-diff.js';
 import { maxPreviewLines, type PreviewLine, PreviewLineType, previewVersion } from './rule-previews.js';
+import { deleteRuleField, nextScope, readableRule } from './scoped-rules.js';
 
 export const ScrubRuleType = builder.objectRef<ScrubRuleRow>('ScrubRule').implement({
   description: 'A user-defined secret mask, applied after the plugin’s own masks to devices that scrub secrets.',
@@ -109,14 +109,13 @@ builder.mutationField('updateScrubRule', (t) =>
     type: resultUnion('UpdateScrubRuleResult', scrubRuleSuccess('UpdateScrubRuleSuccess')),
     args: { input: t.arg({ type: UpdateScrubRuleInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<{ scrubRule: ScrubRuleRow } | Failure> => {
-      const existing = await readableRule(ctx, input.id);
+      const existing = await readableRule(ctx, scrubRules, input.id);
       if (!existing) return new NotFound(`scrub rule ${input.id} does not exist`);
       requireRuleManager(ctx, existing.deviceGroupId);
       const next = {
         pattern: input.pattern ?? existing.pattern,
         replacement: input.replacement ?? existing.replacement,
-        pluginKey: input.pluginKey === undefined ? existing.pluginKey : input.pluginKey,
-        deviceGroupId: input.deviceGroupId === undefined ? existing.deviceGroupId : input.deviceGroupId,
+        ...nextScope(input, existing),
       };
       // Moving a rule is managing it in its new scope too.
       requireRuleManager(ctx, next.deviceGroupId);
@@ -132,29 +131,7 @@ builder.mutationField('updateScrubRule', (t) =>
   }),
 );
 
-const DeleteScrubRuleInput = builder.inputType('DeleteScrubRuleInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
-});
-
-builder.mutationField('deleteScrubRule', (t) =>
-  t.field({
-    type: resultUnion('DeleteScrubRuleResult', deleteSuccess('DeleteScrubRuleSuccess')),
-    args: { input: t.arg({ type: DeleteScrubRuleInput, required: true }) },
-    resolve: async (_root, { input }, ctx): Promise<{ deletedId: string } | Failure> => {
-      const existing = await readableRule(ctx, input.id);
-      if (!existing) return new NotFound(`scrub rule ${input.id} does not exist`);
-      requireRuleManager(ctx, existing.deviceGroupId);
-      await ctx.db.delete(scrubRules).where(eq(scrubRules.id, existing.id));
-      return { deletedId: existing.id };
-    },
-  }),
-);
-
-async function readableRule(ctx: Context, id: string): Promise<ScrubRuleRow | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [rule] = await ctx.db.select().from(scrubRules).where(eq(scrubRules.id, id));
-  return rule && canReadRule(ctx.viewer, rule) ? rule : undefined;
-}
+deleteRuleField('ScrubRule', 'scrub rule', scrubRules);
 
 interface ScrubRulePreview {
   backupId: string;
@@ -186,15 +163,7 @@ const PreviewScrubRuleInput = builder.inputType('PreviewScrubRuleInput', {
 builder.queryField('previewScrubRule', (t) =>
   t.field({
     description: 'Applies a scrub rule to a stored version without saving anything (audited as a content view).',
-    type: builder.unionType('PreviewScrubRuleResult', {
-      types: [ScrubRulePreviewType, ValidationErrorType, NotFoundErrorType],
-      resolveType: (value) =>
-        value instanceof ValidationFailure
-          ? ValidationErrorType
-          : value instanceof NotFound
-            ? NotFoundErrorType
-            : ScrubRulePreviewType,
-    }),
+    type: resultUnion('PreviewScrubRuleResult', ScrubRulePreviewType),
     args: { input: t.arg({ type: PreviewScrubRuleInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<ScrubRulePreview | Failure> => {
       const failure = checkRule(input.pattern, input.replacement);
