@@ -36,6 +36,7 @@ const PAGES = [
   '/admin/retention-storage',
   '/admin/config-rules',
   '/admin/inventory',
+  '/admin/network-policy',
   '/admin/users',
   '/admin/alert-rules',
   '/admin/channels',

@@ -20,6 +20,7 @@ import { useSubscriptionEvents } from '../lib/use-subscription-events';
 import { BackupList } from './backup-list';
 import { BackupNowButton } from './backup-now-button';
 import { BackupStateBadge } from './backup-state-badge';
+import { CompareWithDevice } from './compare-with-device';
 import { DeviceActions } from './device-actions';
 import { JobLog } from './job-log';
 import { JobStatusBadge } from './job-status-badge';
@@ -228,7 +229,12 @@ export function DeviceDetail({
 
       {log.length > 0 ? <JobLog lines={log} live={job !== null && !isTerminal(job.status)} /> : null}
 
-      <h2>Versions</h2>
+      <div className="title-row">
+        <h2>Versions</h2>
+        {device.lastBackup && !method?.isBinary ? (
+          <CompareWithDevice deviceId={device.id} latestBackupId={device.lastBackup.id} />
+        ) : null}
+      </div>
       <BackupList
         deviceId={device.id}
         refreshToken={refreshToken}

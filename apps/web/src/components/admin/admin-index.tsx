@@ -36,6 +36,12 @@ const SECTIONS = [
     text: 'NetBox, HTTP JSON or CSV; dry run and last sync report.',
     who: 'admin',
   },
+  {
+    href: '/admin/network-policy',
+    title: 'Network policy',
+    text: 'Which addresses backups may connect to.',
+    who: 'admin',
+  },
   { href: '/admin/users', title: 'Users and grants', text: 'Roles and the device groups they apply to.', who: 'admin' },
   { href: '/admin/alert-rules', title: 'Alert rules', text: 'Which events notify which channels.', who: 'admin' },
   {
