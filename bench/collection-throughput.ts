@@ -63,6 +63,10 @@ try {
       `ratio: ${(baseline.ms / server.ms).toFixed(2)}× the OpenSSH-fork baseline (goal ≥ 1.0 PostgreSQL, ≥ 0.7 PGlite)`,
     );
   }
+  console.log(`collection_devices_per_second=${rate(deviceCount, server.ms)}`);
+  console.log(`collection_cpu_ms_per_job=${(server.cpuMs / deviceCount).toFixed(1)}`);
+  console.log(`collection_rss_growth_mb=${(server.rssGrowth / 1e6).toFixed(0)}`);
+  if (baseline) console.log(`collection_throughput_ratio=${(baseline.ms / server.ms).toFixed(2)}`);
 } finally {
   await fleet.close();
 }
@@ -218,8 +222,11 @@ async function terminalCounts(db: Db) {
 
 async function failureCodes(db: Db) {
   const rows = (await db.execute(sql`
-    select error_code as code, count(*)::int as n from jobs where status = 'failed' group by error_code`)) as unknown;
-  return rowsOf<{ code: string; n: number }>(rows).map((row) => `${row.code} × ${row.n}`);
+    select error_code as code, count(*)::int as n, min(error_message) as example
+    from jobs where status = 'failed' group by error_code`)) as unknown;
+  return rowsOf<{ code: string; n: number; example: string }>(rows).map(
+    (row) => `${row.code} × ${row.n} (e.g. ${row.example})`,
+  );
 }
 
 /** Where a job's time went: waiting to be claimed, then claimed until its final row. */

@@ -14,7 +14,6 @@ import type { Database } from '@devicevault/schema/db/database';
 import { rowsOf } from '@devicevault/schema/db/database';
 import {
   backups,
-  type DeviceRow,
   deviceGroups,
   devices,
   type RetentionPolicyRow,
@@ -137,29 +136,33 @@ export function createPruner(deps: PrunerDeps): Pruner {
   };
 }
 
-async function policyFor(db: Database, device: DeviceRow): Promise<Policy | null> {
-  let policyId = device.retentionPolicyId;
-  if (!policyId && device.deviceGroupId) {
-    const [group] = await db
-      .select({ retentionPolicyId: deviceGroups.retentionPolicyId })
-      .from(deviceGroups)
-      .where(eq(deviceGroups.id, device.deviceGroupId));
-    policyId = group?.retentionPolicyId ?? null;
-  }
-  const [policy] = await db
-    .select()
-    .from(retentionPolicies)
-    .where(policyId ? eq(retentionPolicies.id, policyId) : eq(retentionPolicies.isDefault, true))
+/**
+ * The device's retention policy in one statement (it runs after every backup): its own, else its device
+ * group's, else the default; null when none applies or it keeps everything.
+ */
+async function policyFor(db: Database, deviceId: string): Promise<Policy | null> {
+  const [row] = await db
+    .select({
+      keepLast: retentionPolicies.keepLast,
+      keepDays: retentionPolicies.keepDays,
+      maxBytes: retentionPolicies.maxBytes,
+    })
+    .from(devices)
+    .leftJoin(deviceGroups, eq(deviceGroups.id, devices.deviceGroupId))
+    .leftJoin(
+      retentionPolicies,
+      sql`${retentionPolicies.id} = coalesce(${devices.retentionPolicyId}, ${deviceGroups.retentionPolicyId})
+        or (coalesce(${devices.retentionPolicyId}, ${deviceGroups.retentionPolicyId}) is null and ${retentionPolicies.isDefault})`,
+    )
+    .where(eq(devices.id, deviceId))
     .limit(1);
-  if (!policy || (policy.keepLast == null && policy.keepDays == null && policy.maxBytes == null)) return null;
-  return policy;
+  if (!row || (row.keepLast == null && row.keepDays == null && row.maxBytes == null)) return null;
+  return row;
 }
 
 /** Deletes the rows the device's policy drops (one transaction) and returns them. */
 async function pruneRows(ctx: Ctx, deviceId: string, now: Date): Promise<VersionFacts[]> {
-  const [device] = await ctx.db.select().from(devices).where(eq(devices.id, deviceId));
-  if (!device) return [];
-  const policy = await policyFor(ctx.db, device);
+  const policy = await policyFor(ctx.db, deviceId);
   if (!policy) return [];
   const versions = await ctx.db
     .select({
