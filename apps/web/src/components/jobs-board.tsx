@@ -24,6 +24,7 @@ const JobsBoard_FailuresQuery = graphql(`
 const JobsBoard_GroupsQuery = graphql(`
   query JobsBoard_GroupsQuery {
     deviceGroups(first: 100) { edges { node { id name } } }
+    devices(first: 100, orderBy: NAME) { edges { node { id name } } }
   }
 `);
 
@@ -48,6 +49,7 @@ export function JobsBoard() {
     if (event.status === 'failed') reread();
   });
 
+  const names = new Map(groups?.devices.edges.map(({ node }) => [node.id, node.name]));
   const failures = (data?.events.edges.map((edge) => edge.node) ?? []).filter((event) => {
     const payload = event.payload as FailurePayload;
     return !code || (payload.code ?? '').includes(code);
@@ -91,7 +93,9 @@ export function JobsBoard() {
           {finishedShown.map((event) => (
             <li key={event.jobId}>
               <span className="muted mono">{formatTime(event.at)}</span>{' '}
-              <Link href={`/devices/${encodeURIComponent(event.deviceId)}`}>device</Link>{' '}
+              <Link href={`/devices/${encodeURIComponent(event.deviceId)}`}>
+                {names.get(event.deviceId) ?? `device ${event.deviceId.slice(0, 8)}`}
+              </Link>{' '}
               <span className={`badge badge-${event.status}`}>{event.status}</span>
               {event.errorCode ? <code className="error-code">{event.errorCode}</code> : null}{' '}
               <span className="small">{event.message}</span>
@@ -103,6 +107,7 @@ export function JobsBoard() {
         <section aria-labelledby="failures-title">
           <h2 id="failures-title">Recent failures</h2>
           {error && !data ? <p className="notice notice-error">{errorMessage(error)}</p> : null}
+          {data && failures.length === 0 ? <p className="muted">No failures recorded.</p> : null}
           <div className="table-wrap">
             <table className="data-table" data-testid="failures-table">
               <thead>
