@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { UserEditor } from './user-editor';
 
 const UsersAdmin_UsersQuery = graphql(`
   query UsersAdmin_UsersQuery {
@@ -45,6 +46,7 @@ export function UsersAdmin() {
   const [, remove] = useMutation(UsersAdmin_DeleteUserMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [generated, setGenerated] = useState<{ username: string; password: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,6 +74,7 @@ export function UsersAdmin() {
   }
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const editingUser = data?.users.edges.find(({ node }) => node.id === editing)?.node ?? null;
   return (
     <>
       {error && !data ? <p className="notice notice-error">{errorMessage(error)}</p> : null}
@@ -104,6 +107,14 @@ export function UsersAdmin() {
                   <button
                     type="button"
                     className="button button-quiet"
+                    aria-label={`Edit user ${node.username}`}
+                    onClick={() => setEditing(node.id)}
+                  >
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button-quiet"
                     aria-label={`Delete user ${node.username}`}
                     onClick={async () => {
                       if (!window.confirm(`Delete ${node.username}?`)) return;
@@ -123,6 +134,17 @@ export function UsersAdmin() {
           </tbody>
         </table>
       </div>
+      {editingUser ? (
+        <UserEditor
+          key={editingUser.id}
+          user={editingUser}
+          groups={data?.deviceGroups.edges.map((edge) => edge.node) ?? []}
+          onDone={() => {
+            setEditing(null);
+            reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {generated ? (
         <p className="notice" role="status" data-testid="generated-password">
           Password for {generated.username} (shown once): <code>{generated.password}</code>
