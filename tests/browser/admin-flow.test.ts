@@ -121,6 +121,8 @@ describe('an admin runs the product from the dashboard', () => {
     await deviceForm
       .getByLabel('Collection group', { exact: true })
       .selectOption({ label: 'Lab nightly · 30 2 * * *' });
+    // Masked secrets: everyone sees the scrubbed text, admins may also download the restorable original.
+    await deviceForm.getByLabel('Mask secrets in stored versions', { exact: true }).check();
     await deviceForm.getByRole('button', { name: 'Add device' }).click();
     const hostError = deviceForm.getByTestId('field-error');
     await hostError.waitFor();
@@ -218,6 +220,7 @@ describe('an admin runs the product from the dashboard', () => {
       timeout: uiPatienceMs,
     });
     const firstLabel = await page.getByTestId('first-version').count();
+    const originalLinks = await page.getByTestId('download-original').count();
     const picks = page.locator('[data-testid^="pick-"]');
     await picks.nth(0).check();
     await picks.nth(1).check();
@@ -231,7 +234,7 @@ describe('an admin runs the product from the dashboard', () => {
     await shot('7-compare');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.locator('[data-testid^="backup-row-"]').first().getByRole('link', { name: 'Download' }).click(),
+      page.locator('[data-testid^="backup-row-"]').first().getByRole('link', { name: 'Download', exact: true }).click(),
     ]);
     const downloadName = download.suggestedFilename();
 
@@ -262,6 +265,8 @@ describe('an admin runs the product from the dashboard', () => {
     await shot('8-viewer-devices', viewerPage);
     await viewerPage.getByRole('link', { name: 'lab-sw-0', exact: true }).click();
     await viewerPage.getByRole('heading', { name: 'lab-sw-0' }).waitFor();
+    await viewerPage.locator('[data-testid^="backup-row-"]').first().waitFor();
+    const viewerOriginalLinks = await viewerPage.getByTestId('download-original').count();
     const viewerDeviceButtons = await viewerPage
       .getByRole('button', { name: /Back up|Archive|Disable|Delete|Forget/ })
       .count();
@@ -303,6 +308,8 @@ describe('an admin runs the product from the dashboard', () => {
     assert.ok(overviewLive.freshAfter >= freshBefore + 21, JSON.stringify({ freshBefore, ...overviewLive }));
     assert.ok(overviewLive.neverAfter <= neverBefore, JSON.stringify({ neverBefore, ...overviewLive }));
     assert.equal(firstLabel, 1, 'the oldest version is labelled "first"');
+    assert.ok(originalLinks >= 1, 'the admin is offered the restorable original of a masked version');
+    assert.equal(viewerOriginalLinks, 0, 'the viewer is not offered the restorable original');
     assert.equal(diffInView, true, 'the comparison opened where the user is looking');
     assert.match(downloadName, /\.txt$/);
     assert.equal(viewerNames.length, 21);
