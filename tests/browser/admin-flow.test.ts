@@ -198,9 +198,11 @@ describe('an admin runs the product from the dashboard', () => {
       return { noReload: state.__noReload === true, seen: state.__statusSeen ?? [] };
     });
     await shot('5-group-backed-up');
+    // The 21 lab devices leave "never backed up" (demo devices only ever leave it too, and may fail on purpose,
+    // so the fresh count is not exact).
     await overview.waitForFunction(
-      (expected) => Number(document.querySelector('[data-testid="count-fresh"]')?.textContent) >= expected,
-      freshBefore + 21,
+      (expected) => Number(document.querySelector('[data-testid="count-never"]')?.textContent) <= expected,
+      neverBefore - 21,
       { timeout: uiPatienceMs },
     );
     const overviewLive = {
@@ -305,8 +307,8 @@ describe('an admin runs the product from the dashboard', () => {
       JSON.stringify(rowsLive.seen.slice(0, 20)),
     );
     assert.equal(overviewLive.noReload, true, 'the overview reloaded');
-    assert.ok(overviewLive.freshAfter >= freshBefore + 21, JSON.stringify({ freshBefore, ...overviewLive }));
-    assert.ok(overviewLive.neverAfter <= neverBefore, JSON.stringify({ neverBefore, ...overviewLive }));
+    assert.ok(overviewLive.neverAfter <= neverBefore - 21, JSON.stringify({ neverBefore, ...overviewLive }));
+    assert.ok(overviewLive.freshAfter > freshBefore, JSON.stringify({ freshBefore, ...overviewLive }));
     assert.equal(firstLabel, 1, 'the oldest version is labelled "first"');
     assert.ok(originalLinks >= 1, 'the admin is offered the restorable original of a masked version');
     assert.equal(viewerOriginalLinks, 0, 'the viewer is not offered the restorable original');
