@@ -1,0 +1,106 @@
+/**
+ * Jobs are claimed in batches (issue 13): one statement takes many due jobs, in queue order, and a batch
+ * never passes a collection group's cap or the global cap, counting the jobs it claims itself.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { collectionGroups, devices, jobs } from '@devicevault/schema/db/tables';
+import { sql } from 'drizzle-orm';
+import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
+import { claimJobs } from '../src/jobs/job-queue.js';
+import { freshDatabaseUrl } from './support/test-database.js';
+
+describe('claiming jobs in batches', () => {
+  let dataDir: string;
+  let database: OpenDatabase;
+  let dropDatabase: () => Promise<void>;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dv-claim-batches-'));
+    const fresh = await freshDatabaseUrl();
+    dropDatabase = fresh.drop;
+    database = await openDatabase({ url: fresh.url, pgliteDir: join(dataDir, 'pglite') });
+  });
+
+  after(async () => {
+    await database.close();
+    await dropDatabase();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    await database.db.execute(sql`delete from jobs`);
+  });
+
+  /** `count` queued jobs, one per new device, in `groupId` (or none), created one after another. */
+  async function queue(count: number, groupId: string | null = null): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const [device] = await database.db
+        .insert(devices)
+        .values({ name: `dev-${Math.random()}`, host: '127.0.0.1', pluginKey: 'noop', collectionGroupId: groupId })
+        .returning();
+      const [job] = await database.db.insert(jobs).values({ deviceId: device!.id }).returning();
+      ids.push(job!.id);
+    }
+    return ids;
+  }
+
+  async function group(maxConcurrent: number): Promise<string> {
+    const [row] = await database.db
+      .insert(collectionGroups)
+      .values({ name: `group-${Math.random()}`, maxConcurrent })
+      .returning();
+    return row!.id;
+  }
+
+  it('claims a whole batch in queue order, each job once', async () => {
+    const queued = await queue(5);
+
+    const first = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 3);
+    const second = await claimJobs(database.db, 'runner-b', 60_000, [], {}, 3);
+
+    assert.deepEqual(
+      first.map((job) => job.id),
+      queued.slice(0, 3),
+    );
+    assert.deepEqual(
+      second.map((job) => job.id),
+      queued.slice(3),
+    );
+    assert.ok([...first, ...second].every((job) => job.status === 'running' && job.attempts === 1));
+  });
+
+  it('stops a batch at the collection group cap, counting jobs already running', async () => {
+    const capped = await group(3);
+    await queue(2, capped);
+    await claimJobs(database.db, 'runner-a', 60_000, [], {}, 1);
+    const more = await queue(4, capped);
+    const free = await queue(2);
+
+    const batch = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 10);
+
+    const ids = new Set(batch.map((job) => job.id));
+    const cappedClaimed = batch.filter((job) => !free.includes(job.id)).length;
+    assert.equal(cappedClaimed, 2, 'one was running already: two more reach the cap of three');
+    assert.ok(
+      free.every((id) => ids.has(id)),
+      'jobs outside the group are not held back by it',
+    );
+    assert.ok(more.filter((id) => ids.has(id)).length <= 2);
+  });
+
+  it('stops a batch at the global cap', async () => {
+    await queue(6);
+    await claimJobs(database.db, 'runner-a', 60_000, [], { maxConcurrent: 4 }, 1);
+
+    const batch = await claimJobs(database.db, 'runner-b', 60_000, [], { maxConcurrent: 4 }, 10);
+    const after = await claimJobs(database.db, 'runner-c', 60_000, [], { maxConcurrent: 4 }, 10);
+
+    assert.equal(batch.length, 3);
+    assert.equal(after.length, 0);
+  });
+});
