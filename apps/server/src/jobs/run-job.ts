@@ -51,10 +51,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
-    if (
-      !(await log.add('running', `Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`))
-    )
-      return;
+    // Written with the next line (the claim just set the job running under our lease; every later write checks it).
+    log.progress(`Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`);
     await mkdir(spoolDir, { recursive: true });
     const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
       // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
