@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { MessageChannel } from 'node:worker_threads';
-import type { BackupPlugin } from '@devicevault/plugins/contract';
+import type { BackupPlugin, DeviceTarget } from '@devicevault/plugins/contract';
 import { findPlugin, pluginKeys } from '@devicevault/plugins/registry';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
+import { splitJobTimeout } from '../jobs/job-timeouts.js';
 import collect from '../jobs/worker.js';
 
 /** Exit codes: 0 collected, 1 the collection failed, 2 the command line is wrong. */
@@ -131,17 +132,8 @@ export async function collectOnce(
     return await collect({
       jobId: 'cli',
       pluginKey: command.plugin.key,
-      target: {
-        host: command.host,
-        port: command.port,
-        username: command.username,
-        password: command.password,
-        enablePassword: command.enablePassword,
-        hostKeyFingerprint: command.hostKey,
-        options: command.options,
-      },
-      // The runner's split of one job timeout into connect / idle / overall.
-      timeouts: { connectMs: Math.min(timeoutMs, 15_000), idleMs: Math.min(timeoutMs, 30_000), overallMs: timeoutMs },
+      target: commandTarget(command),
+      timeouts: splitJobTimeout(timeoutMs),
       maxTextBytes,
       scrubSecrets: command.scrubSecrets,
       spoolDir,
@@ -150,6 +142,19 @@ export async function collectOnce(
   } finally {
     port1.close();
   }
+}
+
+/** The device the command line names, as a plugin sees it. */
+export function commandTarget(command: CollectCommand): DeviceTarget {
+  return {
+    host: command.host,
+    port: command.port,
+    username: command.username,
+    password: command.password,
+    enablePassword: command.enablePassword,
+    hostKeyFingerprint: command.hostKey,
+    options: command.options,
+  };
 }
 
 export function fail(code: string, message: string): void {

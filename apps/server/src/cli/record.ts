@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { startRecordingProxy } from '@devicevault/plugins/replay/recording-proxy';
 import { redactSession } from '@devicevault/plugins/replay/redact-recording';
 import { type RecordMeta, recordMetaKey, writeRecording } from '@devicevault/plugins/replay/write-recording';
-import { type CollectCommand, collectOnce, type ExitCode, fail, parseCommand, UsageError } from './collect-command.js';
+import { splitJobTimeout } from '../jobs/job-timeouts.js';
+import {
+  type CollectCommand,
+  collectOnce,
+  commandTarget,
+  type ExitCode,
+  fail,
+  parseCommand,
+  UsageError,
+} from './collect-command.js';
 
 const usage = `usage: devicevault record <plugin-key> --host H [--port P] --username U --password W --out FILE.yaml
        [--enable-password E] [--timeout SECONDS] [--option key=value ...] [--host-key SHA256:...]`;
@@ -38,20 +47,12 @@ async function runRecord(argv: readonly string[]): Promise<ExitCode> {
   }
 
   const timeoutMs = Math.round(command.timeoutSeconds * 1000);
-  const device = {
-    host: command.host,
-    port: command.port,
-    username: command.username,
-    password: command.password,
-    enablePassword: command.enablePassword,
-    hostKeyFingerprint: command.hostKey,
-    options: command.options,
-  };
+  const device = commandTarget(command);
   const proxy = await startRecordingProxy({
     device,
     ctx: {
       signal: AbortSignal.timeout(timeoutMs + 5_000),
-      timeouts: { connectMs: Math.min(timeoutMs, 15_000), idleMs: Math.min(timeoutMs, 30_000), overallMs: timeoutMs },
+      timeouts: splitJobTimeout(timeoutMs),
     },
     plugin: command.plugin,
   });

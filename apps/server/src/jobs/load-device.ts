@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { CollectTask } from './collect-task.js';
 import { JobFailure } from './job-failure.js';
+import { splitJobTimeout } from './job-timeouts.js';
 
 export interface JobTarget {
   device: DeviceRow;
@@ -73,7 +74,7 @@ export function collectTask(
       hostKeyFingerprint: device.hostKeyFingerprint,
       options: device.pluginOptions,
     },
-    timeouts: { connectMs: Math.min(timeoutMs, 15_000), idleMs: Math.min(timeoutMs, 30_000), overallMs: timeoutMs },
+    timeouts: splitJobTimeout(timeoutMs),
     maxTextBytes: options.maxTextBytes,
     scrubSecrets: device.scrubSecrets,
     spoolDir: options.spoolDir,
