@@ -3,8 +3,7 @@
  * jobs), then the whole server with its main thread blocked for twice the lease while jobs are in flight.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,33 +11,25 @@ import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { devices, type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
+import type { OpenDatabase } from '../src/db/open-database.js';
 import { requeueInterruptedJobs } from '../src/jobs/interrupted-jobs.js';
 import { appendJobLog, claimNextJob, maxInterruptions, renewLease } from '../src/jobs/job-queue.js';
 import { createCredential, createDevice, triggerBackup } from './support/builders.js';
-import { freshDatabaseUrl } from './support/test-database.js';
+import { openTestDatabase } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
 const terminal = new Set(['succeeded', 'failed']);
 
 describe('the job queue', () => {
-  let dataDir: string;
   let database: OpenDatabase;
-  let dropDatabase: () => Promise<void>;
+  let closeDatabase: () => Promise<void>;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dv-job-queue-'));
-    const fresh = await freshDatabaseUrl();
-    dropDatabase = fresh.drop;
-    database = await openDatabase({ url: fresh.url, pgliteDir: join(dataDir, 'pglite') });
+    ({ database, close: closeDatabase } = await openTestDatabase('dv-job-queue-'));
   });
 
-  after(async () => {
-    await database.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeDatabase());
 
   async function queuedJob(): Promise<string> {
     const [device] = await database.db

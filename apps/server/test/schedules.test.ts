@@ -5,43 +5,32 @@
  * per-group and global caps in the claim.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CollectionGroupRow, collectionGroups, devices, jobs, scheduleSlots } from '@devicevault/schema/db/tables';
 import type { PubSubEvents } from '@devicevault/schema/pubsub';
 import { slotsBetween, spreadOffsetSeconds } from '@devicevault/schema/schedule';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createPubSub } from 'graphql-yoga';
-import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
+import type { OpenDatabase } from '../src/db/open-database.js';
 import { createEnqueue } from '../src/jobs/enqueue.js';
 import { claimNextJob } from '../src/jobs/job-queue.js';
 import { createScheduler } from '../src/jobs/scheduler.js';
 import { createLogger } from '../src/log.js';
-import { freshDatabaseUrl } from './support/test-database.js';
+import { openTestDatabase } from './support/test-database.js';
 
 const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
 
 describe('schedules with a fake clock', () => {
-  let dataDir: string;
   let database: OpenDatabase;
-  let dropDatabase: () => Promise<void>;
+  let closeDatabase: () => Promise<void>;
   let clock = new Date('2026-01-01T00:00:00Z');
   const pubsub = createPubSub<PubSubEvents>();
   const log = createLogger('silent');
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dv-schedules-'));
-    const fresh = await freshDatabaseUrl();
-    dropDatabase = fresh.drop;
-    database = await openDatabase({ url: fresh.url, pgliteDir: join(dataDir, 'pglite') });
+    ({ database, close: closeDatabase } = await openTestDatabase('dv-schedules-'));
   });
-  after(async () => {
-    await database.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeDatabase());
 
   function scheduler() {
     const now = () => clock;
