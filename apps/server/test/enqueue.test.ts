@@ -5,32 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { auditLog, devices, jobs } from '@devicevault/schema/db/tables';
 import type { JobProgressEvent, PubSubEvents } from '@devicevault/schema/pubsub';
 import { eq, inArray } from 'drizzle-orm';
 import { createPubSub } from 'graphql-yoga';
-import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
+import type { OpenDatabase } from '../src/db/open-database.js';
 import { createEnqueue } from '../src/jobs/enqueue.js';
 import { createLogger } from '../src/log.js';
-import { freshDatabaseUrl } from './support/test-database.js';
+import { openTestDatabase } from './support/test-database.js';
 
 describe('enqueue', () => {
-  let dataDir: string;
   let database: OpenDatabase;
-  let dropDatabase: () => Promise<void>;
+  let closeDatabase: () => Promise<void>;
   const events: JobProgressEvent[] = [];
   let wakes = 0;
   let enqueue: ReturnType<typeof createEnqueue>;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dv-enqueue-'));
-    const fresh = await freshDatabaseUrl();
-    dropDatabase = fresh.drop;
-    database = await openDatabase({ url: fresh.url, pgliteDir: join(dataDir, 'pglite') });
+    ({ database, close: closeDatabase } = await openTestDatabase('dv-enqueue-'));
     const pubsub = createPubSub<PubSubEvents>();
     void (async () => {
       for await (const event of pubsub.subscribe('jobEvents')) events.push(event);
@@ -38,11 +31,7 @@ describe('enqueue', () => {
     enqueue = createEnqueue({ db: database.db, pubsub, log: createLogger('silent'), wake: () => wakes++ });
   });
 
-  after(async () => {
-    await database.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeDatabase());
 
   /** The published events of these jobs, once each has arrived (the subscriber reads them asynchronously). */
   async function eventsFor(jobIds: Set<string>): Promise<JobProgressEvent[]> {
