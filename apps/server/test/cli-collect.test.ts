@@ -41,9 +41,9 @@ function peakRssOfTree(pid: number): number {
 }
 
 /** Runs the bin asynchronously (the replay server lives in this process, so the event loop must keep going). */
-function runCli(args: string[]): Promise<CliResult> {
+function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'collect', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'collect', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let peakRss = 0;
@@ -213,12 +213,15 @@ describe('devicevault collect options and failures', () => {
   });
 
   it('leaves no spool directory behind in the temp dir', async () => {
-    const before = (await readdir(tmpdir())).filter((name) => name.startsWith('devicevault-collect-'));
+    // A temp dir of its own: other test files run the CLI at the same time in the shared one.
+    const ownTmp = await mkdtemp(join(tmpdir(), 'dv-cli-tmp-'));
+    const env = { ...process.env, TMPDIR: ownTmp };
 
-    await runCli(['cisco_ios', ...deviceArgs(server, 'wrong')]);
-    await runCli(['binary_dummy', '--out', join(outDir, 'again.bin')]);
+    await runCli(['cisco_ios', ...deviceArgs(server, 'wrong')], env);
+    await runCli(['binary_dummy', '--out', join(outDir, 'again.bin')], env);
 
-    const after = (await readdir(tmpdir())).filter((name) => name.startsWith('devicevault-collect-'));
-    assert.deepEqual(after, before);
+    const left = (await readdir(ownTmp)).filter((name) => name.startsWith('devicevault-collect-'));
+    await rm(ownTmp, { recursive: true, force: true });
+    assert.deepEqual(left, []);
   });
 });

@@ -91,8 +91,13 @@ describe('/metrics', () => {
       });
       text = await response.text();
       families = parsePrometheusTextFormat(text);
-      return sample(families, 'devicevault_graphql_subscriptions') === '1';
-    }, 'the subscription counted');
+      // The receiver sees the POST before the server has counted its outcome: wait for both.
+      const delivered = sample(families, 'devicevault_notifications_total', {
+        channel_kind: 'WEBHOOK',
+        outcome: 'delivered',
+      });
+      return sample(families, 'devicevault_graphql_subscriptions') === '1' && delivered === '1';
+    }, 'the subscription and the delivery counted');
     subscription();
 
     assert.ok(
