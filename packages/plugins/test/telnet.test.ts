@@ -149,7 +149,8 @@ describe('TELNET transport', () => {
       const server = await startTelnetReplayServer(ios, { ...credentials, fault: 'flood' });
       try {
         const ctx = buildContext(22, {
-          timeouts: short,
+          // Generous: the cap is what's tested, and a loaded machine must not turn it into a timeout.
+          timeouts: { connectMs: 30_000, idleMs: 30_000, overallMs: 120_000 },
           maxTextBytes: 256 * 1024,
           options: { transport: 'telnet', telnet_port: String(server.port) },
         });
