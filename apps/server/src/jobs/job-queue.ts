@@ -6,7 +6,7 @@
  */
 import { type Database, rowsOf } from '@devicevault/schema/db/database';
 import { type JobLogLine, type JobRow, jobs } from '@devicevault/schema/db/tables';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 
 /** Who holds a job: the runner that claimed it and the attempt it claimed. */
 export interface Lease {
@@ -54,7 +54,9 @@ export async function claimJobs(
   limits: ClaimLimits,
   limit: number,
 ): Promise<JobRow[]> {
-  const now = (limits.now ?? new Date()).toISOString();
+  // The database's clock unless a fake one is given: run_after defaults to the database's now() with
+  // microseconds, so a JavaScript millisecond time could miss a job inserted within the same millisecond.
+  const now = limits.now ? sql`${limits.now.toISOString()}::timestamptz` : sql`statement_timestamp()`;
   const max = limits.maxConcurrent ?? null;
   const claimed = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
@@ -72,7 +74,7 @@ export async function claimJobs(
         from jobs j
         join devices d on d.id = j.device_id
         left join collection_groups cg on cg.id = d.collection_group_id
-        where j.status = 'queued' and j.run_after <= ${now}::timestamptz
+        where j.status = 'queued' and j.run_after <= ${now}
           and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
           and (cg.max_concurrent is null
             or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
@@ -116,9 +118,9 @@ export async function claimJobs(
 }
 
 /** Is `now` inside the group's backup window, read in its time zone (start inclusive, end exclusive)? */
-function insideWindowSql(now: string) {
-  const minute = sql`(extract(hour from (${now}::timestamptz at time zone cg.time_zone)) * 60
-    + extract(minute from (${now}::timestamptz at time zone cg.time_zone)))::int`;
+function insideWindowSql(now: SQL) {
+  const minute = sql`(extract(hour from (${now} at time zone cg.time_zone)) * 60
+    + extract(minute from (${now} at time zone cg.time_zone)))::int`;
   return sql`(case when cg.window_start_minute < cg.window_end_minute
     then ${minute} >= cg.window_start_minute and ${minute} < cg.window_end_minute
     else ${minute} >= cg.window_start_minute or ${minute} < cg.window_end_minute end)`;

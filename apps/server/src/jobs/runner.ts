@@ -115,7 +115,7 @@ async function fill(state: RunnerState, options: { requeue: boolean } = { requeu
   try {
     if (options.requeue) await requeueInterrupted(state);
     while (inFlight.size < deps.concurrency && !stopping.signal.aborted) {
-      const limits = { now: deps.now?.() ?? new Date(), maxConcurrent: deps.maxConcurrentJobs ?? null };
+      const limits = { now: deps.now?.(), maxConcurrent: deps.maxConcurrentJobs ?? null };
       // A batch per round trip: claiming one job per transaction capped a runner at a few dozen jobs a second.
       const room = Math.min(deps.concurrency - inFlight.size, claimBatch);
       const claimed = await claimJobs(deps.db, state.owner, state.leaseMs, [...inFlight.keys()], limits, room);
