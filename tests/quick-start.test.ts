@@ -137,6 +137,9 @@ describe('npm start on a fresh clone', { skip }, () => {
       await page.getByLabel('Username').fill('admin');
       await page.getByLabel('Password').fill(adminPassword);
       await page.getByRole('button', { name: /sign in/i }).click();
+      // Signing in lands on the overview; the devices page lists every device by name.
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await page.goto(`${webUrl}/devices`);
       for (const device of devices.filter((node) => node.name.startsWith('demo-'))) {
         await page
           .getByText(device.name, { exact: true })
