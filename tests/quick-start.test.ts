@@ -142,7 +142,7 @@ describe('npm start on a fresh clone', { skip }, () => {
       await page.goto(`${webUrl}/devices`);
       for (const device of devices.filter((node) => node.name.startsWith('demo-'))) {
         await page
-          .getByText(device.name, { exact: true })
+          .getByRole('link', { name: device.name, exact: true })
           .waitFor({ timeout: Math.max(60_000, deadline - Date.now()) });
       }
       mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true });
