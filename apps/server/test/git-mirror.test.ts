@@ -279,8 +279,13 @@ describe('remote git mirrors', () => {
     ).trim();
     await until(async () => (await remoteHead(join(dir, 'ssh.git'))) === local, 'pushed over SSH');
 
+    // The remote sees the new head before the push process exits and its key file is removed.
+    await until(async () => (await health(location.id)).lastPushAt !== null, 'push health updated');
     assert.equal((await health(location.id)).lastPushError, null);
-    assert.deepEqual(await readdir(join(server.dataDir, 'mirror-keys')), [], 'the key file lives only for the push');
+    await until(
+      async () => (await readdir(join(server.dataDir, 'mirror-keys'))).length === 0,
+      'the key file lives only for the push',
+    );
     mirrors.stop();
     listener.close();
     await rm(dir, { recursive: true, force: true });
