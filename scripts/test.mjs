@@ -3,7 +3,7 @@
 // node's test runner from TypeScript sources. Extra arguments narrow the files (substring match on the
 // path from the repository root); `--skip-build` (or DEVICEVAULT_SKIP_BUILD=1) skips the build, as each
 // package's own `test` script does (turbo builds first).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './support/repo-root.mjs';
@@ -41,7 +41,12 @@ if (!skipBuild) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const result = spawnSync(
+// Node's runner applies --test-timeout to each file as a whole: a file that hangs fails after this long
+// instead of holding the run until CI's own limit.
+const fileTimeoutMs = Number(process.env.DEVICEVAULT_TEST_FILE_TIMEOUT_MS ?? 15 * 60_000);
+// Its own process group, so whatever a killed or careless test file left running is stopped at the end
+// and can't keep the run's output pipe open.
+const runner = spawn(
   process.execPath,
   [
     '--conditions=source',
@@ -49,8 +54,25 @@ const result = spawnSync(
     'tsx',
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    `--test-timeout=${fileTimeoutMs}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', detached: true, env: { ...process.env, NODE_ENV: 'test' } },
 );
-process.exit(result.status ?? 1);
+const stopGroup = () => {
+  try {
+    process.kill(-runner.pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopGroup();
+    process.exit(1);
+  });
+}
+runner.on('exit', (code, signal) => {
+  stopGroup();
+  process.exit(code ?? (signal ? 1 : 0));
+});
