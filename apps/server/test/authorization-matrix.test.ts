@@ -430,6 +430,18 @@ const rows: Row[] = [
     run: (who) => query(who, '{ storageLocations { id } }', {}, (d) => Array.isArray(d.storageLocations)),
   },
   {
+    name: 'Query.zones',
+    expected: signedInRead,
+    run: (who) =>
+      query(who, '{ zones(first: 100) { edges { node { id } } } }', {}, (d) => Array.isArray(d.zones.edges)),
+  },
+  {
+    name: 'Query.collectors',
+    expected: adminOnly,
+    run: (who) =>
+      query(who, '{ collectors(first: 100) { edges { node { id } } } }', {}, (d) => Array.isArray(d.collectors.edges)),
+  },
+  {
     name: 'Query.user',
     expected: adminOnly,
     run: (who) =>
@@ -505,6 +517,34 @@ const rows: Row[] = [
     name: 'Mutation.createCollectionGroup',
     expected: adminOnly,
     run: (who) => mutation(who, 'createCollectionGroup', { name: `cg-${unique()}` }),
+  },
+  {
+    name: 'Mutation.createZone',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'createZone', { name: `zone-${unique()}` }),
+  },
+  {
+    name: 'Mutation.createCollector',
+    expected: adminOnly,
+    async run(who) {
+      const created = await mutate(server, 'createZone', { name: `zone-${unique()}` }, 'zone { id }', token.admin);
+      return mutation(who, 'createCollector', { name: `collector-${unique()}`, zoneId: created.zone.id });
+    },
+  },
+  {
+    name: 'Mutation.revokeCollector',
+    expected: adminOnly,
+    async run(who) {
+      const zone = await mutate(server, 'createZone', { name: `zone-${unique()}` }, 'zone { id }', token.admin);
+      const created = await mutate(
+        server,
+        'createCollector',
+        { name: `collector-${unique()}`, zoneId: zone.zone.id },
+        'collector { id }',
+        token.admin,
+      );
+      return mutation(who, 'revokeCollector', { id: created.collector.id });
+    },
   },
   {
     name: 'Mutation.createCredential',

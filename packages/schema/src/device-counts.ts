@@ -3,7 +3,11 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Database } from './db/database.js';
 import { devices } from './db/tables.js';
 
-type DeviceReference = typeof devices.credentialId | typeof devices.deviceGroupId | typeof devices.collectionGroupId;
+type DeviceReference =
+  | typeof devices.credentialId
+  | typeof devices.deviceGroupId
+  | typeof devices.collectionGroupId
+  | typeof devices.zoneId;
 
 /** A dataloader batch function: one grouped count query per batch of ids. */
 export function deviceCountLoader(column: DeviceReference) {

@@ -36,6 +36,8 @@ export type PubSubEvents = {
   jobEvents: [event: JobProgressEvent];
   /** Tells the runner holding a job that it was cancelled (the row already says so). */
   jobCancelled: [event: { jobId: string }];
+  /** Ends a revoked collector's requests at once, a waiting claim included (apps/server/src/collectors/). */
+  collectorRevoked: [event: { collectorId: string }];
   deviceEvents: [event: DeviceEvent];
   alertChanged: [event: AlertChange];
 };

@@ -34,6 +34,7 @@ import './domains/inventory-sources.js';
 import './domains/storage-mirrors.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
+import './domains/zones.js';
 
 export function buildSchema() {
   return auditMutations(builder.toSchema({ sortSchema: true }));

@@ -99,6 +99,16 @@ export const collectionGroups = pgTable('collection_groups', {
   createdAt: createdAt(),
 });
 
+/**
+ * A zone is a site whose devices only a remote collector of that zone can reach (behind NAT; two zones may
+ * reuse the same private addresses). Devices without a zone are collected by the server's own pool.
+ */
+export const zones = pgTable('zones', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
 /** Device login secrets, AES-256-GCM encrypted; the API can write them but never read them back. */
 export const credentials = pgTable('credentials', {
   id: id(),
@@ -128,6 +138,8 @@ export const devices = pgTable(
     credentialId: uuid('credential_id').references(() => credentials.id, { onDelete: 'restrict' }),
     deviceGroupId: uuid('device_group_id').references(() => deviceGroups.id, { onDelete: 'set null' }),
     collectionGroupId: uuid('collection_group_id').references(() => collectionGroups.id, { onDelete: 'set null' }),
+    /** The zone whose remote collectors collect this device; null: the server's own pool. */
+    zoneId: uuid('zone_id').references(() => zones.id, { onDelete: 'restrict' }),
     enabled: boolean('enabled').notNull().default(true),
     scrubSecrets: boolean('scrub_secrets').notNull().default(false),
     /** Overrides the device group's storage location / retention policy when set. */
@@ -156,6 +168,7 @@ export const devices = pgTable(
     index('devices_collection_group_idx').on(t.collectionGroupId),
     index('devices_freshness_idx').on(t.lastSuccessAt),
     index('devices_inventory_idx').on(t.inventorySourceId, t.inventoryKey),
+    index('devices_zone_idx').on(t.zoneId),
   ],
 );
 
@@ -301,6 +314,24 @@ export const authTokens = pgTable(
   },
   (t) => [index('auth_tokens_user_idx').on(t.userId, t.kind)],
 );
+
+/**
+ * A remote collector's identity (`devicevault collector --token dvc_…`): bound to one zone, its token shown
+ * once and stored as a sha256 like API tokens. Revoking it refuses its next request, including a waiting claim.
+ */
+export const collectors = pgTable('collectors', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  zoneId: uuid('zone_id')
+    .notNull()
+    .references(() => zones.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** Its last request (updated at most once a minute). */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
 
 /** Who did what to which target, from where, and how it ended. Written for every mutation, login and read of content. */
 export const auditLog = pgTable(
@@ -628,6 +659,8 @@ export const inventorySyncRuns = pgTable(
 );
 
 export type DeviceRow = typeof devices.$inferSelect;
+export type ZoneRow = typeof zones.$inferSelect;
+export type CollectorRow = typeof collectors.$inferSelect;
 export type InventorySourceRow = typeof inventorySources.$inferSelect;
 export type InventorySyncRunRow = typeof inventorySyncRuns.$inferSelect;
 export type CredentialRow = typeof credentials.$inferSelect;

@@ -29,7 +29,7 @@ export function deviceSuccess(name: string) {
 
 const UpdateDeviceInput = builder.inputType('UpdateDeviceInput', {
   description:
-    'Fields left out stay as they are; `credentialId`, `deviceGroupId` and `collectionGroupId` may be set to null. ' +
+    'Fields left out stay as they are; `credentialId`, `deviceGroupId`, `collectionGroupId` and `zoneId` may be set to null. ' +
     'Changing host or port forgets the pinned host key (the next collection pins the new one).',
   fields: (t) => ({
     id: t.id({ required: true }),
@@ -40,6 +40,7 @@ const UpdateDeviceInput = builder.inputType('UpdateDeviceInput', {
     credentialId: t.id({ required: false }),
     deviceGroupId: t.id({ required: false }),
     collectionGroupId: t.id({ required: false }),
+    zoneId: t.id({ required: false, description: 'Collected by that zone’s remote collectors; null: by the server.' }),
     options: t.field({ type: 'JSONObject', required: false }),
     scrubSecrets: t.boolean({ required: false }),
     enabled: t.boolean({ required: false }),
@@ -65,6 +66,7 @@ builder.mutationField('updateDevice', (t) =>
         credentialId: input.credentialId === undefined ? existing.credentialId : input.credentialId,
         deviceGroupId: input.deviceGroupId === undefined ? existing.deviceGroupId : input.deviceGroupId,
         collectionGroupId: input.collectionGroupId === undefined ? existing.collectionGroupId : input.collectionGroupId,
+        zoneId: input.zoneId === undefined ? existing.zoneId : input.zoneId,
         pluginOptions: input.options == null ? existing.pluginOptions : normalizeOptions(input.options),
         scrubSecrets: input.scrubSecrets ?? existing.scrubSecrets,
         enabled: input.enabled ?? existing.enabled,
@@ -88,7 +90,7 @@ builder.mutationField('updateDevice', (t) =>
       if (next.deviceGroupId !== existing.deviceGroupId && !canOperateGroup(ctx.viewer, next.deviceGroupId)) {
         throw forbidden('You may only move devices into device groups you operate.');
       }
-      const missing = await missingReference(ctx.db, next.deviceGroupId, next.collectionGroupId);
+      const missing = await missingReference(ctx.db, next.deviceGroupId, next.collectionGroupId, next.zoneId);
       if (missing) return missing;
       const moved = next.host !== existing.host || next.port !== existing.port;
       // Attaching a credential, or sending the attached one to a new host, needs the right to use it.

@@ -14,6 +14,7 @@ import {
   devices,
   type JobRow,
   type jobs,
+  zones,
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { type KeysetPage, newestFirstConnection } from '../pagination.js';
@@ -153,6 +154,7 @@ const CreateDeviceInput = builder.inputType('CreateDeviceInput', {
     credentialId: t.id({ required: false }),
     deviceGroupId: t.id({ required: false, description: 'Required for operators: one of their device groups.' }),
     collectionGroupId: t.id({ required: false }),
+    zoneId: t.id({ required: false, description: 'Collected by that zone’s remote collectors; null: by the server.' }),
     options: t.field({ type: 'JSONObject', required: false, description: 'Plugin options, e.g. { "path": "…" }.' }),
     scrubSecrets: t.boolean({ required: false }),
     enabled: t.boolean({ required: false }),
@@ -190,7 +192,7 @@ builder.mutationField('createDevice', (t) =>
         throw forbidden('You may only create devices in device groups you operate.');
       }
       const name = input.name.trim();
-      const missing = await missingReference(ctx.db, input.deviceGroupId, input.collectionGroupId);
+      const missing = await missingReference(ctx.db, input.deviceGroupId, input.collectionGroupId, input.zoneId);
       if (missing) return missing;
       if (input.credentialId) {
         const [credential] = await ctx.db
@@ -215,6 +217,7 @@ builder.mutationField('createDevice', (t) =>
           credentialId: input.credentialId ?? null,
           deviceGroupId: input.deviceGroupId ?? null,
           collectionGroupId: input.collectionGroupId ?? null,
+          zoneId: input.zoneId ?? null,
           scrubSecrets: input.scrubSecrets ?? false,
           enabled: input.enabled ?? true,
         })
@@ -224,7 +227,16 @@ builder.mutationField('createDevice', (t) =>
   }),
 );
 
-export async function missingReference(db: Database, deviceGroupId?: string | null, collectionGroupId?: string | null) {
+export async function missingReference(
+  db: Database,
+  deviceGroupId?: string | null,
+  collectionGroupId?: string | null,
+  zoneId?: string | null,
+) {
+  if (zoneId) {
+    const [found] = isUuid(zoneId) ? await db.select({ id: zones.id }).from(zones).where(eq(zones.id, zoneId)) : [];
+    if (!found) return new NotFound(`zone ${zoneId} does not exist`);
+  }
   if (deviceGroupId) {
     const [found] = isUuid(deviceGroupId)
       ? await db.select({ id: deviceGroups.id }).from(deviceGroups).where(eq(deviceGroups.id, deviceGroupId))
