@@ -406,6 +406,17 @@ const rows: Row[] = [
       query(who, 'query ($id: ID!) { job(id: $id) { id status } }', { id: world.jobA }, (d) => d.job !== null),
   },
   {
+    name: 'Query.jobs',
+    expected: groupScopedRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($filter: JobFilter) { jobs(first: 100, filter: $filter) { edges { node { id device { id } } } } }',
+        { filter: { deviceId: world.binaryDeviceA } },
+        (d) => hasNode(d.jobs, world.jobA),
+      ),
+  },
+  {
     name: 'Query.retentionPolicies',
     expected: signedInRead,
     run: (who) => query(who, '{ retentionPolicies { id } }', {}, (d) => d.retentionPolicies.length > 0),

@@ -8,6 +8,7 @@ import './domains/devices.js';
 import './domains/backups.js';
 import './domains/jobs.js';
 import './domains/job-mutations.js';
+import './domains/job-list.js';
 import './domains/retention.js';
 import './domains/storage-locations.js';
 import './domains/diff.js';

@@ -219,6 +219,8 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_claim_idx').on(t.status, t.runAfter),
     index('jobs_device_created_idx').on(t.deviceId, t.createdAt.desc()),
+    // The fleet's `jobs` list, newest first (keyset on created_at, id).
+    index('jobs_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
     index('jobs_lease_idx').on(t.leaseExpiresAt),
   ],
 );
