@@ -199,7 +199,10 @@ export async function buildApp(
   const shared = {
     db,
     pubsub,
-    secrets: { encrypt: (plaintext: string) => secrets.encrypt(plaintext) },
+    secrets: {
+      encrypt: (plaintext: string) => secrets.encrypt(plaintext),
+      resealJson: (ciphertext: string, patch: Record<string, string | null>) => secrets.resealJson(ciphertext, patch),
+    },
     backupContent: { readText: (backup: BackupRow) => readText(db, storage, backup) },
     downloads: {
       urlFor: (backup: BackupRow, userId: string | null) => `${publicOrigin}${signer.pathFor(backup.id, userId)}`,

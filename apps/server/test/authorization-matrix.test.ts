@@ -917,6 +917,11 @@ const rows: Row[] = [
     expected: adminOnly,
     run: (who) => mutation(who, 'updateAlertRule', { id: world.alertRule, minConsecutiveFailures: 1 }),
   },
+  {
+    name: 'Mutation.updateNotificationChannel',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateNotificationChannel', { id: world.channel, name: `matrix-${unique()}` }),
+  },
   liveRow(
     'Subscription.alerts',
     'subscription { alerts { id deviceId } }',

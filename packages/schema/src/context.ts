@@ -9,6 +9,11 @@ import type { DeviceVaultPubSub } from './pubsub.js';
 
 export interface SecretsPort {
   encrypt(plaintext: string): string;
+  /**
+   * Changes keys of a sealed JSON object without handing its plaintext to the caller: each key of `patch`
+   * is set, or removed when null. Returns the new ciphertext.
+   */
+  resealJson(ciphertext: string, patch: Record<string, string | null>): string;
 }
 
 export interface BackupContentPort {

@@ -28,6 +28,7 @@ import './domains/audit-log.js';
 import './domains/events.js';
 import './domains/alerts.js';
 import './domains/notification-channels.js';
+import './domains/notification-deliveries.js';
 import './domains/scrub-rules.js';
 import './domains/backup-filters.js';
 import './domains/exports.js';

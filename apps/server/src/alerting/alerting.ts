@@ -3,7 +3,7 @@
  * and the outbox sender. Nothing here runs on the job path: the runner only writes event rows.
  */
 import type { Database } from '@devicevault/schema/db/database';
-import { notificationChannels } from '@devicevault/schema/db/tables';
+import { notificationAttempts, notificationChannels, notifications } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '../log.js';
@@ -96,7 +96,7 @@ export function createAlerting(deps: AlertingDeps) {
       await running;
       await outbox.stop();
     },
-    /** Sends one test message to a channel now, outside the outbox, and returns what happened. */
+    /** Sends one test message to a channel now, outside the outbox, records it in the delivery log, and returns what happened. */
     async sendTest(channelId: string): Promise<SendOutcome | null> {
       const [channel] = await deps.db.select().from(notificationChannels).where(eq(notificationChannels.id, channelId));
       if (!channel) return null;
@@ -119,6 +119,32 @@ export function createAlerting(deps: AlertingDeps) {
         now,
         timeoutMs: deps.sendTimeoutMs ?? 10_000,
         digestId: message.id,
+      });
+      // Kept in the delivery log like any other send (and so counted in /metrics); never retried.
+      await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(notifications)
+          .values({
+            id: message.id,
+            channelId: channel.id,
+            purpose: 'test',
+            payload: { ...message },
+            state: outcome.delivered ? 'delivered' : 'failed',
+            attempts: 1,
+            nextAttemptAt: now,
+            deliveredAt: outcome.delivered ? new Date(now.getTime() + outcome.durationMs) : null,
+            lastError: outcome.error,
+          })
+          .returning({ id: notifications.id });
+        await tx.insert(notificationAttempts).values({
+          notificationId: row!.id,
+          attempt: 1,
+          startedAt: now,
+          durationMs: outcome.durationMs,
+          statusCode: outcome.statusCode,
+          error: outcome.error,
+          delivered: outcome.delivered,
+        });
       });
       deps.onAttempt?.(channel.kind, outcome.delivered ? 'delivered' : 'failed');
       return outcome;

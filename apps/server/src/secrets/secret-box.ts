@@ -9,14 +9,24 @@ import { loadOrCreateKey } from './key-file.js';
 export interface SecretBox {
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
+  /** Sets (or, when null, removes) keys of a sealed JSON object and seals it again. */
+  resealJson(ciphertext: string, patch: Record<string, string | null>): string;
   /** Streamed encryption of blobs at rest under a key derived from the same data key. */
   blobs: BlobCipher;
 }
 
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
-  return {
+  const box: SecretBox = {
     blobs: createBlobCipher(key),
+    resealJson(ciphertext, patch) {
+      const value = JSON.parse(box.decrypt(ciphertext)) as Record<string, unknown>;
+      for (const [name, replacement] of Object.entries(patch)) {
+        if (replacement === null) delete value[name];
+        else value[name] = replacement;
+      }
+      return box.encrypt(JSON.stringify(value));
+    },
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -31,6 +41,7 @@ export function createSecretBox(key: Buffer): SecretBox {
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
     },
   };
+  return box;
 }
 
 export function loadSecretKey(configured: string | undefined, dataDir: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 /**
  * Real receivers for alerting tests: an HTTP server that records every POST by path (checking the webhook
  * signature with the channel's secret) and can be told to answer a path with a list of status codes or to
- * hang; and an SMTP server (smtp-server) that keeps every message.
+ * hang; and an SMTP server (smtp-server) that keeps every message and every login.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,10 +81,17 @@ export interface ReceivedMail {
 
 export async function startSmtpReceiver() {
   const mails: ReceivedMail[] = [];
+  /** Every AUTH the server was given (it accepts any), to see which password a channel sent. */
+  const logins: { username: string; password: string }[] = [];
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
+      callback(null, { user: auth.username });
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -100,7 +107,7 @@ export async function startSmtpReceiver() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, mails, logins, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Waits (minutes of patience) until `check` holds; fails only if it never does. */

@@ -1,23 +1,21 @@
 /**
- * Notification channels (issue 12, admins only: a channel sends fleet facts outside DeviceVault) and the
- * delivery log. WEBHOOK, SLACK and TEAMS take a URL (stored encrypted: Slack and Teams URLs are capabilities);
- * EMAIL takes SMTP settings with the password stored encrypted. A webhook's signing secret is returned once.
+ * Notification channels (issue 12, admins only: a channel sends fleet facts outside DeviceVault). WEBHOOK,
+ * SLACK and TEAMS take a URL (stored encrypted: Slack and Teams URLs are capabilities); EMAIL takes SMTP
+ * settings with the password stored encrypted. Secrets are write-only: a webhook's signing secret is
+ * returned once (on create, or when rotated), URLs and passwords never. The delivery log is in
+ * `notification-deliveries.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import {
-  type NotificationAttemptRow,
   type NotificationChannelKind,
   type NotificationChannelRow,
-  type NotificationRow,
-  notificationAttempts,
   notificationChannelKinds,
   notificationChannels,
-  notifications,
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
-import { newestFirstConnection } from '../pagination.js';
 import { deleteSuccess, type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 
@@ -33,6 +31,28 @@ const EmailSecurityEnum = builder.enumType('EmailSecurity', {
   values: { STARTTLS: { value: 'starttls' }, TLS: { value: 'tls' }, NONE: { value: 'none' } } as const,
 });
 
+/** An EMAIL channel's settings as stored in `settings` (the password is in the sealed secret). */
+interface EmailSettings {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  username: string | null;
+  from: string;
+  to: string[];
+}
+
+const EmailSettingsType = builder.objectRef<EmailSettings>('EmailChannelSettings').implement({
+  description: 'An EMAIL channel’s SMTP settings; the password is write-only and never returned.',
+  fields: (t) => ({
+    host: t.exposeString('host'),
+    port: t.exposeInt('port'),
+    security: t.field({ type: EmailSecurityEnum, resolve: (email) => email.security }),
+    username: t.exposeString('username', { nullable: true }),
+    from: t.exposeString('from'),
+    to: t.exposeStringList('to'),
+  }),
+});
+
 export const NotificationChannelType = builder.objectRef<NotificationChannelRow>('NotificationChannel').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -41,6 +61,12 @@ export const NotificationChannelType = builder.objectRef<NotificationChannelRow>
     target: t.string({
       description: 'Where it sends, without secrets: the URL’s origin, or the SMTP host:port and recipients.',
       resolve: (channel) => String(channel.settings.target ?? ''),
+    }),
+    email: t.field({
+      type: EmailSettingsType,
+      nullable: true,
+      description: 'EMAIL: the SMTP settings (to edit them); null for other kinds.',
+      resolve: (channel) => (channel.kind === 'EMAIL' ? (channel.settings as unknown as EmailSettings) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -79,9 +105,14 @@ const CreateNotificationChannelInput = builder.inputType('CreateNotificationChan
   }),
 });
 
-const CreateNotificationChannelSuccess = builder
-  .objectRef<{ channel: NotificationChannelRow; signingSecret: string | null }>('CreateNotificationChannelSuccess')
-  .implement({
+/** A channel with the webhook signing secret when it was just made (create, or rotated); shown that once. */
+interface ChannelWithSecret {
+  channel: NotificationChannelRow;
+  signingSecret: string | null;
+}
+
+function channelSuccess(name: string) {
+  return builder.objectRef<ChannelWithSecret>(name).implement({
     fields: (t) => ({
       channel: t.field({ type: NotificationChannelType, resolve: (r) => r.channel }),
       signingSecret: t.exposeString('signingSecret', {
@@ -90,6 +121,11 @@ const CreateNotificationChannelSuccess = builder
       }),
     }),
   });
+}
+
+const CreateNotificationChannelSuccess = channelSuccess('CreateNotificationChannelSuccess');
+
+// ── Checks shared by create and update ────────────────────────────────────────────────────────────────
 
 const emailPattern = /^[^\s@<>]+@[^\s@<>]+$/;
 
@@ -105,48 +141,61 @@ function checkUrl(url: string | null | undefined): ValidationFailure | null {
   }
 }
 
+/** The stored settings of an EMAIL channel (with its `target` summary), or why they are refused. */
+function emailSettingsOf(email: EmailSettings): Record<string, unknown> | ValidationFailure {
+  const failure = firstFailure(
+    checkHost('email.host', email.host),
+    checkPort('email.port', email.port),
+    emailPattern.test(email.from) ? null : new ValidationFailure('email.from', 'from must be an e-mail address'),
+    email.to.length > 0 && email.to.every((to) => emailPattern.test(to))
+      ? null
+      : new ValidationFailure('email.to', 'to must list one or more e-mail addresses'),
+  );
+  if (failure) return failure;
+  return {
+    host: email.host,
+    port: email.port,
+    security: email.security,
+    username: email.username || null,
+    from: email.from,
+    to: [...email.to],
+    target: `smtp://${email.host}:${email.port} → ${email.to.join(', ')}`,
+  } satisfies EmailSettings & { target: string };
+}
+
+/** A trimmed name no other channel has, or why not. */
+async function checkChannelName(ctx: Context, name: string, exceptId?: string): Promise<ValidationFailure | null> {
+  const failure = checkName('name', name);
+  if (failure) return failure;
+  const trimmed = name.trim();
+  const [duplicate] = await ctx.db
+    .select({ id: notificationChannels.id })
+    .from(notificationChannels)
+    .where(and(eq(notificationChannels.name, trimmed), exceptId ? ne(notificationChannels.id, exceptId) : undefined));
+  return duplicate ? new ValidationFailure('name', `a notification channel named "${trimmed}" already exists`) : null;
+}
+
+function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
 builder.mutationField('createNotificationChannel', (t) =>
   t.field({
     type: resultUnion('CreateNotificationChannelResult', CreateNotificationChannelSuccess),
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateNotificationChannelInput, required: true }) },
-    resolve: async (
-      _root,
-      { input },
-      ctx,
-    ): Promise<{ channel: NotificationChannelRow; signingSecret: string | null } | Failure> => {
-      const name = input.name.trim();
-      const nameFailure = checkName('name', input.name);
+    resolve: async (_root, { input }, ctx): Promise<ChannelWithSecret | Failure> => {
+      const nameFailure = await checkChannelName(ctx, input.name);
       if (nameFailure) return nameFailure;
-      const [duplicate] = await ctx.db
-        .select({ id: notificationChannels.id })
-        .from(notificationChannels)
-        .where(eq(notificationChannels.name, name));
-      if (duplicate) return new ValidationFailure('name', `a notification channel named "${name}" already exists`);
       let settings: Record<string, unknown>;
       let secret: Record<string, string>;
       let signingSecret: string | null = null;
       if (input.kind === 'EMAIL') {
         const email = input.email;
         if (!email) return new ValidationFailure('email', 'an EMAIL channel needs email settings');
-        const failure = firstFailure(
-          checkHost('email.host', email.host),
-          checkPort('email.port', email.port),
-          emailPattern.test(email.from) ? null : new ValidationFailure('email.from', 'from must be an e-mail address'),
-          email.to.length > 0 && email.to.every((to) => emailPattern.test(to))
-            ? null
-            : new ValidationFailure('email.to', 'to must list one or more e-mail addresses'),
-        );
-        if (failure) return failure;
-        settings = {
-          host: email.host,
-          port: email.port,
-          security: email.security,
-          username: email.username ?? null,
-          from: email.from,
-          to: [...email.to],
-          target: `smtp://${email.host}:${email.port} → ${email.to.join(', ')}`,
-        };
+        const checked = emailSettingsOf({ ...email, username: email.username ?? null, to: [...email.to] });
+        if (checked instanceof ValidationFailure) return checked;
+        settings = checked;
         secret = email.password ? { password: email.password } : {};
       } else {
         const failure = checkUrl(input.url);
@@ -154,18 +203,134 @@ builder.mutationField('createNotificationChannel', (t) =>
         settings = { target: new URL(input.url!).origin };
         secret = { url: input.url! };
         if (input.kind === 'WEBHOOK') {
-          signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
+          signingSecret = newSigningSecret();
           secret.signingSecret = signingSecret;
         }
       }
       const [channel] = await ctx.db
         .insert(notificationChannels)
-        .values({ name, kind: input.kind, settings, secretCiphertext: ctx.secrets.encrypt(JSON.stringify(secret)) })
+        .values({
+          name: input.name.trim(),
+          kind: input.kind,
+          settings,
+          secretCiphertext: ctx.secrets.encrypt(JSON.stringify(secret)),
+        })
         .returning();
       return { channel: channel!, signingSecret };
     },
   }),
 );
+
+// ── Update ────────────────────────────────────────────────────────────────────────────────────────────
+
+const UpdateEmailSettingsInput = builder.inputType('UpdateEmailChannelInput', {
+  description: 'Each field given replaces the stored one; omitted fields are kept.',
+  fields: (t) => ({
+    host: t.string({ required: false }),
+    port: t.int({ required: false }),
+    security: t.field({ type: EmailSecurityEnum, required: false }),
+    username: t.string({
+      required: false,
+      description: 'An empty string sends without authentication (and forgets the stored password).',
+    }),
+    password: t.string({
+      required: false,
+      description: 'Write-only: omitted or empty keeps the stored password; given, it is stored encrypted.',
+    }),
+    from: t.string({ required: false }),
+    to: t.stringList({ required: false }),
+  }),
+});
+
+const UpdateNotificationChannelInput = builder.inputType('UpdateNotificationChannelInput', {
+  description: 'Omitted fields are kept; a channel’s kind cannot change (create another channel instead).',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: false }),
+    url: t.string({
+      required: false,
+      description: 'WEBHOOK, SLACK and TEAMS: a new URL to POST to (stored encrypted); omitted keeps the stored one.',
+    }),
+    email: t.field({ type: UpdateEmailSettingsInput, required: false, description: 'EMAIL: SMTP settings to change.' }),
+    rotateSigningSecret: t.boolean({
+      required: false,
+      description: 'WEBHOOK: replace the signing secret; the new one is returned this once as `signingSecret`.',
+    }),
+  }),
+});
+
+const UpdateNotificationChannelSuccess = channelSuccess('UpdateNotificationChannelSuccess');
+
+builder.mutationField('updateNotificationChannel', (t) =>
+  t.field({
+    type: resultUnion('UpdateNotificationChannelResult', UpdateNotificationChannelSuccess),
+    authScopes: { admin: true },
+    description: 'Changes a channel’s name, URL or SMTP settings; its secrets stay unless replaced.',
+    args: { input: t.arg({ type: UpdateNotificationChannelInput, required: true }) },
+    resolve: async (_root, { input }, ctx): Promise<ChannelWithSecret | Failure> => {
+      if (!isUuid(input.id)) return new NotFound('no such notification channel');
+      const [existing] = await ctx.db.select().from(notificationChannels).where(eq(notificationChannels.id, input.id));
+      if (!existing) return new NotFound('no such notification channel');
+      const isEmail = existing.kind === 'EMAIL';
+      const failure = firstFailure(
+        input.name != null ? await checkChannelName(ctx, input.name, existing.id) : null,
+        input.url != null && isEmail ? new ValidationFailure('url', 'an EMAIL channel has no url') : null,
+        input.url != null && !isEmail ? checkUrl(input.url) : null,
+        input.email && !isEmail
+          ? new ValidationFailure('email', `a ${existing.kind} channel has no email settings`)
+          : null,
+        input.rotateSigningSecret && existing.kind !== 'WEBHOOK'
+          ? new ValidationFailure('rotateSigningSecret', 'only a WEBHOOK channel has a signing secret')
+          : null,
+      );
+      if (failure) return failure;
+
+      let settings = existing.settings;
+      const patch: Record<string, string | null> = {};
+      let signingSecret: string | null = null;
+      if (isEmail && input.email) {
+        const stored = existing.settings as unknown as EmailSettings;
+        const email = input.email;
+        const checked = emailSettingsOf({
+          host: email.host ?? stored.host,
+          port: email.port ?? stored.port,
+          security: email.security ?? stored.security,
+          username: email.username === undefined || email.username === null ? stored.username : email.username,
+          from: email.from ?? stored.from,
+          to: email.to ? [...email.to] : stored.to,
+        });
+        if (checked instanceof ValidationFailure) return checked;
+        settings = checked;
+        if (email.password) patch.password = email.password;
+        else if (checked.username === null) patch.password = null;
+      }
+      if (!isEmail && input.url != null) {
+        settings = { ...existing.settings, target: new URL(input.url).origin };
+        patch.url = input.url;
+      }
+      if (input.rotateSigningSecret) {
+        signingSecret = newSigningSecret();
+        patch.signingSecret = signingSecret;
+      }
+      const [channel] = await ctx.db
+        .update(notificationChannels)
+        .set({
+          name: input.name != null ? input.name.trim() : existing.name,
+          settings,
+          secretCiphertext:
+            Object.keys(patch).length > 0
+              ? ctx.secrets.resealJson(existing.secretCiphertext, patch)
+              : existing.secretCiphertext,
+          updatedAt: new Date(),
+        })
+        .where(eq(notificationChannels.id, existing.id))
+        .returning();
+      return channel ? { channel, signingSecret } : new NotFound('no such notification channel');
+    },
+  }),
+);
+
+// ── Delete ────────────────────────────────────────────────────────────────────────────────────────────
 
 const DeleteNotificationChannelInput = builder.inputType('DeleteNotificationChannelInput', {
   fields: (t) => ({ id: t.id({ required: true }) }),
@@ -184,115 +349,6 @@ builder.mutationField('deleteNotificationChannel', (t) =>
         .where(eq(notificationChannels.id, input.id))
         .returning({ id: notificationChannels.id });
       return row ? { deletedId: row.id } : new NotFound('no such notification channel');
-    },
-  }),
-);
-
-const DeliveryOutcomeType = builder
-  .objectRef<{ delivered: boolean; statusCode: number | null; error: string | null; durationMs: number }>(
-    'DeliveryOutcome',
-  )
-  .implement({
-    fields: (t) => ({
-      delivered: t.exposeBoolean('delivered'),
-      statusCode: t.exposeInt('statusCode', { nullable: true, description: 'HTTP status, or the SMTP reply code.' }),
-      error: t.exposeString('error', { nullable: true }),
-      durationMs: t.exposeInt('durationMs'),
-    }),
-  });
-
-const SendTestNotificationInput = builder.inputType('SendTestNotificationInput', {
-  fields: (t) => ({ channelId: t.id({ required: true }) }),
-});
-const SendTestNotificationSuccess = builder
-  .objectRef<{ outcome: { delivered: boolean; statusCode: number | null; error: string | null; durationMs: number } }>(
-    'SendTestNotificationSuccess',
-  )
-  .implement({ fields: (t) => ({ outcome: t.field({ type: DeliveryOutcomeType, resolve: (r) => r.outcome }) }) });
-
-builder.mutationField('sendTestNotification', (t) =>
-  t.field({
-    type: resultUnion('SendTestNotificationResult', SendTestNotificationSuccess),
-    authScopes: { admin: true },
-    description: 'Sends one test message now (not through the outbox) and says what the receiver answered.',
-    args: { input: t.arg({ type: SendTestNotificationInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      if (!isUuid(input.channelId)) return new NotFound('no such notification channel');
-      const outcome = await ctx.alerting.sendTest(input.channelId);
-      return outcome ? { outcome } : new NotFound('no such notification channel');
-    },
-  }),
-);
-
-// ── Delivery log ──────────────────────────────────────────────────────────────────────────────────────
-
-const NotificationAttemptType = builder.objectRef<NotificationAttemptRow>('NotificationAttempt').implement({
-  fields: (t) => ({
-    attempt: t.exposeInt('attempt'),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    durationMs: t.exposeInt('durationMs'),
-    statusCode: t.exposeInt('statusCode', { nullable: true }),
-    error: t.exposeString('error', { nullable: true }),
-    delivered: t.exposeBoolean('delivered'),
-  }),
-});
-
-const NotificationType = builder.objectRef<NotificationRow>('Notification').implement({
-  description: 'One message to one channel from the outbox, with every attempt to send it.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    channelId: t.exposeID('channelId'),
-    eventId: t.exposeID('eventId', { nullable: true }),
-    alertId: t.exposeID('alertId', { nullable: true }),
-    purpose: t.exposeString('purpose', { description: 'alert | resolved | delivery_failing' }),
-    state: t.exposeString('state', { description: 'pending | delivered | dead' }),
-    attempts: t.exposeInt('attempts'),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
-    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
-    lastError: t.exposeString('lastError', { nullable: true }),
-    payload: t.expose('payload', { type: 'JSONObject', description: 'The message as sent (webhook body).' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    deliveryLog: t.field({
-      type: [NotificationAttemptType],
-      resolve: (notification, _args, ctx) =>
-        ctx.db
-          .select()
-          .from(notificationAttempts)
-          .where(eq(notificationAttempts.notificationId, notification.id))
-          .orderBy(asc(notificationAttempts.attempt), asc(notificationAttempts.startedAt)),
-    }),
-  }),
-});
-
-const NotificationFilter = builder.inputType('NotificationFilter', {
-  fields: (t) => ({
-    channelId: t.id({ required: false }),
-    states: t.stringList({ required: false, description: 'pending | delivered | dead' }),
-  }),
-});
-
-builder.queryField('notifications', (t) =>
-  t.connection({
-    type: NotificationType,
-    authScopes: { admin: true },
-    description: 'The outbox and its delivery log, newest first (admins only).',
-    args: { filter: t.arg({ type: NotificationFilter, required: false }) },
-    resolve: (_root, { filter, ...args }, ctx) => {
-      const channelId = filter?.channelId;
-      const where = and(
-        channelId
-          ? eq(notifications.channelId, isUuid(channelId) ? channelId : '00000000-0000-0000-0000-000000000000')
-          : undefined,
-        filter?.states?.length ? inArray(notifications.state, [...filter.states]) : undefined,
-      );
-      return newestFirstConnection(args, notifications, (page) =>
-        ctx.db
-          .select()
-          .from(notifications)
-          .where(and(where, page.where))
-          .orderBy(...page.orderBy)
-          .limit(page.limit),
-      );
     },
   }),
 );
