@@ -1,8 +1,8 @@
 /**
  * Alerting end to end against real receivers (an HTTP server checking the webhook HMAC, an SMTP server):
  * a failing device notifies every channel once while its alert is open and again when it recovers; a change
- * carries its masked diff; a receiver that fails three times gets four attempts with growing delays.
- * Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
+ * carries its masked diff; a receiver that fails three times gets four attempts with growing delays; a digest
+ * rule sends the alerts of one interval as one e-mail. Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRecording, type Recording } from '@devicevault/plugins/replay/load-recording';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { events, notifications } from '@devicevault/schema/db/tables';
-import { and, isNull, ne } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import ssh2 from 'ssh2';
 import { eventually, mailText, startHttpReceiver, startSmtpReceiver } from './support/alert-receivers.js';
 import { createDeviceGroup, mutate, unique } from './support/api-builders.js';
@@ -63,7 +63,7 @@ async function settled() {
     const pending = await db
       .select({ id: notifications.id })
       .from(notifications)
-      .where(and(ne(notifications.state, 'delivered'), ne(notifications.state, 'dead')));
+      .where(eq(notifications.state, 'pending'));
     return waiting.length === 0 && pending.length === 0;
   }, 'events evaluated and notifications sent');
 }
@@ -296,6 +296,54 @@ describe('alerting', () => {
       .map((attempt, index) => Date.parse(attempt.startedAt) - Date.parse(attempts[index]!.startedAt));
     assert.ok(gaps[0]! >= 200 && gaps[1]! >= 400 && gaps[2]! >= 800, `gaps ${gaps.join(', ')} ms`);
     assert.equal(http.posts.filter((post) => post.path === '/flaky').length, 4);
+  });
+
+  it('sends several alerts of a digest rule within its interval as one e-mail listing them all', async () => {
+    const recipient = `digest-${unique()}@example.net`;
+    const digest = await createChannel({
+      name: `digest-${unique()}`,
+      kind: 'EMAIL',
+      email: { host: '127.0.0.1', port: smtp.port, security: 'NONE', from: 'dv@example.net', to: [recipient] },
+    });
+    const group = await createDeviceGroup(server);
+    const devices = [];
+    for (const name of ['digest-core-1', 'digest-edge-2', 'digest-wan-3'])
+      devices.push(
+        await createDevice(server, { pluginKey: 'noop', deviceGroupId: group.id, name: `${name}-${unique()}` }),
+      );
+    await createRule({
+      kinds: ['BACKUP_FAILED'],
+      deviceGroupIds: [group.id],
+      channelIds: [digest.channel.id],
+      digestMinutes: 1,
+    });
+    const mailsTo = () => smtp.mails.filter((mail) => mail.to.includes(recipient));
+
+    // One statement: the evaluator takes the three failures together, inside one interval.
+    await server.app.database.db.insert(events).values(
+      devices.map((device) => ({
+        kind: 'BACKUP_FAILED',
+        deviceId: device.id,
+        payload: { code: 'timeout', message: 'seeded for the digest', consecutiveFailures: 1 },
+      })),
+    );
+    await eventually(() => mailsTo().length > 0, 'the digest e-mail (at the end of its one-minute interval)');
+    await settled();
+
+    const queued = await server.app.database.db
+      .select({ digestKey: notifications.digestKey, state: notifications.state })
+      .from(notifications)
+      .where(eq(notifications.channelId, digest.channel.id));
+    assert.deepEqual(
+      queued.map((row) => row.state),
+      ['delivered', 'delivered', 'delivered'],
+    );
+    assert.equal(new Set(queued.map((row) => row.digestKey)).size, 1, 'the three share one digest');
+    assert.equal(mailsTo().length, 1, 'one e-mail for the three alerts');
+    const mail = mailText(mailsTo()[0]!);
+    assert.match(mail, /^Subject: \[DeviceVault\] 3 alerts: /m);
+    assert.equal(mail.split('Event:     BACKUP_FAILED').length - 1, 3, 'each alert listed once');
+    for (const device of devices) assert.ok(mail.includes(`Device:    ${device.name} (`), `${device.name} is listed`);
   });
 
   it('sends a test notification at once and returns what the receiver answered', async () => {
