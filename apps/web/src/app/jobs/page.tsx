@@ -1,13 +1,10 @@
 import type { Metadata } from 'next';
-import { JobsBoard } from '../../components/jobs-board';
+import { JobsPage } from '../../components/jobs/jobs-page';
+import { parseJobListParams } from '../../lib/job-list-params';
+import type { SearchParamValue } from '../../lib/search-params';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
-export default function JobsPage() {
-  return (
-    <>
-      <h1>Jobs</h1>
-      <JobsBoard />
-    </>
-  );
+export default async function JobsRoute({ searchParams }: { searchParams: Promise<Record<string, SearchParamValue>> }) {
+  return <JobsPage params={parseJobListParams(await searchParams)} />;
 }
