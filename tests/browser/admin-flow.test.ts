@@ -1,7 +1,8 @@
 // The issue 15 acceptance flow in Chromium, only through the UI, against a real server with the demo fleet:
 // a new admin sets up a credential, groups and a schedule, adds and imports devices, backs the group up
 // while the overview and the devices list change live, compares and downloads versions, creates a viewer
-// who sees only that group and no actions, and wires an alert rule to a webhook whose test is logged.
+// who sees only that group and no actions, wires an alert rule to a webhook whose test is logged, and adds
+// an e-mail channel it then edits.
 // Screenshots of each step go to test-output/.
 
 import assert from 'node:assert/strict';
@@ -287,6 +288,40 @@ describe('an admin runs the product from the dashboard', () => {
     const delivered = page.locator('[data-testid="delivery-row"][data-delivered="true"]');
     await delivered.first().waitFor();
     await shot('9-webhook-test');
+    // The server keeps test sends in the delivery log: still there after a reload.
+    await page.reload();
+    await page.locator('[data-testid="delivery-row"][data-delivered="true"]').first().waitFor();
+    const testRowPurpose = await page
+      .locator('[data-testid="delivery-row"][data-delivered="true"]')
+      .first()
+      .locator('td')
+      .nth(2)
+      .textContent();
+
+    // An e-mail channel (SMTP settings, write-only password), then renamed and re-pointed in the editor.
+    await channelForm.getByLabel('Name', { exact: true }).fill('Lab mail');
+    await channelForm.getByLabel('Kind', { exact: true }).selectOption('EMAIL');
+    await channelForm.getByLabel('SMTP host', { exact: true }).fill('smtp.lab.example');
+    await channelForm.getByLabel('SMTP port', { exact: true }).fill('587');
+    await channelForm.getByLabel('Security', { exact: true }).selectOption('STARTTLS');
+    await channelForm.getByLabel('SMTP username', { exact: true }).fill('relay');
+    await channelForm.getByLabel('SMTP password', { exact: true }).fill('lab-smtp-password');
+    await channelForm.getByLabel('From', { exact: true }).fill('devicevault@lab.example');
+    await channelForm.getByLabel('To', { exact: true }).fill('noc@lab.example, oncall@lab.example');
+    await channelForm.getByRole('button', { name: 'Create channel' }).click();
+    const channelsTable = page.getByTestId('channels-table');
+    await channelsTable.getByText('smtp://smtp.lab.example:587 → noc@lab.example, oncall@lab.example').waitFor();
+    await page.getByRole('button', { name: 'Edit channel Lab mail' }).click();
+    const editor = page.getByTestId('channel-editor');
+    const editorPassword = await editor.getByLabel('SMTP password', { exact: true }).inputValue();
+    const editorUsername = await editor.getByLabel('SMTP username', { exact: true }).inputValue();
+    await editor.getByLabel('Name', { exact: true }).fill('Lab mail (NOC)');
+    await editor.getByLabel('SMTP port', { exact: true }).fill('2525');
+    await editor.getByRole('button', { name: 'Save Lab mail' }).click();
+    await channelsTable.getByText('Lab mail (NOC)', { exact: true }).waitFor();
+    await channelsTable.getByText('smtp://smtp.lab.example:2525 → noc@lab.example, oncall@lab.example').waitFor();
+    await shot('9b-email-channel');
+    const pageText = (await page.content()).includes('lab-smtp-password');
     await page.goto(`${webUrl}/admin/alert-rules`);
     const ruleForm = page.getByTestId('alert-rule-form');
     await ruleForm.getByLabel('Name', { exact: true }).fill('Lab failures');
@@ -322,5 +357,9 @@ describe('an admin runs the product from the dashboard', () => {
     assert.deepEqual(viewerButtons, { backUp: 0, addDevice: 0, bulk: 0 });
     assert.equal(viewerDeviceButtons, 0);
     assert.ok(hookBodies.length >= 1, 'the webhook received the test');
+    assert.equal(testRowPurpose, 'test');
+    assert.equal(editorPassword, '', 'the editor never shows the SMTP password');
+    assert.equal(editorUsername, 'relay');
+    assert.equal(pageText, false, 'the SMTP password came back to the page');
   }
 });

@@ -7,10 +7,15 @@ import { formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { ChannelEditor, type EditedChannel } from './channel-editor';
+import { ChannelEmailFields, emailSettingsFrom } from './channel-email-fields';
 
 const ChannelsAdmin_ChannelsQuery = graphql(`
   query ChannelsAdmin_ChannelsQuery {
-    notificationChannels { id name kind target createdAt }
+    notificationChannels {
+      id name kind target createdAt
+      email { host port security username from to }
+    }
     notifications(first: 50) {
       edges {
         node {
@@ -52,7 +57,8 @@ const ChannelsAdmin_DeleteChannelMutation = graphql(`
   }
 `);
 
-const KINDS = ['WEBHOOK', 'SLACK', 'TEAMS'] as const;
+const KINDS = ['WEBHOOK', 'SLACK', 'TEAMS', 'EMAIL'] as const;
+type Kind = (typeof KINDS)[number];
 
 type LogRow = {
   key: string;
@@ -66,8 +72,8 @@ type LogRow = {
 };
 
 /**
- * Notification channels: create (a webhook's signing secret is shown once), send a test, and the delivery
- * log. Test sends bypass the outbox, so the server keeps no row of them: this page lists the ones it sent.
+ * Notification channels: create (a webhook's signing secret is shown once; an e-mail channel's SMTP password
+ * is write-only), edit, send a test, and the delivery log (the server keeps test sends in it too).
  */
 export function ChannelsAdmin() {
   const announce = useAnnounce();
@@ -77,7 +83,9 @@ export function ChannelsAdmin() {
   const [, remove] = useMutation(ChannelsAdmin_DeleteChannelMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  const [tests, setTests] = useState<LogRow[]>([]);
+  const [kind, setKind] = useState<Kind>('WEBHOOK');
+  const [editing, setEditing] = useState<EditedChannel | null>(null);
+  const [testFailure, setTestFailure] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -85,44 +93,42 @@ export function ChannelsAdmin() {
     const form = new FormData(formElement);
     setProblem(null);
     setSecret(null);
-    const kind = KINDS.find((candidate) => candidate === form.get('kind')) ?? 'WEBHOOK';
+    const name = String(form.get('name') ?? '').trim();
+    const { password, ...email } = emailSettingsFrom(form);
     const result = await create({
-      input: { name: String(form.get('name') ?? '').trim(), kind, url: String(form.get('url') ?? '').trim() },
+      input:
+        kind === 'EMAIL'
+          ? { name, kind, email: { ...email, username: email.username || null, password: password || null } }
+          : { name, kind, url: String(form.get('url') ?? '').trim() },
     });
     const payload = result.data?.createNotificationChannel;
     if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
     if (payload.__typename !== 'CreateNotificationChannelSuccess') return setProblem(problemOf(payload));
     formElement.reset();
+    setKind('WEBHOOK');
     if (payload.signingSecret) setSecret({ name: payload.channel.name, secret: payload.signingSecret });
     announce(`Channel ${payload.channel.name} created`);
     reexecute({ requestPolicy: 'network-only' });
   }
 
   async function test(channel: { id: string; name: string }) {
-    const at = new Date().toISOString();
+    setTestFailure(null);
     const result = await sendTest({ input: { channelId: channel.id } });
     const payload = result.data?.sendTestNotification;
     const outcome = payload?.__typename === 'SendTestNotificationSuccess' ? payload.outcome : null;
-    const failure = payload && 'message' in payload ? payload.message : outcome ? null : errorMessage(result.error);
-    const row: LogRow = {
-      key: `test-${at}`,
-      channelId: channel.id,
-      purpose: 'test',
-      at,
-      delivered: outcome?.delivered ?? false,
-      statusCode: outcome?.statusCode ?? null,
-      durationMs: outcome?.durationMs ?? null,
-      error: outcome?.error ?? failure,
-    };
-    setTests((current) => [row, ...current]);
-    announce(`Test to ${channel.name} ${row.delivered ? 'delivered' : 'failed'}`);
+    if (!outcome) {
+      const failure = payload && 'message' in payload ? payload.message : errorMessage(result.error);
+      setTestFailure(`Test to ${channel.name} not sent: ${failure}`);
+      return announce(`Test to ${channel.name} not sent`);
+    }
+    announce(`Test to ${channel.name} ${outcome.delivered ? 'delivered' : 'failed'}`);
+    reexecute({ requestPolicy: 'network-only' });
   }
 
   const channels = data?.notificationChannels ?? [];
   const names = new Map(channels.map((channel) => [channel.id, channel.name]));
-  const log: LogRow[] = [
-    ...tests,
-    ...(data?.notifications.edges.flatMap(({ node }): LogRow[] =>
+  const log: LogRow[] =
+    data?.notifications.edges.flatMap(({ node }): LogRow[] =>
       node.deliveryLog.length === 0
         ? [
             {
@@ -146,8 +152,7 @@ export function ChannelsAdmin() {
             durationMs: attempt.durationMs,
             error: attempt.error,
           })),
-    ) ?? []),
-  ];
+    ) ?? [];
 
   return (
     <>
@@ -182,6 +187,14 @@ export function ChannelsAdmin() {
                   <button
                     type="button"
                     className="button button-quiet"
+                    aria-label={`Edit channel ${channel.name}`}
+                    onClick={() => setEditing(channel)}
+                  >
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button-quiet"
                     aria-label={`Delete channel ${channel.name}`}
                     onClick={async () => {
                       await remove({ input: { id: channel.id } });
@@ -197,6 +210,22 @@ export function ChannelsAdmin() {
           </tbody>
         </table>
       </div>
+      {testFailure ? (
+        <p className="inline-error" role="alert">
+          {testFailure}
+        </p>
+      ) : null}
+      {editing ? (
+        <ChannelEditor
+          key={editing.id}
+          channel={editing}
+          onSecret={setSecret}
+          onDone={() => {
+            setEditing(null);
+            reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {secret ? (
         <p className="notice" role="status" data-testid="signing-secret">
           Signing secret of {secret.name} (shown once, store it now): <code>{secret.secret}</code>
@@ -208,18 +237,26 @@ export function ChannelsAdmin() {
           <input name="name" required autoComplete="off" />
         </FormField>
         <FormField label="Kind" error={problem?.field === 'kind' ? problem.message : null}>
-          <select name="kind" defaultValue="WEBHOOK">
-            {KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind.toLowerCase()}
+          <select
+            name="kind"
+            value={kind}
+            onChange={(event) => setKind(KINDS.find((candidate) => candidate === event.target.value) ?? 'WEBHOOK')}
+          >
+            {KINDS.map((candidate) => (
+              <option key={candidate} value={candidate}>
+                {candidate === 'EMAIL' ? 'e-mail' : candidate.toLowerCase()}
               </option>
             ))}
           </select>
         </FormField>
-        <FormField label="URL" error={problem?.field === 'url' ? problem.message : null}>
-          <input name="url" type="url" required autoComplete="off" />
-        </FormField>
-        {problem && !['name', 'kind', 'url'].includes(problem.field ?? '') ? (
+        {kind === 'EMAIL' ? (
+          <ChannelEmailFields problem={problem} editing={false} />
+        ) : (
+          <FormField label="URL" error={problem?.field === 'url' ? problem.message : null}>
+            <input name="url" type="url" required autoComplete="off" />
+          </FormField>
+        )}
+        {problem && !['name', 'kind', 'url'].includes(problem.field ?? '') && !problem.field?.startsWith('email.') ? (
           <p className="inline-error" role="alert">
             {problem.message}
           </p>
