@@ -1,7 +1,7 @@
 /**
  * The outbox sender, in the background: claims due notifications with FOR UPDATE SKIP LOCKED and a lease
- * (several processes share the table), sends each (a digest's rows together), and records every attempt in
- * the delivery log. A failure is retried after base × 2^(attempt−1) (≤ 1 h) until 24 h after the row was
+ * (several processes share the table), sends each (a digest's rows together, however many), and records every
+ * attempt in the delivery log. A failure is retried after base × 2^(attempt−1) (≤ 1 h) until 24 h after the row was
  * written; then the row is dead and a DELIVERY_FAILING event is written. At-least-once: a process killed
  * after a receiver answered but before the answer was recorded sends that row again after the lease expires.
  */
@@ -65,16 +65,22 @@ export function createOutbox(deps: OutboxDeps) {
     return rowsOf<NotificationRow>(
       await deps.db.execute(sql`
         /* claimNotifications */
-        update notifications set lease_owner = ${owner},
-          lease_expires_at = ${at}::timestamptz + ${`${leaseSeconds} seconds`}::interval,
-          attempts = attempts + 1
-        where id in (
-          select id from notifications
+        with picked as (
+          select id, digest_key from notifications
           where state = 'pending' and next_attempt_at <= ${at}::timestamptz
             and (lease_expires_at is null or lease_expires_at < ${at}::timestamptz)
           order by next_attempt_at, digest_key nulls first, id
           limit ${limit}
           for update skip locked)
+        update notifications set lease_owner = ${owner},
+          lease_expires_at = ${at}::timestamptz + ${`${leaseSeconds} seconds`}::interval,
+          attempts = attempts + 1
+        where id in (select id from picked)
+          -- A digest leaves whole: the rest of each picked digest comes along, past the limit. Rows another
+          -- process claimed meanwhile no longer match once their lock is released (their lease is live).
+          or (digest_key in (select digest_key from picked where digest_key is not null)
+            and state = 'pending' and next_attempt_at <= ${at}::timestamptz
+            and (lease_expires_at is null or lease_expires_at < ${at}::timestamptz))
         returning id, channel_id as "channelId", event_id as "eventId", alert_id as "alertId", purpose,
           digest_key as "digestKey", payload, state, attempts, next_attempt_at as "nextAttemptAt",
           created_at as "createdAt"`),
