@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Listenable } from '@devicevault/schema/direct-delivery';
 import { WebSocketServer } from 'ws';
 import { startBenchApp } from './support/bench-app.js';
 
@@ -94,6 +95,16 @@ async function deviceVaultRun() {
       }),
     });
     const viewerToken = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
+    // When each line reached this process's pubsub: splits its latency into the job path (line made →
+    // published, database writes included) and the fan-out (published → subscriber). Subscribed before the
+    // subscribers and listening synchronously, so it sees each line before the fan-out delivers it.
+    const publishedAt = new Map<string, number>();
+    const lines: Line[] = [];
+    const tap = bench.app.pubsub.subscribe('jobEvents') as unknown as Listenable<Line> & AsyncIterable<Line>;
+    tap.listen((event) => {
+      publishedAt.set(`${event.jobId}:${event.seq}`, Date.now());
+      lines.push(event);
+    });
     const clients = await startClients(`${bench.url.replace('http', 'ws')}/graphql`, {
       query: 'subscription { jobEvents { jobId seq status at } }',
       authorization: `Bearer ${viewerToken}`,
@@ -101,17 +112,6 @@ async function deviceVaultRun() {
     // Let every subscription reach the server's pubsub before the jobs start.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
-    // When each line reached this process's pubsub: splits its latency into the job path (line made →
-    // published, database writes included) and the fan-out (published → subscriber).
-    const publishedAt = new Map<string, number>();
-    const lines: Line[] = [];
-    const tap = bench.app.pubsub.subscribe('jobEvents');
-    void (async () => {
-      for await (const event of tap) {
-        publishedAt.set(`${event.jobId}:${event.seq}`, Date.now());
-        lines.push(event);
-      }
-    })();
     const started = Date.now();
     await bench.gql('mutation ($input: TriggerBackupInput!) { triggerBackup(input: $input) { __typename } }', {
       input: { deviceIds },
@@ -126,16 +126,29 @@ async function deviceVaultRun() {
     await tap.return();
     const latencies: number[] = [];
     const fanOut: number[] = [];
+    const fanOutBy = new Map<string, number[]>();
     for (const line of lines) {
       const key = `${line.jobId}:${line.seq}`;
       for (const at of result.received[key] ?? []) {
         latencies.push(at - Date.parse(line.at));
         fanOut.push(at - publishedAt.get(key)!);
+        if (!fanOutBy.has(line.status)) fanOutBy.set(line.status, []);
+        fanOutBy.get(line.status)!.push(at - publishedAt.get(key)!);
       }
     }
     const jobPath = lines.map((line) => publishedAt.get(`${line.jobId}:${line.seq}`)! - Date.parse(line.at));
     const missing = result.counts.filter((count) => count < lines.length).length;
-    return { latencies, fanOut, jobPath, lines, missing, elapsedMs, database: bench.app.database.kind };
+    return {
+      latencies,
+      fanOut,
+      fanOutBy,
+      jobPath,
+      lines,
+      publishedAt,
+      missing,
+      elapsedMs,
+      database: bench.app.database.kind,
+    };
   } finally {
     await bench.stop();
   }
@@ -178,6 +191,25 @@ console.log(
 console.log(
   `of which line made → published (job path, database writes): p50 ${ms(percentile(run.jobPath, 50))}, p99 ${ms(percentile(run.jobPath, 99))}; ` +
     `published → subscriber (fan-out): p50 ${ms(percentile(run.fanOut, 50))}, p99 ${ms(percentile(run.fanOut, 99))}`,
+);
+const statuses = [...new Set(run.lines.map((line) => line.status))];
+console.log(
+  `fan-out p99 by line: ${statuses
+    .map((status) => `${status} ${ms(percentile(run.fanOutBy.get(status) ?? [], 99))}`)
+    .join(', ')}`,
+);
+console.log(
+  `job path p99 by line: ${statuses
+    .map((status) => {
+      const of = run.lines.filter((line) => line.status === status);
+      return `${status} ${ms(
+        percentile(
+          of.map((line) => run.publishedAt.get(`${line.jobId}:${line.seq}`)! - Date.parse(line.at)),
+          99,
+        ),
+      )}`;
+    })
+    .join(', ')}`,
 );
 console.log(
   `bare ws broadcast of the same payloads: p50 ${ms(percentile(bare.latencies, 50))}, p99 ${ms(bareP99)}; ${bare.missing} missed`,

@@ -244,6 +244,7 @@ export async function buildApp(
         if (Date.now() - checked.at >= viewerRecheckMs) checked = await recheckViewer(token);
         return checked.viewer;
       },
+      currentViewerIfFresh: () => (Date.now() - checked.at < viewerRecheckMs ? checked.viewer : undefined),
       sourceAddress: request.sourceAddress,
       audit,
       sessionCookie: {

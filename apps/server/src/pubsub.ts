@@ -4,8 +4,8 @@
  * (one process) events stay in memory.
  */
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { Repeater } from 'graphql-yoga';
 import type { OpenDatabase } from './db/open-database.js';
+import { EventQueue } from './event-queue.js';
 import type { Logger } from './log.js';
 
 const channel = 'devicevault_events';
@@ -90,10 +90,10 @@ function chunksOf(events: WireEvent[]): string[][] {
  * its first subscriber and removed with its last, that hands each event to every subscriber's queue.
  */
 export function createFanOutPubSub(target: EventTarget): DeviceVaultPubSub {
-  const subscribers = new Map<string, Set<(payload: unknown) => unknown>>();
+  const subscribers = new Map<string, Set<EventQueue<unknown>>>();
   const deliver = (event: Event) => {
     const payload = (event as CustomEvent).detail;
-    for (const push of subscribers.get(event.type) ?? []) void push(payload);
+    for (const queue of subscribers.get(event.type) ?? []) queue.push(payload);
   };
   const topicOf = (routingKey: string, args: unknown[]) =>
     args.length > 1 && args[1] !== undefined ? `${routingKey}:${String(args[0])}` : routingKey;
@@ -104,21 +104,21 @@ export function createFanOutPubSub(target: EventTarget): DeviceVaultPubSub {
     },
     subscribe(routingKey: string, id?: unknown) {
       const topic = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
-      return new Repeater(async (push, stop) => {
-        let pushes = subscribers.get(topic);
-        if (!pushes) {
-          pushes = new Set();
-          subscribers.set(topic, pushes);
-          target.addEventListener(topic, deliver);
-        }
-        pushes.add(push);
-        await stop;
-        pushes.delete(push);
-        if (pushes.size === 0) {
+      let queues = subscribers.get(topic);
+      if (!queues) {
+        queues = new Set();
+        subscribers.set(topic, queues);
+        target.addEventListener(topic, deliver);
+      }
+      const queue: EventQueue<unknown> = new EventQueue(() => {
+        queues.delete(queue);
+        if (queues.size === 0 && subscribers.get(topic) === queues) {
           subscribers.delete(topic);
           target.removeEventListener(topic, deliver);
         }
       });
+      queues.add(queue);
+      return queue;
     },
   };
   return pubsub as unknown as DeviceVaultPubSub;

@@ -101,6 +101,8 @@ export interface AlertingPort {
  */
 export interface DeviceAccessPort {
   groupOf(deviceId: string): Promise<string | null>;
+  /** The answer `groupOf` would give from what it already knows; undefined when it would have to ask. */
+  knownGroupOf(deviceId: string): string | null | undefined;
 }
 
 export interface ExportsPort {
@@ -191,6 +193,8 @@ export interface Context {
    * event, so a revoked token, a disabled user or a removed grant stops what they receive.
    */
   currentViewer(): Promise<Viewer | null>;
+  /** What `currentViewer` would answer without asking; undefined when it is due to be re-checked. */
+  currentViewerIfFresh(): Viewer | null | undefined;
   /** The client's address, for the audit log and rate limits. */
   sourceAddress: string | null;
 }

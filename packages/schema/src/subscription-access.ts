@@ -2,35 +2,127 @@
  * The one filter every device-scoped subscription runs its events through: the caller is re-read (≤ 5 s
  * stale; the subscription ends once they are signed out, revoked or disabled), and each event's device group
  * comes from the shared lookup (one query per device across all subscribers, not one per subscriber).
- * Events without a device (DELIVERY_FAILING) reach admins only.
+ * Events without a device (DELIVERY_FAILING) reach admins only. The same checks run for a transport that
+ * delivers directly (direct-delivery.ts), synchronously while the caller and the device's group are known.
  */
 import type { Context } from './context.js';
-import { canReadDevice } from './policy.js';
+import { type DirectDelivery, directDelivery, isListenable } from './direct-delivery.js';
+import { canReadDevice, type Viewer } from './policy.js';
 
-export async function* visibleEvents<T>(
+/** Whether the caller may see an event; 'end' once they are signed out, revoked or disabled. */
+type Verdict = boolean | 'end';
+
+export function visibleEvents<T>(
   ctx: Context,
-  source: AsyncIterable<T>,
+  subscribe: () => AsyncIterable<T>,
   deviceOf: (event: T) => string | null,
   accept: (event: T) => boolean = () => true,
+): AsyncGenerator<T> & { [directDelivery]: DirectDelivery<T> } {
+  const check = (event: T) => visibleLater(ctx, deviceOf(event));
+  const direct: DirectDelivery<T> = {
+    start(deliver, end) {
+      const source = subscribe();
+      if (!isListenable(source)) {
+        void source[Symbol.asyncIterator]().return?.();
+        return null;
+      }
+      let over = false;
+      const finish = (error?: unknown) => {
+        if (over) return;
+        over = true;
+        void source.return();
+        end(error);
+      };
+      const apply = (verdict: Verdict, event: T) => {
+        if (verdict === 'end') finish();
+        else if (verdict) deliver(event);
+      };
+      // Events that arrived while the caller or a device's group was being read, in order. One wait covers
+      // them all (a promise per subscriber per event was most of the cost of a 50-event burst).
+      const pending: T[] = [];
+      let resolving = false;
+      const resolvePending = async () => {
+        // A burst published together is all here after this; its devices are then read in one query.
+        await null;
+        await Promise.all(
+          [...new Set(pending.map(deviceOf))].map((id) => (id === null ? null : ctx.deviceAccess.groupOf(id))),
+        );
+        while (pending.length > 0 && !over) {
+          const event = pending.shift() as T;
+          apply(visibleNow(ctx, deviceOf(event)) ?? (await check(event)), event);
+        }
+        resolving = false;
+      };
+      source.listen((event) => {
+        if (over) return;
+        // Runs inside the publisher's loop over every subscriber: nothing here may throw into it.
+        try {
+          if (!accept(event)) return;
+          if (!resolving) {
+            const verdict = visibleNow(ctx, deviceOf(event));
+            if (verdict !== undefined) return apply(verdict, event);
+            resolving = true;
+            resolvePending().catch(finish);
+          }
+          pending.push(event);
+        } catch (error) {
+          finish(error);
+        }
+      });
+      return () => {
+        over = true;
+        void source.return();
+      };
+    },
+  };
+  return Object.assign(followVisible(subscribe, check, accept), { [directDelivery]: direct });
+}
+
+async function* followVisible<T>(
+  subscribe: () => AsyncIterable<T>,
+  check: (event: T) => Promise<Verdict>,
+  accept: (event: T) => boolean,
 ): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
+  // Subscribed only once iteration starts: a generator returned before it starts never runs its finally.
+  const iterator = subscribe()[Symbol.asyncIterator]();
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
       const event = next.value;
       if (!accept(event)) continue;
-      const viewer = await ctx.currentViewer();
-      if (!viewer) return;
-      if (viewer.role === 'admin') {
-        yield event;
-        continue;
-      }
-      const deviceId = deviceOf(event);
-      if (deviceId === null) continue;
-      if (canReadDevice(viewer, { deviceGroupId: await ctx.deviceAccess.groupOf(deviceId) })) yield event;
+      const verdict = await check(event);
+      if (verdict === 'end') return;
+      if (verdict) yield event;
     }
   } finally {
     await iterator.return?.();
   }
+}
+
+/** The verdict from what is already known, or undefined when the caller or the device's group must be read. */
+function visibleNow(ctx: Context, deviceId: string | null): Verdict | undefined {
+  const viewer = ctx.currentViewerIfFresh();
+  if (viewer === undefined) return undefined;
+  return judge(viewer, deviceId, (id) => ctx.deviceAccess.knownGroupOf(id));
+}
+
+async function visibleLater(ctx: Context, deviceId: string | null): Promise<Verdict> {
+  const viewer = await ctx.currentViewer();
+  const group =
+    viewer && viewer.role !== 'admin' && deviceId !== null ? await ctx.deviceAccess.groupOf(deviceId) : null;
+  return judge(viewer, deviceId, () => group) as Verdict;
+}
+
+function judge(
+  viewer: Viewer | null,
+  deviceId: string | null,
+  groupOf: (deviceId: string) => string | null | undefined,
+): Verdict | undefined {
+  if (!viewer) return 'end';
+  if (viewer.role === 'admin') return true;
+  if (deviceId === null) return false;
+  const group = groupOf(deviceId);
+  if (group === undefined) return undefined;
+  return canReadDevice(viewer, { deviceGroupId: group });
 }

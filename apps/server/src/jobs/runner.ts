@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JobRow } from '@devicevault/schema/db/tables';
+import type { JobProgressEvent } from '@devicevault/schema/pubsub';
 import { requeueInterruptedJobs } from './interrupted-jobs.js';
 import { claimJobs, type Lease, releaseJobs, renewLease } from './job-queue.js';
 import { type RunJobDeps, runJob } from './run-job.js';
@@ -55,14 +56,19 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     refill: undefined,
   };
   let timer: NodeJS.Timeout | undefined;
-  const cancelled = deps.pubsub.subscribe('jobCancelled');
-  // Any process's job that was queued or ended may mean work or a free slot under a cap: look (coalesced).
-  const jobEvents = deps.pubsub.subscribe('jobEvents');
+  // Subscribed when the runner starts (a subscription buffers every event until it is read or returned).
+  let cancelled: AsyncIterableIterator<{ jobId: string }> | undefined;
+  let jobEvents: AsyncIterableIterator<JobProgressEvent> | undefined;
   let lookSoon: NodeJS.Timeout | undefined;
   return {
     start() {
+      cancelled = deps.pubsub.subscribe('jobCancelled');
+      // Any process's job that was queued or ended may mean work or a free slot under a cap: look (coalesced).
+      jobEvents = deps.pubsub.subscribe('jobEvents');
+      const cancellations = cancelled;
+      const events = jobEvents;
       void (async () => {
-        for await (const { jobId } of cancelled) {
+        for await (const { jobId } of cancellations) {
           const stop = state.stops.get(jobId);
           if (!stop) continue;
           deps.log.info('job was cancelled; stopping its collection', { jobId });
@@ -70,7 +76,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         }
       })();
       void (async () => {
-        for await (const event of jobEvents) {
+        for await (const event of events) {
           if (!['queued', 'succeeded', 'failed'].includes(event.status) || lookSoon) continue;
           lookSoon = setTimeout(() => {
             lookSoon = undefined;
@@ -90,8 +96,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     },
     async stop() {
       clearInterval(timer);
-      await cancelled.return?.();
-      await jobEvents.return?.();
+      await cancelled?.return?.();
+      await jobEvents?.return?.();
       clearTimeout(lookSoon);
       clearTimeout(state.refill);
       state.stopping.abort(new Error('server stopping'));

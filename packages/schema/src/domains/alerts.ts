@@ -191,7 +191,11 @@ builder.queryField('alertRules', (t) =>
 );
 
 async function* liveAlerts(ctx: Context, filter: AlertFilterInput): AsyncGenerator<AlertView> {
-  for await (const change of visibleEvents(ctx, ctx.pubsub.subscribe('alertChanged'), (alert) => alert.deviceId)) {
+  for await (const change of visibleEvents(
+    ctx,
+    () => ctx.pubsub.subscribe('alertChanged'),
+    (alert) => alert.deviceId,
+  )) {
     if (filter.states?.length && !filter.states.includes(change.state)) continue;
     if (filter.kinds?.length && !filter.kinds.includes(change.kind)) continue;
     if (filter.deviceId && change.deviceId !== filter.deviceId) continue;

@@ -136,7 +136,11 @@ async function matchesLive(ctx: Context, filter: EventFilterInput, event: Device
 }
 
 async function* filteredLive(ctx: Context, filter: EventFilterInput): AsyncGenerator<EventView> {
-  for await (const event of visibleEvents(ctx, ctx.pubsub.subscribe('deviceEvents'), (e) => e.deviceId)) {
+  for await (const event of visibleEvents(
+    ctx,
+    () => ctx.pubsub.subscribe('deviceEvents'),
+    (e) => e.deviceId,
+  )) {
     if (await matchesLive(ctx, filter, event)) yield fromLive(event);
   }
 }

@@ -124,7 +124,11 @@ builder.subscriptionField('jobEvents', (t) =>
  * they are signed out, revoked or disabled.
  */
 function readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
-  return visibleEvents(ctx, ctx.pubsub.subscribe('jobEvents'), (event) => event.deviceId);
+  return visibleEvents(
+    ctx,
+    () => ctx.pubsub.subscribe('jobEvents'),
+    (event) => event.deviceId,
+  );
 }
 
 /**
