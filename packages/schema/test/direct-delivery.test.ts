@@ -60,7 +60,7 @@ describe('direct delivery of device-scoped events', () => {
       ['a2', 'group-a'],
       ['b1', 'group-b'],
     ]);
-    const viewer = {
+    const viewer: { current: Viewer | null } = {
       current: { userId: 'u', role: 'viewer', deviceGroupIds: new Set(['group-a']) } as unknown as Viewer,
     };
     const ctx = fakeContext(groups, viewer);
