@@ -154,17 +154,18 @@ async function deviceVaultRun() {
   }
 }
 
-/** The same payloads with the same relative timing, broadcast by a bare ws server to plain sockets. */
-async function bareWsRun(lines: Line[]) {
+/** The same payloads with the timing DeviceVault published them at, broadcast by a bare ws server to plain sockets. */
+async function bareWsRun(lines: Line[], publishedAt: Map<string, number>) {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
   const clients = await startClients(`ws://127.0.0.1:${port}`, null);
-  const origin = Date.parse(lines[0]!.at);
+  const timeOf = (line: Line) => publishedAt.get(`${line.jobId}:${line.seq}`)!;
+  const origin = timeOf(lines[0]!);
   const start = Date.now();
   const sentAt = new Map<string, number>();
   for (const line of lines) {
-    const wait = start + (Date.parse(line.at) - origin) - Date.now();
+    const wait = start + (timeOf(line) - origin) - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     sentAt.set(`${line.jobId}:${line.seq}`, Date.now());
     const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: line } } });
@@ -178,7 +179,7 @@ async function bareWsRun(lines: Line[]) {
 }
 
 const run = await deviceVaultRun();
-const bare = await bareWsRun(run.lines);
+const bare = await bareWsRun(run.lines, run.publishedAt);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const p99 = percentile(run.latencies, 99);
 const bareP99 = percentile(bare.latencies, 99);
