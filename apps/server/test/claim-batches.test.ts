@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { collectionGroups, devices, jobs } from '@devicevault/schema/db/tables';
+import { collectionGroups, devices, jobs, zones } from '@devicevault/schema/db/tables';
 import { sql } from 'drizzle-orm';
 import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
 import { claimJobs } from '../src/jobs/job-queue.js';
@@ -36,12 +36,18 @@ describe('claiming jobs in batches', () => {
   });
 
   /** `count` queued jobs, one per new device, in `groupId` (or none), created one after another. */
-  async function queue(count: number, groupId: string | null = null): Promise<string[]> {
+  async function queue(count: number, groupId: string | null = null, zoneId: string | null = null): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const [device] = await database.db
         .insert(devices)
-        .values({ name: `dev-${Math.random()}`, host: '127.0.0.1', pluginKey: 'noop', collectionGroupId: groupId })
+        .values({
+          name: `dev-${Math.random()}`,
+          host: '127.0.0.1',
+          pluginKey: 'noop',
+          collectionGroupId: groupId,
+          zoneId,
+        })
         .returning();
       const [job] = await database.db.insert(jobs).values({ deviceId: device!.id }).returning();
       ids.push(job!.id);
@@ -102,5 +108,27 @@ describe('claiming jobs in batches', () => {
 
     assert.equal(batch.length, 3);
     assert.equal(after.length, 0);
+  });
+
+  it("claims a zone's jobs only for that zone, and the server's own jobs only without a zone", async () => {
+    const [site] = await database.db
+      .insert(zones)
+      .values({ name: `site-${Math.random()}` })
+      .returning();
+    const [other] = await database.db
+      .insert(zones)
+      .values({ name: `other-${Math.random()}` })
+      .returning();
+    const zoned = await queue(2, null, site!.id);
+    const elsewhere = await queue(1, null, other!.id);
+    const local = await queue(2);
+
+    const server = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 10);
+    const collector = await claimJobs(database.db, 'collector-a', 60_000, [], { zoneId: site!.id }, 10);
+
+    assert.deepEqual(server.map((job) => job.id).sort(), [...local].sort(), 'the server never takes a zoned job');
+    assert.deepEqual(collector.map((job) => job.id).sort(), [...zoned].sort(), 'a collector takes only its zone');
+    const [left] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${elsewhere[0]!}`);
+    assert.equal(left!.status, 'queued');
   });
 });

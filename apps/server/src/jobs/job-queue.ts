@@ -22,6 +22,11 @@ export const maxInterruptions = 5;
 export interface ClaimLimits {
   now?: Date;
   maxConcurrent?: number | null;
+  /**
+   * Whose devices: a zone's id (its remote collectors claim through the server), or null/unset for devices
+   * without a zone (the server's own pool, which never takes a zone's device: it may not reach it).
+   */
+  zoneId?: string | null;
 }
 
 // Claims take this transaction lock so the running counts they check (global and per collection group) can't
@@ -58,6 +63,7 @@ export async function claimJobs(
   // microseconds, so a JavaScript millisecond time could miss a job inserted within the same millisecond.
   const now = limits.now ? sql`${limits.now.toISOString()}::timestamptz` : sql`statement_timestamp()`;
   const max = limits.maxConcurrent ?? null;
+  const zone = limits.zoneId ? sql`d.zone_id = ${limits.zoneId}::uuid` : sql`d.zone_id is null`;
   const claimed = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
     const result = await tx.execute(sql`
@@ -74,7 +80,7 @@ export async function claimJobs(
         from jobs j
         join devices d on d.id = j.device_id
         left join collection_groups cg on cg.id = d.collection_group_id
-        where j.status = 'queued' and j.run_after <= ${now}
+        where j.status = 'queued' and j.run_after <= ${now} and ${zone}
           and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
           and (cg.max_concurrent is null
             or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
