@@ -764,6 +764,11 @@ const rows: Row[] = [
     run: (who) => mutation(who, 'updateDeviceGroup', { id: world.groupA, description: `edited by ${who}` }),
   },
   {
+    name: 'Mutation.updateRetentionPolicy',
+    expected: adminOnly,
+    run: (who) => mutation(who, 'updateRetentionPolicy', { id: world.retentionPolicy, keepDays: 365 }),
+  },
+  {
     name: 'Mutation.updateUser',
     expected: adminOnly,
     run: async (who) =>
