@@ -5,10 +5,11 @@ import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { formatZonedDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
-import { previewSchedule } from '../../lib/schedule-preview';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { usePermissions } from '../viewer-provider';
+import { CollectionGroupEditor } from './collection-group-editor';
+import { ScheduleFields } from './schedule-fields';
 
 const CollectionGroupsAdmin_GroupsQuery = graphql(`
   query CollectionGroupsAdmin_GroupsQuery {
@@ -50,9 +51,8 @@ export function CollectionGroupsAdmin() {
   const [{ fetching }, create] = useMutation(CollectionGroupsAdmin_CreateMutation);
   const [, remove] = useMutation(CollectionGroupsAdmin_DeleteMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
-  const [schedule, setSchedule] = useState('0 2 * * *');
-  const [timeZone, setTimeZone] = useState(browserZone);
-  const preview = previewSchedule(schedule, timeZone);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editingGroup = data?.collectionGroups.edges.find(({ node }) => node.id === editing)?.node;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -63,8 +63,8 @@ export function CollectionGroupsAdmin() {
     const result = await create({
       input: {
         name: text('name'),
-        schedule: schedule.trim() || null,
-        timeZone,
+        schedule: text('schedule') || null,
+        timeZone: text('timeZone'),
         backupWindow: text('backupWindow') || null,
       },
     });
@@ -111,6 +111,14 @@ export function CollectionGroupsAdmin() {
                     <button
                       type="button"
                       className="button button-quiet"
+                      aria-label={`Edit ${node.name}`}
+                      onClick={() => setEditing(node.id)}
+                    >
+                      Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="button button-quiet"
                       aria-label={`Delete collection group ${node.name}`}
                       onClick={async () => {
                         const result = await remove({ input: { id: node.id } });
@@ -130,37 +138,26 @@ export function CollectionGroupsAdmin() {
           </tbody>
         </table>
       </div>
+      {isAdmin && editingGroup ? (
+        <CollectionGroupEditor
+          key={editingGroup.id}
+          group={editingGroup}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {isAdmin ? (
         <form className="form" onSubmit={(event) => void submit(event)} data-testid="collection-group-form">
           <h2>New collection group</h2>
           <FormField label="Name" error={fieldError('name')}>
             <input name="name" required autoComplete="off" />
           </FormField>
-          <FormField
-            label="Schedule"
-            error={fieldError('schedule') ?? preview.error}
-            hint='Cron (5 or 6 fields) or an interval such as "every 6 h"; empty for manual only'
-          >
-            <input name="schedule" value={schedule} onChange={(event) => setSchedule(event.target.value)} />
-          </FormField>
-          <FormField label="Time zone" error={fieldError('timeZone')} hint="IANA name, e.g. Europe/Berlin">
-            <input name="timeZone" value={timeZone} onChange={(event) => setTimeZone(event.target.value)} />
-          </FormField>
+          <ScheduleFields defaultSchedule="0 2 * * *" defaultTimeZone={browserZone()} fieldError={fieldError} />
           <FormField label="Backup window (optional)" error={fieldError('backupWindow')} hint='e.g. "22:00-06:00"'>
             <input name="backupWindow" autoComplete="off" />
           </FormField>
-          <div className="schedule-preview" data-testid="schedule-preview" aria-live="polite">
-            <strong>Next five runs ({timeZone})</strong>
-            {preview.runs.length === 0 ? (
-              <p className="muted small">{preview.error ? 'Fix the schedule to see its runs.' : 'Manual only.'}</p>
-            ) : (
-              <ol>
-                {preview.runs.map((run) => (
-                  <li key={run.toISOString()}>{formatZonedDateTime(run.toISOString(), timeZone)}</li>
-                ))}
-              </ol>
-            )}
-          </div>
           {problem && !problem.field ? (
             <p className="inline-error" role="alert">
               {problem.message}

@@ -8,6 +8,7 @@ import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { usePermissions } from '../viewer-provider';
+import { DeviceGroupEditor } from './device-group-editor';
 
 const DeviceGroupsAdmin_GroupsQuery = graphql(`
   query DeviceGroupsAdmin_GroupsQuery {
@@ -43,6 +44,8 @@ export function DeviceGroupsAdmin() {
   const [{ fetching }, create] = useMutation(DeviceGroupsAdmin_CreateDeviceGroupMutation);
   const [, remove] = useMutation(DeviceGroupsAdmin_DeleteDeviceGroupMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editingGroup = data?.deviceGroups.edges.find(({ node }) => node.id === editing)?.node;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -90,6 +93,14 @@ export function DeviceGroupsAdmin() {
                     <button
                       type="button"
                       className="button button-quiet"
+                      aria-label={`Edit ${node.name}`}
+                      onClick={() => setEditing(node.id)}
+                    >
+                      Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="button button-quiet"
                       aria-label={`Delete device group ${node.name}`}
                       onClick={async () => {
                         const result = await remove({ input: { id: node.id } });
@@ -109,6 +120,16 @@ export function DeviceGroupsAdmin() {
           </tbody>
         </table>
       </div>
+      {isAdmin && editingGroup ? (
+        <DeviceGroupEditor
+          key={editingGroup.id}
+          group={editingGroup}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {isAdmin ? (
         <form className="form" onSubmit={(event) => void submit(event)} data-testid="device-group-form">
           <h2>New device group</h2>
