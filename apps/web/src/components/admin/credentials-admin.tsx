@@ -7,6 +7,7 @@ import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { usePermissions } from '../viewer-provider';
+import { CredentialEditor } from './credential-editor';
 
 const CredentialsAdmin_CredentialsQuery = graphql(`
   query CredentialsAdmin_CredentialsQuery {
@@ -43,6 +44,8 @@ export function CredentialsAdmin() {
   const [{ fetching }, create] = useMutation(CredentialsAdmin_CreateCredentialMutation);
   const [, remove] = useMutation(CredentialsAdmin_DeleteCredentialMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editedCredential = data?.credentials.edges.find(({ node }) => node.id === editing)?.node;
   const groups = new Map(data?.deviceGroups.edges.map(({ node }) => [node.id, node.name]));
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -101,6 +104,14 @@ export function CredentialsAdmin() {
                     <button
                       type="button"
                       className="button button-quiet"
+                      aria-label={`Edit ${node.name}`}
+                      onClick={() => setEditing(node.id)}
+                    >
+                      Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="button button-quiet"
                       aria-label={`Delete credential ${node.name}`}
                       onClick={async () => {
                         const result = await remove({ input: { id: node.id } });
@@ -120,6 +131,17 @@ export function CredentialsAdmin() {
           </tbody>
         </table>
       </div>
+      {isAdmin && editedCredential ? (
+        <CredentialEditor
+          key={editedCredential.id}
+          credential={editedCredential}
+          groups={data?.deviceGroups.edges.map(({ node }) => node) ?? []}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {isAdmin ? (
         <form className="form" onSubmit={(event) => void submit(event)} data-testid="credential-form">
           <h2>New credential</h2>

@@ -7,6 +7,7 @@ import { formatBytes, formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { RetentionPolicyEditor } from './retention-policy-editor';
 
 const RetentionStorageAdmin_ListQuery = graphql(`
   query RetentionStorageAdmin_ListQuery {
@@ -50,6 +51,8 @@ export function RetentionStorageAdmin() {
   const [, createLocation] = useMutation(RetentionStorageAdmin_CreateLocationMutation);
   const [retentionProblem, setRetentionProblem] = useState<FormProblem | null>(null);
   const [locationProblem, setLocationProblem] = useState<FormProblem | null>(null);
+  const [editingPolicy, setEditingPolicy] = useState<string | null>(null);
+  const editedPolicy = data?.retentionPolicies.find((policy) => policy.id === editingPolicy);
 
   async function submitRetention(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -104,6 +107,9 @@ export function RetentionStorageAdmin() {
               <th>Name</th>
               <th>Keeps</th>
               <th>Default</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -120,11 +126,31 @@ export function RetentionStorageAdmin() {
                     .join(', ') || 'everything'}
                 </td>
                 <td>{policy.isDefault ? 'yes' : ''}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Edit ${policy.name}`}
+                    onClick={() => setEditingPolicy(policy.id)}
+                  >
+                    Edit
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {editedPolicy ? (
+        <RetentionPolicyEditor
+          key={editedPolicy.id}
+          policy={editedPolicy}
+          onDone={(saved) => {
+            setEditingPolicy(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       <form className="form" onSubmit={(event) => void submitRetention(event)}>
         <h3>New retention policy</h3>
         <FormField label="Policy name" error={retentionProblem?.field === 'name' ? retentionProblem.message : null}>
