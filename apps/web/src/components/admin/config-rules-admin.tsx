@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/error-message';
 import { graphql, type ResultOf } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { ConfigRuleEditor, type EditedConfigRule } from './config-rule-editor';
 
 const ConfigRulesAdmin_RulesQuery = graphql(`
   query ConfigRulesAdmin_RulesQuery {
@@ -68,6 +69,7 @@ export function ConfigRulesAdmin() {
   const [, createFilter] = useMutation(ConfigRulesAdmin_CreateFilterMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [preview, setPreview] = useState<PreviewLines | string | null>(null);
+  const [editing, setEditing] = useState<EditedConfigRule | null>(null);
   const devices =
     data?.devices.edges.map((edge) => edge.node).filter((device) => device.lastBackup && !device.lastBackup.isBinary) ??
     [];
@@ -140,6 +142,9 @@ export function ConfigRulesAdmin() {
               <th>Pattern</th>
               <th>Replacement or description</th>
               <th>Plugin</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -149,6 +154,16 @@ export function ConfigRulesAdmin() {
                 <td className="mono">{node.pattern}</td>
                 <td className="mono">{node.replacement}</td>
                 <td>{node.pluginKey ?? 'all'}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Edit scrub rule ${node.pattern}`}
+                    onClick={() => setEditing({ type: 'scrub', ...node })}
+                  >
+                    Edit
+                  </button>
+                </td>
               </tr>
             ))}
             {data?.backupFilters.edges.map(({ node }) => (
@@ -157,11 +172,31 @@ export function ConfigRulesAdmin() {
                 <td className="mono">{node.pattern}</td>
                 <td>{node.description}</td>
                 <td>{node.pluginKey ?? 'all'}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Edit filter ${node.pattern}`}
+                    onClick={() => setEditing({ type: 'filter', ...node })}
+                  >
+                    Edit
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {editing ? (
+        <ConfigRuleEditor
+          key={editing.id}
+          rule={editing}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       <form className="form" onSubmit={(event) => void submit(event)} data-testid="rule-form">
         <h2>New rule</h2>
         <FormField label="Kind">

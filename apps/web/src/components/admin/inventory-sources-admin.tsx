@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format';
 import { graphql, type ResultOf } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { InventorySourceEditor } from './inventory-source-editor';
 
 const InventorySourcesAdmin_RunFragment = graphql(`
   fragment InventorySourcesAdmin_RunFragment on InventorySyncRun {
@@ -18,7 +19,7 @@ const InventorySourcesAdmin_SourcesQuery = graphql(
   `
   query InventorySourcesAdmin_SourcesQuery {
     inventorySources {
-      id name kind url enabled intervalSeconds lastRunAt lastStatus lastError hasSecret
+      id name kind url enabled intervalSeconds lastRunAt lastStatus lastError hasSecret settings
       runs(first: 1) { ...InventorySourcesAdmin_RunFragment }
     }
   }
@@ -73,6 +74,8 @@ export function InventorySourcesAdmin() {
   const [{ fetching: syncing }, sync] = useMutation(InventorySourcesAdmin_SyncMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [report, setReport] = useState<{ name: string; run: Run } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editedSource = data?.inventorySources.find((source) => source.id === editing);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -143,6 +146,14 @@ export function InventorySourcesAdmin() {
                   <button
                     type="button"
                     className="button button-quiet"
+                    aria-label={`Edit ${source.name}`}
+                    onClick={() => setEditing(source.id)}
+                  >
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button-quiet"
                     disabled={syncing}
                     aria-label={`Dry run of ${source.name}`}
                     onClick={() => void runSync(source, true)}
@@ -164,6 +175,16 @@ export function InventorySourcesAdmin() {
           </tbody>
         </table>
       </div>
+      {editedSource ? (
+        <InventorySourceEditor
+          key={editedSource.id}
+          source={editedSource}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       {report ? (
         <section className="panel" aria-live="polite" data-testid="sync-report">
           <h2>
