@@ -3,9 +3,11 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
+import { EVENT_KINDS } from '../../lib/event-kinds';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { AlertRuleEditor } from './alert-rule-editor';
 
 const AlertRulesAdmin_RulesQuery = graphql(`
   query AlertRulesAdmin_RulesQuery {
@@ -35,16 +37,6 @@ const AlertRulesAdmin_DeleteRuleMutation = graphql(`
   }
 `);
 
-const EVENT_KINDS = [
-  'BACKUP_FAILED',
-  'BACKUP_CHANGED',
-  'DEVICE_RECOVERED',
-  'DEVICE_STALE',
-  'HOST_KEY_CHANGED',
-  'SUSPECT_OUTPUT',
-  'DELIVERY_FAILING',
-] as const;
-
 /** Alert rules: which events, for which device groups, go to which channels. */
 export function AlertRulesAdmin() {
   const announce = useAnnounce();
@@ -52,6 +44,8 @@ export function AlertRulesAdmin() {
   const [{ fetching }, create] = useMutation(AlertRulesAdmin_CreateRuleMutation);
   const [, remove] = useMutation(AlertRulesAdmin_DeleteRuleMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editedRule = data?.alertRules.find((rule) => rule.id === editing);
   const channels = new Map(data?.notificationChannels.map((channel) => [channel.id, channel.name]));
   const groups = new Map(data?.deviceGroups.edges.map(({ node }) => [node.id, node.name]));
 
@@ -107,6 +101,14 @@ export function AlertRulesAdmin() {
                   <button
                     type="button"
                     className="button button-quiet"
+                    aria-label={`Edit ${rule.name}`}
+                    onClick={() => setEditing(rule.id)}
+                  >
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button-quiet"
                     aria-label={`Delete alert rule ${rule.name}`}
                     onClick={async () => {
                       await remove({ input: { id: rule.id } });
@@ -122,6 +124,18 @@ export function AlertRulesAdmin() {
           </tbody>
         </table>
       </div>
+      {editedRule ? (
+        <AlertRuleEditor
+          key={editedRule.id}
+          rule={editedRule}
+          channels={data?.notificationChannels ?? []}
+          groups={data?.deviceGroups.edges.map(({ node }) => node) ?? []}
+          onDone={(saved) => {
+            setEditing(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       <form className="form" onSubmit={(event) => void submit(event)} data-testid="alert-rule-form">
         <h2>New alert rule</h2>
         <FormField label="Name" error={fieldError('name')}>
