@@ -759,6 +759,11 @@ const rows: Row[] = [
     run: (who) => mutation(who, 'updateDevice', { id: world.binaryDeviceA, scrubSecrets: false }),
   },
   {
+    name: 'Mutation.updateDevices',
+    expected: operateGroupADevice,
+    run: (who) => mutation(who, 'updateDevices', { deviceIds: [world.binaryDeviceA], enabled: true }),
+  },
+  {
     name: 'Mutation.updateDeviceGroup',
     expected: adminOnly,
     run: (who) => mutation(who, 'updateDeviceGroup', { id: world.groupA, description: `edited by ${who}` }),

@@ -3,12 +3,14 @@
  * and only into groups they operate. Devices outside the viewer's groups look like missing ones.
  */
 import { findPluginSummary } from '@devicevault/plugins/catalog';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import type { Database } from '../db/database.js';
 import { credentials, type DeviceRow, devices, type JobLogLine, jobs } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { canOperateDevice, canOperateGroup, canReadDevice, canUseCredential, forbidden } from '../policy.js';
+import type { JobProgressEvent } from '../pubsub.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { DeviceType, missingOption, missingReference, normalizeOptions } from './devices.js';
@@ -160,10 +162,24 @@ export async function failQueuedJobs(
   deviceId: string,
   reason = 'The device was disabled before this job ran',
 ) {
-  const queued = await ctx.db
+  publishJobFailures(ctx, await failQueuedJobsOf(ctx.db, [deviceId], reason));
+}
+
+/**
+ * Fails the queued jobs of these devices through `db` (a transaction's handle works) and returns the log
+ * lines to publish with `publishJobFailures` once that transaction has committed.
+ */
+export async function failQueuedJobsOf(
+  db: Database,
+  deviceIds: readonly string[],
+  reason: string,
+): Promise<JobProgressEvent[]> {
+  if (deviceIds.length === 0) return [];
+  const queued = await db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.deviceId, deviceId), eq(jobs.status, 'queued')));
+    .where(and(inArray(jobs.deviceId, [...deviceIds]), eq(jobs.status, 'queued')));
+  const events: JobProgressEvent[] = [];
   for (const job of queued) {
     const line: JobLogLine = {
       seq: job.log.reduce((max, entry) => Math.max(max, entry.seq), -1) + 1,
@@ -172,7 +188,7 @@ export async function failQueuedJobs(
       message: reason,
       errorCode: 'aborted',
     };
-    const [failed] = await ctx.db
+    const [failed] = await db
       .update(jobs)
       .set({
         status: 'failed',
@@ -183,9 +199,14 @@ export async function failQueuedJobs(
       })
       .where(and(eq(jobs.id, job.id), eq(jobs.status, 'queued')))
       .returning({ id: jobs.id });
-    if (!failed) continue;
-    const event = { ...line, jobId: job.id, deviceId };
-    ctx.pubsub.publish('jobProgress', job.id, event);
+    if (failed) events.push({ ...line, jobId: job.id, deviceId: job.deviceId });
+  }
+  return events;
+}
+
+export function publishJobFailures(ctx: Pick<Context, 'pubsub'>, events: readonly JobProgressEvent[]) {
+  for (const event of events) {
+    ctx.pubsub.publish('jobProgress', event.jobId, event);
     ctx.pubsub.publish('jobEvents', event);
   }
 }

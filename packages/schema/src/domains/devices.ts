@@ -76,6 +76,7 @@ const DeviceFilter = builder.inputType('DeviceFilter', {
     search: t.string({ required: false, description: 'Part of the name or host, case-insensitive.' }),
     pluginKey: t.string({ required: false }),
     deviceGroupId: t.id({ required: false }),
+    collectionGroupId: t.id({ required: false }),
     enabled: t.boolean({ required: false }),
     archived: t.boolean({
       required: false,
@@ -111,6 +112,11 @@ builder.queryField('devices', (t) =>
         filter?.deviceGroupId
           ? isUuid(filter.deviceGroupId)
             ? eq(devices.deviceGroupId, filter.deviceGroupId)
+            : sql`false`
+          : undefined,
+        filter?.collectionGroupId
+          ? isUuid(filter.collectionGroupId)
+            ? eq(devices.collectionGroupId, filter.collectionGroupId)
             : sql`false`
           : undefined,
         filter?.enabled == null ? undefined : eq(devices.enabled, filter.enabled),
