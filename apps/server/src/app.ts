@@ -27,6 +27,8 @@ import { passwords } from './auth/passwords.js';
 import { createTokens } from './auth/tokens.js';
 import { createViewerCache, useViewerCacheClearedByMutations } from './auth/viewer-cache.js';
 import { createViewerRecheck } from './auth/viewer-recheck.js';
+import { createCollectorHub } from './collectors/collector-hub.js';
+import { createCollectorRoutes, isCollectorRequest } from './collectors/collector-routes.js';
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import { createDeviceAccess } from './device-access.js';
@@ -62,6 +64,9 @@ import { createStorageRegistry } from './storage/storage-registry.js';
 import { createChangeTrigger } from './triggers/change-trigger.js';
 import { createDeviceChangedHook, isDeviceChangedHook } from './triggers/device-changed-hook.js';
 import { createSyslogReceiver } from './triggers/syslog-receiver.js';
+
+// The largest file a remote collector may upload for one job (text configs are capped far lower).
+const maxCollectorUploadBytes = 2 * 1024 * 1024 * 1024;
 
 export interface App {
   database: OpenDatabase;
@@ -136,24 +141,26 @@ export async function buildApp(
   const { pubsub } = events;
   const sessionsPerWorker = env.sessionsPerWorker ?? 64;
   const pool = createCollectPool(env.workers, { sessionsPerWorker });
-  const runner = createJobRunner({
+  // What running a job needs, shared by the server's own runner and its remote collectors' jobs.
+  const jobDeps = {
     db,
-    pool,
     storage,
     secrets,
     pubsub,
     log,
     spoolRoot: join(env.dataDir, 'spool'),
-    concurrency: env.workers * sessionsPerWorker,
     defaultTimeoutSeconds: env.jobTimeoutSeconds,
     leaseMs: (env.jobLeaseSeconds ?? 60) * 1000,
     maxTextBytes: env.maxTextBytes,
     maxShrinkPercent: env.suspectShrinkPercent,
-    afterBackup: (deviceId) => pruner.schedule(deviceId),
+    afterBackup: (deviceId: string) => pruner.schedule(deviceId),
     retryBaseMs: (env.retryBaseSeconds ?? 30) * 1000,
     maxConcurrentJobs: env.maxConcurrentJobs ?? null,
     now: options.clock,
-  });
+  };
+  const runner = createJobRunner({ ...jobDeps, pool, concurrency: env.workers * sessionsPerWorker });
+  // Remote collectors' jobs run through the same run-job.ts; only their collection happens elsewhere.
+  const collectorHub = createCollectorHub({ ...jobDeps, pool, maxUploadBytes: maxCollectorUploadBytes });
   const enqueue = createEnqueue({ db, pubsub, log, wake: () => runner.wake(), now: options.clock });
   const scheduler = createScheduler({ db, log, pubsub, enqueue, now: options.clock, tickMs: options.schedulerTickMs });
   const changeTrigger = createChangeTrigger({
@@ -327,6 +334,17 @@ export async function buildApp(
   let ws: ReturnType<typeof attachGraphqlWs> | undefined;
   let demo: DemoFleet | undefined;
 
+  const collectorRoutes = createCollectorRoutes({
+    db,
+    hub: collectorHub,
+    pubsub,
+    log,
+    leaseMs: jobDeps.leaseMs,
+    clientAddress,
+    // A finish carries the unmasked original config (in memory only, as from a local worker) beside the outcome.
+    maxJsonBytes: 2 * env.maxTextBytes + 1024 * 1024,
+  });
+
   const serveHealth = createHealthRoutes({
     db,
     databaseKind: database.kind,
@@ -353,6 +371,7 @@ export async function buildApp(
         setSecurityHeaders(response, { https: secureCookies });
         if (isHealthRequest(request)) void serveHealth(request, response);
         else if (isDownloadRequest(request)) void serveDownload(request, response);
+        else if (isCollectorRequest(request)) void collectorRoutes.serve(request, response);
         else if (isDeviceChangedHook(request)) void serveDeviceChangedHook(request, response);
         else if (integrationRoute(request)) void integrationRoute(request)!(request, response);
         else serveGraphql(request, response);
@@ -382,6 +401,8 @@ export async function buildApp(
       await inventory.stop();
       mirrors.stop();
       await syslog?.stop();
+      await collectorRoutes.stop();
+      await collectorHub.stop();
       await runner.stop();
       await alerting.stop();
       await pruner.stop();
