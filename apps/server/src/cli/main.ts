@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<unknown>> = {
   'print-schema': () => import('./print-schema.js'),
   'import-oxidized': () => import('./import-oxidized.js'),
   collect: () => import('./collect.js'),
+  collector: () => import('./collector.js'),
   'create-user': () => import('./create-user.js'),
   plugins: () => import('./plugins.js'),
   record: () => import('./record.js'),

@@ -1,0 +1,333 @@
+/**
+ * Remote collectors (issue 13 item 4): `devicevault collector` processes dial out to a real server, collect
+ * their zone's replayed SSH devices, and stream the artefacts back; the server stores and records. The same
+ * scenario runs twice: on loopback, then with the collector and its devices inside a network namespace joined
+ * to the server by a veth pair, so the collector reaches the server but the server cannot reach the devices
+ * (they listen on the namespace's own loopback). Checked: the server's own runner leaves a zone's jobs; a
+ * collector killed mid-job has the job retried once its lease expires, and nothing is stored twice; revoking
+ * its token stops a collector at once (exit code 3).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { auditLog, backups } from '@devicevault/schema/db/tables';
+import { eq, like } from 'drizzle-orm';
+import { createCredential, createDevice, triggerBackup } from './support/builders.js';
+import { type GqlData, startTestServer, type TestServer } from './support/test-server.js';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+const recording = fileURLToPath(
+  new URL(
+    '../../../packages/plugins/fixtures/device-sessions/ios/C9200L-24P-4G_17.09.04a.simulation.yaml',
+    import.meta.url,
+  ),
+);
+const replayChild = fileURLToPath(new URL('./support/replay-child.ts', import.meta.url));
+const node = process.execPath;
+const tsxArgs = ['--conditions=source', '--import', 'tsx'];
+
+/** A network namespace, or null when this machine can't make one (not root, no `ip`). */
+interface Namespace {
+  name: string;
+  /** The server's address as the namespace reaches it (the host end of the veth pair). */
+  hostAddress: string;
+  /** The namespace's end of the veth pair (the server can route to it, but nothing listens there). */
+  nsAddress: string;
+}
+
+/** Runs `argv` in the namespace (or directly). */
+function inNamespace(ns: Namespace | null, argv: string[]): [string, string[]] {
+  return ns ? ['ip', ['netns', 'exec', ns.name, ...argv]] : [argv[0]!, argv.slice(1)];
+}
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  exit: Promise<number | null>;
+}
+
+function spawnChild(ns: Namespace | null, argv: string[]): Child {
+  const [command, args] = inNamespace(ns, argv);
+  const child = spawn(command, args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(`stderr: ${line}`));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { process: child, lines, exit };
+}
+
+async function startReplay(ns: Namespace | null, fault?: string): Promise<{ port: number; child: Child }> {
+  const child = spawnChild(ns, [node, ...tsxArgs, replayChild, recording, '127.0.0.1', ...(fault ? [fault] : [])]);
+  await waitFor(() => child.lines.some((line) => line.startsWith('{')), 'the replay device to listen', 60_000);
+  const { port } = JSON.parse(child.lines.find((line) => line.startsWith('{'))!) as { port: number };
+  return { port, child };
+}
+
+function startCollector(ns: Namespace | null, serverUrl: string, token: string): Child {
+  return spawnChild(ns, [
+    node,
+    ...tsxArgs,
+    'src/cli/main.ts',
+    'collector',
+    '--server',
+    serverUrl,
+    '--token',
+    token,
+    '--workers',
+    '1',
+    '--sessions-per-worker',
+    '4',
+  ]);
+}
+
+async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  deadlineMs = 90_000,
+): Promise<Exclude<T, false | null | undefined>> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as Exclude<T, false | null | undefined>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Makes a namespace with loopback and a veth pair to the host; null (with the reason) when that fails. */
+function makeNamespace(): Namespace | string {
+  const tag = `${process.pid % 10_000}`;
+  const name = `dvc-test-${tag}`;
+  const octet = 16 + (process.pid % 200);
+  const ns = { name, hostAddress: `10.231.${octet}.1`, nsAddress: `10.231.${octet}.2` };
+  const hostEnd = `dvh${tag}`;
+  const nsEnd = `dvn${tag}`;
+  try {
+    execFileSync('ip', ['netns', 'add', name], { stdio: 'pipe' });
+  } catch (error) {
+    return `\`ip netns add\` failed (${String((error as { stderr?: Buffer }).stderr ?? error).trim()})`;
+  }
+  try {
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', nsEnd);
+    ip('link', 'set', nsEnd, 'netns', name);
+    ip('addr', 'add', `${ns.hostAddress}/30`, 'dev', hostEnd);
+    ip('link', 'set', hostEnd, 'up');
+    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${ns.nsAddress}/30`, 'dev', nsEnd);
+    ip('netns', 'exec', name, 'ip', 'link', 'set', nsEnd, 'up');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    return ns;
+  } catch (error) {
+    removeNamespace(ns);
+    return `setting up the veth pair failed (${String((error as { stderr?: Buffer }).stderr ?? error).trim()})`;
+  }
+}
+
+function removeNamespace(ns: Namespace) {
+  // Deleting the namespace deletes its end of the veth pair, and with it the host's end.
+  try {
+    execFileSync('ip', ['netns', 'del', ns.name], { stdio: 'pipe' });
+  } catch {}
+}
+
+/** The same scenario on loopback (`ns` null) and across a namespace. */
+function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; skip?: string }>) {
+  let server: TestServer;
+  let ns: Namespace | null = null;
+  let serverUrl: string;
+  let skipReason: string | undefined;
+  const children: Child[] = [];
+  let collector: Child | undefined;
+  let token: string;
+  let collectorId: string;
+  let zoneId: string;
+  let credentialId: string;
+  let goodPort: number;
+  let hangPort: number;
+
+  const gql = async (query: string, variables?: Record<string, unknown>): Promise<GqlData> => {
+    const result = await server.gql(query, variables);
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    return result.data;
+  };
+
+  async function jobState(jobId: string) {
+    const data = await gql('query ($id: ID!) { job(id: $id) { status attempts log { status message } } }', {
+      id: jobId,
+    });
+    return data.job as { status: string; attempts: number; log: { status: string; message: string }[] };
+  }
+
+  async function backupCount(deviceId: string) {
+    const rows = await server.app.database.db.select().from(backups).where(eq(backups.deviceId, deviceId));
+    return rows.length;
+  }
+
+  function track(child: Child) {
+    children.push(child);
+    return child;
+  }
+
+  before(async () => {
+    const prepared = await setup();
+    ns = prepared.ns;
+    skipReason = prepared.skip;
+    if (skipReason) return;
+    // A 2 s lease, so a vanished collector's job is retried quickly. Across the namespace the server listens on
+    // every address (its veth end included); the test talks to it on loopback.
+    server = await startTestServer({ jobLeaseSeconds: 2, host: ns ? '0.0.0.0' : '127.0.0.1' });
+    const port = new URL(server.url).port;
+    serverUrl = ns ? `http://${ns.hostAddress}:${port}` : server.url;
+    const zone = await gql(
+      'mutation { createZone(input: { name: "branch" }) { ... on CreateZoneSuccess { zone { id } } } }',
+    );
+    zoneId = zone.createZone.zone.id;
+    const created = await gql(
+      'mutation ($zoneId: ID!) { createCollector(input: { name: "branch-1", zoneId: $zoneId }) { ... on CreateCollectorSuccess { token collector { id } } } }',
+      { zoneId },
+    );
+    token = created.createCollector.token;
+    collectorId = created.createCollector.collector.id;
+    credentialId = (await createCredential(server, { username: 'netops', secret: 'pw' })).id;
+    const good = await startReplay(ns);
+    const hang = await startReplay(ns, 'hang_after_auth');
+    track(good.child);
+    track(hang.child);
+    goodPort = good.port;
+    hangPort = hang.port;
+  });
+
+  after(async () => {
+    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    await Promise.all(children.map((child) => child.exit));
+    await server?.stop();
+    if (ns) removeNamespace(ns);
+  });
+
+  async function zonedDevice(port: number) {
+    const device = await createDevice(server, { pluginKey: 'cisco_ios', port, credentialId });
+    await gql('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
+      input: { id: device.id, zoneId },
+    });
+    return device;
+  }
+
+  it("collects the zone's device only through the collector, and stores its version once", async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    if (ns) {
+      // The server can't reach the device: it listens on the namespace's loopback.
+      assert.equal(await canConnect(ns.nsAddress, goodPort), false, 'the server reached into the namespace');
+      assert.equal(await canConnect(ns.nsAddress, 1), false);
+    }
+    const device = await zonedDevice(goodPort);
+    const { job } = await triggerBackup(server, device.id);
+
+    // The server's runner looks every second (and when the job is queued): it must leave the job alone.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    assert.equal((await jobState(job!.id)).status, 'queued', "the server's own runner took a zone's job");
+
+    collector = track(startCollector(ns, serverUrl, token));
+    const done = await waitFor(async () => {
+      const state = await jobState(job!.id);
+      return ['succeeded', 'failed'].includes(state.status) && state;
+    }, 'the collector to finish the job');
+    assert.equal(done.status, 'succeeded', JSON.stringify({ log: done.log, collector: collector.lines }));
+    assert.equal(await backupCount(device.id), 1);
+    const zoneOf = await gql('query ($id: ID!) { device(id: $id) { zone { id name } } }', { id: device.id });
+    assert.deepEqual(zoneOf.device.zone, { id: zoneId, name: 'branch' });
+    const audited = await server.app.database.db
+      .select({ action: auditLog.action, actor: auditLog.actorLabel })
+      .from(auditLog)
+      .where(like(auditLog.action, 'collector.%'));
+    const actions = new Set(audited.map((row) => row.action));
+    for (const action of ['collector.claim', 'collector.upload', 'collector.finish'])
+      assert.ok(actions.has(action), `audited: ${action}`);
+    assert.ok(audited.every((row) => row.actor === 'collector:branch-1'));
+  });
+
+  it('retries a killed collector’s job once its lease expires, storing nothing twice', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    assert.ok(collector, 'the collector of the first test');
+    const device = await zonedDevice(hangPort);
+    const { job } = await triggerBackup(server, device.id);
+    // The device accepts the login and never answers: the job stays mid-collection in the collector.
+    await waitFor(async () => (await jobState(job!.id)).status === 'running', 'the collector to claim the job');
+    await waitFor(() => collector!.lines.some((line) => line.includes(job!.id)), 'the collector to start the job');
+    collector!.process.kill('SIGKILL');
+    await collector!.exit;
+
+    const requeued = await waitFor(async () => {
+      const state = await jobState(job!.id);
+      return state.status === 'queued' && state.log.some((line) => line.message.includes('runs again')) && state;
+    }, 'the job to go back to the queue after its lease expired');
+    assert.equal(requeued.attempts, 0, 'an interruption is not counted as an attempt');
+    // The device answers now; a collector of the zone (restarted) takes the retry.
+    await gql('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
+      input: { id: device.id, port: goodPort },
+    });
+    collector = track(startCollector(ns, serverUrl, token));
+    const done = await waitFor(async () => {
+      const state = await jobState(job!.id);
+      return ['succeeded', 'failed'].includes(state.status) && state;
+    }, 'the retried job to finish');
+    assert.equal(done.status, 'succeeded', JSON.stringify({ log: done.log, collector: collector.lines }));
+    assert.equal(await backupCount(device.id), 1, 'stored once');
+  });
+
+  it('stops the collector at once when its token is revoked, and refuses the token', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    assert.ok(collector && collector.process.exitCode === null, 'a running collector');
+    await waitFor(() => collector!.lines.some((line) => line.includes('collector started')), 'the collector to start');
+    const revoked = await gql('mutation ($id: ID!) { revokeCollector(input: { id: $id }) { __typename } }', {
+      id: collectorId,
+    });
+    assert.equal(revoked.revokeCollector.__typename, 'RevokeCollectorSuccess');
+    // Its waiting claim is answered 401 at once, and it exits with its own code and a clear message.
+    const code = await collector!.exit;
+    assert.equal(code, 3, collector!.lines.join('\n'));
+    assert.ok(collector!.lines.some((line) => line.includes('revoked')));
+    const refused = await fetch(`${server.url}/collector/v1/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ room: 1, waitMs: 0 }),
+    });
+    assert.equal(refused.status, 401);
+    await refused.text();
+  });
+}
+
+describe('remote collector on loopback', () => {
+  remoteCollectorScenario(async () => ({ ns: null }));
+});
+
+describe('remote collector in a network namespace the server cannot reach', () => {
+  let ns: Namespace | null = null;
+  remoteCollectorScenario(async () => {
+    if (process.getuid?.() !== 0) return { ns: null, skip: 'network namespaces need root' };
+    const made = makeNamespace();
+    if (typeof made === 'string') return { ns: null, skip: `no network namespace: ${made}` };
+    ns = made;
+    return { ns };
+  });
+  after(() => {
+    if (ns) removeNamespace(ns);
+  });
+});
