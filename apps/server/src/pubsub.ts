@@ -1,7 +1,8 @@
 /**
  * The typed pubsub. On PostgreSQL every event goes through NOTIFY on one channel and comes back through
  * LISTEN, so several server processes sharing a database all deliver each other's job progress; on PGlite
- * (one process) events stay in memory.
+ * (one process) events stay in memory. On both, database triggers notify on the same channel
+ * (devicesChanged: drizzle/0013).
  */
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import type { OpenDatabase } from './db/open-database.js';
@@ -20,10 +21,7 @@ export async function createDeviceVaultPubSub(
   log?: Logger,
 ): Promise<{ pubsub: DeviceVaultPubSub; close(): Promise<void> }> {
   const local = new EventTarget();
-  const pubsub = createFanOutPubSub(local);
-  if (database?.kind !== 'postgres') return { pubsub, close: async () => {} };
-
-  const unlisten = await database.listen(channel, (raw) => {
+  const dispatch = (raw: string) => {
     try {
       const parsed = JSON.parse(raw) as WireEvent | WireEvent[];
       for (const { topic, payload } of Array.isArray(parsed) ? parsed : [parsed]) {
@@ -32,7 +30,14 @@ export async function createDeviceVaultPubSub(
     } catch (error) {
       log?.warn('ignored a malformed event notification', { error: String(error) });
     }
-  });
+  };
+  if (database?.kind !== 'postgres') {
+    // One process: its own events stay in memory; the database's triggers (devicesChanged) still notify.
+    const unlisten = database ? await database.listen(channel, dispatch) : async () => {};
+    return { pubsub: createFanOutPubSub(local), close: unlisten };
+  }
+
+  const unlisten = await database.listen(channel, dispatch);
   // Published events go out through NOTIFY only; our own LISTEN delivers them here too, in commit order.
   // Events published in one turn of the event loop share a NOTIFY (an array): a job's line alone is two
   // topics, and each NOTIFY is a statement on the pool (issue 13: 12 per job before).

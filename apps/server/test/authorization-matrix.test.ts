@@ -982,6 +982,16 @@ const rows: Row[] = [
     },
   ),
 
+  liveRow(
+    'Subscription.devicesChanged',
+    'subscription { devicesChanged { kind deviceIds } }',
+    (data) => data.devicesChanged.deviceIds?.[0] ?? '-',
+    async (deviceId) => {
+      // A real write: the devices trigger notifies (drizzle/0013).
+      await server.app.database.db.update(devices).set({ updatedAt: new Date() }).where(eq(devices.id, deviceId));
+    },
+  ),
+
   // ── Downloads ────────────────────────────────────────────────────────────────────────────────────────
   {
     name: 'GET /downloads (own URL, own bearer)',

@@ -31,6 +31,16 @@ export interface AlertChange {
   resolvedAt: string | null;
 }
 
+/** One statement's write to devices, as drizzle/0013's triggers notify it (ids and groups only while few). */
+export interface DevicesChange {
+  change: 'INSERT' | 'UPDATE' | 'DELETE';
+  count: number | null;
+  deviceIds: string[] | null;
+  /** Includes null for devices without a group; null when the statement touched more than 100 groups. */
+  deviceGroupIds: (string | null)[] | null;
+  at: string;
+}
+
 export type PubSubEvents = {
   jobProgress: [jobId: string, event: JobProgressEvent];
   jobEvents: [event: JobProgressEvent];
@@ -40,6 +50,7 @@ export type PubSubEvents = {
   collectorRevoked: [event: { collectorId: string }];
   deviceEvents: [event: DeviceEvent];
   alertChanged: [event: AlertChange];
+  devicesChanged: [event: DevicesChange];
 };
 
 export type DeviceVaultPubSub = PubSub<PubSubEvents>;

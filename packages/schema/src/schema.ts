@@ -19,6 +19,7 @@ import './domains/collection-groups.js';
 import './domains/credential-management.js';
 import './domains/device-mutations.js';
 import './domains/device-lifecycle.js';
+import './domains/device-changes.js';
 import './domains/device-bulk-mutations.js';
 import './domains/fleet-status.js';
 import './domains/schedules.js';
