@@ -8,6 +8,7 @@ export type BackupStateName = (typeof BACKUP_STATES)[number];
 export type DeviceListParams = {
   search: string | null;
   group: string | null;
+  collection: string | null;
   plugin: string | null;
   state: BackupStateName | null;
   enabled: boolean | null;
@@ -22,6 +23,7 @@ export function parseDeviceListParams(raw: Record<string, SearchParamValue>): De
   return {
     search: firstParam(raw.q),
     group: firstParam(raw.group),
+    collection: firstParam(raw.collection),
     plugin: firstParam(raw.plugin),
     state: BACKUP_STATES.find((candidate) => candidate === state) ?? null,
     enabled: enabled === 'true' ? true : enabled === 'false' ? false : null,
@@ -35,6 +37,7 @@ export function deviceListHref(params: DeviceListParams): string {
   const query = new URLSearchParams();
   if (params.search) query.set('q', params.search);
   if (params.group) query.set('group', params.group);
+  if (params.collection) query.set('collection', params.collection);
   if (params.plugin) query.set('plugin', params.plugin);
   if (params.state) query.set('state', params.state);
   if (params.enabled !== null) query.set('enabled', String(params.enabled));

@@ -17,31 +17,11 @@ const BulkActions_TriggerBackupMutation = graphql(`
   }
 `);
 
-const BulkActions_SetDeviceEnabledMutation = graphql(`
-  mutation BulkActions_SetDeviceEnabledMutation($input: SetDeviceEnabledInput!) {
-    setDeviceEnabled(input: $input) {
+const BulkActions_UpdateDevicesMutation = graphql(`
+  mutation BulkActions_UpdateDevicesMutation($input: UpdateDevicesInput!) {
+    updateDevices(input: $input) {
       __typename
-      ... on SetDeviceEnabledSuccess { device { id enabled backupState } }
-      ... on Error { message }
-    }
-  }
-`);
-
-const BulkActions_MoveDeviceMutation = graphql(`
-  mutation BulkActions_MoveDeviceMutation($input: UpdateDeviceInput!) {
-    updateDevice(input: $input) {
-      __typename
-      ... on UpdateDeviceSuccess { device { id deviceGroup { id name } } }
-      ... on Error { message }
-    }
-  }
-`);
-
-const BulkActions_ArchiveDeviceMutation = graphql(`
-  mutation BulkActions_ArchiveDeviceMutation($input: ArchiveDeviceInput!) {
-    archiveDevice(input: $input) {
-      __typename
-      ... on ArchiveDeviceSuccess { device { id archivedAt } }
+      ... on UpdateDevicesSuccess { updatedCount skippedCount }
       ... on Error { message }
     }
   }
@@ -53,11 +33,9 @@ const BulkActions_GroupsQuery = graphql(`
   }
 `);
 
-type Outcome = { __typename: string; message?: string } | undefined;
-
 /**
- * Actions on the selected devices, the filtered group or the whole fleet. The API takes a list only for
- * backups; the other actions go device by device and report how many the server refused.
+ * Actions on the selected devices, the filtered group or the whole fleet: backups through triggerBackup, the
+ * rest through one updateDevices call (all of the selection changes, or none when the server refuses one).
  */
 export function BulkActions({
   selectedIds,
@@ -94,19 +72,17 @@ export function BulkActions({
     }
   }
 
-  async function eachDevice(verb: string, run: (id: string) => Promise<{ payload: Outcome }>) {
+  async function update(verb: string, change: { enabled?: boolean; deviceGroupId?: string; archive?: boolean }) {
     setBusy(true);
-    let done = 0;
-    const problems: string[] = [];
-    for (const id of selectedIds) {
-      const { payload } = await run(id);
-      if (payload?.__typename.endsWith('Success')) done += 1;
-      else problems.push(payload?.message ?? 'no answer');
+    const input = { deviceIds: selectedIds, ...change };
+    const response = await client.mutation(BulkActions_UpdateDevicesMutation, { input }).toPromise();
+    const payload = response.data?.updateDevices;
+    if (payload?.__typename === 'UpdateDevicesSuccess') {
+      const skipped = payload.skippedCount ? `, ${payload.skippedCount} already so` : '';
+      finish(true, `${payload.updatedCount} ${verb}${skipped}`);
+    } else {
+      finish(false, payload && 'message' in payload ? payload.message : errorMessage(response.error));
     }
-    finish(
-      problems.length === 0,
-      `${done} ${verb}${problems.length ? `; ${problems.length} refused: ${problems[0]}` : ''}`,
-    );
   }
 
   const none = selectedIds.length === 0 || busy;
@@ -120,12 +96,7 @@ export function BulkActions({
         type="button"
         className="button button-quiet"
         disabled={none}
-        onClick={() =>
-          void eachDevice('enabled', async (id) => {
-            const r = await client.mutation(BulkActions_SetDeviceEnabledMutation, { input: { id, enabled: true } });
-            return { payload: r.data?.setDeviceEnabled };
-          })
-        }
+        onClick={() => void update('enabled', { enabled: true })}
       >
         Enable
       </button>
@@ -133,12 +104,7 @@ export function BulkActions({
         type="button"
         className="button button-quiet"
         disabled={none}
-        onClick={() =>
-          void eachDevice('disabled', async (id) => {
-            const r = await client.mutation(BulkActions_SetDeviceEnabledMutation, { input: { id, enabled: false } });
-            return { payload: r.data?.setDeviceEnabled };
-          })
-        }
+        onClick={() => void update('disabled', { enabled: false })}
       >
         Disable
       </button>
@@ -158,12 +124,7 @@ export function BulkActions({
           type="button"
           className="button button-quiet"
           disabled={none || !moveTo}
-          onClick={() =>
-            void eachDevice('moved', async (id) => {
-              const r = await client.mutation(BulkActions_MoveDeviceMutation, { input: { id, deviceGroupId: moveTo } });
-              return { payload: r.data?.updateDevice };
-            })
-          }
+          onClick={() => void update('moved', { deviceGroupId: moveTo })}
         >
           Move
         </button>
@@ -172,12 +133,7 @@ export function BulkActions({
         type="button"
         className="button button-quiet"
         disabled={none}
-        onClick={() =>
-          void eachDevice('archived', async (id) => {
-            const r = await client.mutation(BulkActions_ArchiveDeviceMutation, { input: { id } });
-            return { payload: r.data?.archiveDevice };
-          })
-        }
+        onClick={() => void update('archived', { archive: true })}
       >
         Archive
       </button>

@@ -8,11 +8,12 @@ import { graphql } from '../../lib/graphql';
 const DeviceFilters_OptionsQuery = graphql(`
   query DeviceFilters_OptionsQuery {
     deviceGroups(first: 100) { edges { node { id name } } }
+    collectionGroups(first: 100) { edges { node { id name } } }
     backupMethods { key friendlyName }
   }
 `);
 
-/** Search, group, plugin, state and enabled filters plus sort; every change becomes a new URL. */
+/** Search, group, collection group, plugin, state and enabled filters plus sort; every change becomes a new URL. */
 export function DeviceFilters({
   params,
   onChange,
@@ -56,6 +57,21 @@ export function DeviceFilters({
         >
           <option value="">All groups</option>
           {data?.deviceGroups.edges.map(({ node }) => (
+            <option key={node.id} value={node.id}>
+              {node.name}
+            </option>
+          ))}
+        </select>
+      </span>
+      <span className="filter">
+        <label htmlFor={`${id}-collection`}>Collection group</label>{' '}
+        <select
+          id={`${id}-collection`}
+          value={params.collection ?? ''}
+          onChange={(event) => onChange({ collection: event.target.value || null })}
+        >
+          <option value="">Any collection group</option>
+          {data?.collectionGroups.edges.map(({ node }) => (
             <option key={node.id} value={node.id}>
               {node.name}
             </option>

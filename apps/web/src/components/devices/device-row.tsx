@@ -71,6 +71,7 @@ export function DeviceRow({
       </td>
       <td className="mono">{device.pluginKey}</td>
       <td>{device.deviceGroup?.name ?? <span className="muted">—</span>}</td>
+      <td>{device.collectionGroup?.name ?? <span className="muted">—</span>}</td>
       <td>
         <BackupStateBadge state={device.backupState} />
       </td>

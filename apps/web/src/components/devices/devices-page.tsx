@@ -57,6 +57,7 @@ export function DevicesPage({ params }: { params: DeviceListParams }) {
   const filter = {
     search: params.search,
     deviceGroupId: params.group,
+    collectionGroupId: params.collection,
     pluginKey: params.plugin,
     backupState: params.state,
     enabled: params.enabled,
@@ -150,6 +151,7 @@ export function DevicesPage({ params }: { params: DeviceListParams }) {
                 <th>Host</th>
                 <th>Plugin</th>
                 <th>Group</th>
+                <th>Collection</th>
                 <th>State</th>
                 <th>Last backup</th>
                 <th>Last job</th>

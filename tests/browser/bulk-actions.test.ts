@@ -1,0 +1,157 @@
+// Drives the devices page's bulk actions in Chromium: an admin selects two devices and disables them in one
+// updateDevices call, moves one into another group, and filters by collection group through the URL; a
+// viewer of the group sees the rows but no selection checkboxes or bulk buttons.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  chromiumMissing,
+  chromiumPath,
+  type DashboardStack,
+  outputDir,
+  signInThroughUi,
+  skip,
+  startDashboardStack,
+} from './support/dashboard-stack.js';
+
+type Payload = { __typename: string; message?: string } & Record<string, unknown>;
+type Device = { id: string; name: string };
+
+describe('devices page bulk actions', () => {
+  let stack: DashboardStack;
+  let page: Page;
+  let webUrl = '';
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const viewerPassword = `viewer-password-${suffix}`;
+  const world = {} as { groupA: string; groupB: string; groupBName: string; nightly: string; devices: Device[] };
+
+  async function mutate(name: string, input: Record<string, unknown>, selection: string): Promise<Payload> {
+    const type = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+    const { data, errors } = await stack.graphql(
+      `mutation ($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { ${selection} } ... on Error { message } } }`,
+      { input },
+    );
+    const payload = data?.[name] as Payload | undefined;
+    assert.equal(payload?.__typename, `${type}Success`, JSON.stringify(errors ?? payload));
+    return payload!;
+  }
+
+  async function stored(id: string) {
+    const { data } = await stack.graphql('query ($id: ID!) { device(id: $id) { enabled deviceGroup { id } } }', {
+      id,
+    });
+    return data?.device as { enabled: boolean; deviceGroup: { id: string } | null };
+  }
+
+  function row(target: Page, device: Device) {
+    return target.getByTestId(`device-row-${device.id}`);
+  }
+
+  before(async () => {
+    if (chromiumMissing) return;
+    stack = await startDashboardStack();
+    page = stack.page;
+    webUrl = stack.webUrl;
+
+    const group = async (name: string) =>
+      ((await mutate('createDeviceGroup', { name }, 'deviceGroup { id }')).deviceGroup as { id: string }).id;
+    world.groupA = await group(`bulk-a-${suffix}`);
+    world.groupBName = `bulk-b-${suffix}`;
+    world.groupB = await group(world.groupBName);
+    world.nightly = (
+      (await mutate('createCollectionGroup', { name: `nightly-${suffix}` }, 'collectionGroup { id }'))
+        .collectionGroup as {
+        id: string;
+      }
+    ).id;
+    world.devices = [];
+    for (const [index, name] of ['alpha', 'bravo', 'charlie'].entries()) {
+      const input = {
+        name: `${name}-${suffix}`,
+        host: '127.0.0.1',
+        pluginKey: 'binary_dummy',
+        deviceGroupId: world.groupA,
+        // Only the first is collected by the nightly collection group.
+        ...(index === 0 ? { collectionGroupId: world.nightly } : {}),
+      };
+      world.devices.push((await mutate('createDevice', input, 'device { id name }')).device as Device);
+    }
+    await mutate(
+      'createUser',
+      { username: `bulk-viewer-${suffix}`, role: 'viewer', password: viewerPassword, deviceGroupIds: [world.groupA] },
+      'user { id }',
+    );
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('disables two selected devices, moves one to another group and filters by collection group', {
+    skip,
+  }, async () => {
+    assert.ok(!chromiumMissing, `chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
+    const [alpha, bravo, charlie] = world.devices as [Device, Device, Device];
+    mkdirSync(outputDir, { recursive: true });
+    await signInThroughUi(page, webUrl);
+
+    await page.goto(`${webUrl}/devices?group=${world.groupA}`);
+    await row(page, charlie).waitFor();
+    await page.getByRole('checkbox', { name: `Select ${alpha.name}` }).check();
+    await page.getByRole('checkbox', { name: `Select ${bravo.name}` }).check();
+    await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByTestId('bulk-result').getByText('2 disabled').waitFor();
+    await row(page, alpha).getByText('(disabled)').waitFor();
+    await row(page, bravo).getByText('(disabled)').waitFor();
+    await page.screenshot({ path: path.join(outputDir, 'bulk-actions-disabled.png'), fullPage: true });
+
+    assert.equal(await row(page, charlie).getByText('(disabled)').count(), 0);
+    assert.deepEqual(
+      (await Promise.all(world.devices.map((device) => stored(device.id)))).map((device) => device.enabled),
+      [false, false, true],
+    );
+
+    await page.getByRole('checkbox', { name: `Select ${bravo.name}` }).check();
+    await page.getByLabel('Move selected to group').selectOption({ label: world.groupBName });
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.getByTestId('bulk-result').getByText('1 moved').waitFor();
+    // The list is filtered to group A: the moved device leaves it.
+    await row(page, bravo).waitFor({ state: 'detached' });
+
+    assert.equal((await stored(bravo.id)).deviceGroup?.id, world.groupB);
+    assert.equal((await stored(alpha.id)).deviceGroup?.id, world.groupA);
+
+    await page.goto(`${webUrl}/devices?collection=${world.nightly}`);
+    await row(page, alpha).waitFor();
+    await page.screenshot({ path: path.join(outputDir, 'bulk-actions-collection-filter.png'), fullPage: true });
+
+    assert.equal(await page.getByLabel('Collection group', { exact: true }).inputValue(), world.nightly);
+    assert.deepEqual(
+      await page
+        .locator('[data-testid^="device-row-"]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name'))),
+      [alpha.name],
+    );
+  });
+
+  it('shows a viewer the rows without selection checkboxes or bulk buttons', { skip }, async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewerPage = await context.newPage();
+    try {
+      await signInThroughUi(viewerPage, webUrl, viewerPassword, `bulk-viewer-${suffix}`);
+      await viewerPage.goto(`${webUrl}/devices?group=${world.groupA}`);
+      await row(viewerPage, world.devices[2]!).waitFor();
+      await viewerPage.screenshot({ path: path.join(outputDir, 'bulk-actions-viewer.png'), fullPage: true });
+
+      assert.equal(await viewerPage.getByRole('checkbox', { name: /^Select / }).count(), 0);
+      assert.equal(await viewerPage.getByTestId('bulk-actions').count(), 0);
+      assert.equal(await viewerPage.getByRole('button', { name: 'Disable', exact: true }).count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});
