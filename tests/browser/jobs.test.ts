@@ -121,6 +121,10 @@ describe('jobs page', () => {
     assert.ok(!chromiumMissing, `chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
     await signInThroughUi(page, webUrl);
 
+    // The overview's "Running and queued" lists the waiting job (read from the jobs list at load).
+    await page.goto(`${webUrl}/`);
+    await page.getByTestId('active-jobs').getByRole('link', { name: world.waiting.name }).waitFor();
+
     // This test's group only: the demo fleet's own jobs could push these off the first page.
     await page.goto(`${webUrl}/jobs?group=${world.group}`);
     await row(page, world.queuedJob).waitFor();

@@ -9,16 +9,17 @@ import { graphql } from '../../lib/graphql';
 import { isTerminal, type JobProgressEvent } from '../../lib/job-status';
 import { useLiveQuery } from '../../lib/use-live-query';
 import { useNow } from '../../lib/use-now';
+import { useThrottled } from '../../lib/use-throttled';
 import { useAnnounce } from '../announcer';
 import { usePermissions } from '../viewer-provider';
 import { useJobEvents } from './use-job-finished';
 
-// The API has no jobs list: the in-flight jobs at load come from each device's last job (first 100
-// devices), and live events add and finish jobs from then on.
-const ActiveJobs_DevicesQuery = graphql(`
-  query ActiveJobs_DevicesQuery {
-    devices(first: 100, orderBy: NAME) {
-      edges { node { id name deviceGroup { id } lastJob { id status createdAt } } }
+// The in-flight jobs at load (newest 100), then live events move them along; a job the list doesn't have yet
+// (queued elsewhere since) has the list read again, at most every 2 s, for its device's name.
+const ActiveJobs_JobsQuery = graphql(`
+  query ActiveJobs_JobsQuery {
+    jobs(first: 100, filter: { states: [QUEUED, RUNNING, STORING] }) {
+      edges { node { id status createdAt device { id name deviceGroup { id } } } }
     }
   }
 `);
@@ -42,12 +43,16 @@ export function ActiveJobs({ limit = 12 }: { limit?: number }) {
   const now = useNow(5_000);
   const announce = useAnnounce();
   const permissions = usePermissions();
-  const [{ data }] = useLiveQuery({ query: ActiveJobs_DevicesQuery, variables: {} });
+  const [{ data }, reexecute] = useLiveQuery({ query: ActiveJobs_JobsQuery, variables: {} });
+  const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 2_000);
+  const loaded = data?.jobs.edges.map(({ node }) => node) ?? [];
+  const devices = new Map(loaded.map((job) => [job.device.id, job.device]));
   const [live, setLive] = useState<Record<string, ActiveJob>>({});
   const [, cancelJob] = useMutation(ActiveJobs_CancelJobMutation);
   const [problem, setProblem] = useState<string | null>(null);
 
   useJobEvents((event: JobProgressEvent) => {
+    if (!devices.has(event.deviceId) && !isTerminal(event.status)) reread();
     setLive((current) => ({
       ...current,
       [event.jobId]: {
@@ -60,13 +65,15 @@ export function ActiveJobs({ limit = 12 }: { limit?: number }) {
     }));
   });
 
-  const devices = new Map(data?.devices.edges.map(({ node }) => [node.id, node]));
   const jobs = new Map<string, ActiveJob>();
-  for (const device of devices.values()) {
-    const job = device.lastJob;
-    if (job && !isTerminal(job.status)) {
-      jobs.set(job.id, { jobId: job.id, deviceId: device.id, status: job.status, message: null, at: job.createdAt });
-    }
+  for (const job of loaded) {
+    jobs.set(job.id, {
+      jobId: job.id,
+      deviceId: job.device.id,
+      status: job.status,
+      message: null,
+      at: job.createdAt,
+    });
   }
   for (const job of Object.values(live)) jobs.set(job.jobId, { ...jobs.get(job.jobId), ...job });
   const active = [...jobs.values()]
