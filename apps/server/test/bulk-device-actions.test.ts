@@ -51,7 +51,7 @@ describe('bulk device actions', () => {
     return rows.length;
   }
 
-  it('lets an admin disable and move several devices, then archive them, in one audited call each', async () => {
+  it('lets an admin disable and move several devices, then archive and unarchive them, in one audited call each', async () => {
     const from = await createDeviceGroup(server);
     const to = await createDeviceGroup(server);
     const ids = await devicesIn(from.id, 3);
@@ -68,6 +68,8 @@ describe('bulk device actions', () => {
     const [firstArchived] = await rowsOf([ids[0]!]);
     const again = await updateDevices({ deviceIds: ids, archive: true });
     const afterArchive = await rowsOf(ids);
+    const restored = await updateDevices({ deviceIds: ids.slice(0, 1), archive: false });
+    const notArchived = await updateDevices({ deviceIds: ids.slice(0, 1), archive: false });
 
     assert.deepEqual(moved.data.updateDevices, {
       __typename: 'UpdateDevicesSuccess',
@@ -91,7 +93,10 @@ describe('bulk device actions', () => {
     );
     assert.ok(afterArchive.every((row) => row.archivedAt !== null));
     assert.equal(afterArchive[0]!.archivedAt!.getTime(), firstArchived!.archivedAt!.getTime(), 'kept, not re-stamped');
-    assert.equal((await auditCount()) - auditedBefore, 3);
+    assert.equal(restored.data.updateDevices.updatedCount, 1);
+    assert.equal((await rowsOf(ids.slice(0, 1)))[0]!.archivedAt, null);
+    assert.deepEqual(notArchived.data.updateDevices.skipped, [{ deviceId: ids[0], reason: 'NOT_ARCHIVED' }]);
+    assert.equal((await auditCount()) - auditedBefore, 5);
   });
 
   it('refuses an operator a selection with a device outside their groups, changing nothing', async () => {
