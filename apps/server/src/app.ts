@@ -343,6 +343,7 @@ export async function buildApp(
     clientAddress,
     // A finish carries the unmasked original config (in memory only, as from a local worker) beside the outcome.
     maxJsonBytes: 2 * env.maxTextBytes + 1024 * 1024,
+    maxUploadBytes: maxCollectorUploadBytes,
   });
 
   const serveHealth = createHealthRoutes({

@@ -9,6 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
@@ -251,15 +253,21 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
     }, 'the collector to finish the job');
     assert.equal(done.status, 'succeeded', JSON.stringify({ log: done.log, collector: collector.lines }));
     assert.equal(await backupCount(device.id), 1);
+    assert.ok(
+      done.log.some((line) => line.message.startsWith('running ')),
+      `the plugin's progress lines reach the job log: ${JSON.stringify(done.log)}`,
+    );
     const zoneOf = await gql('query ($id: ID!) { device(id: $id) { zone { id name } } }', { id: device.id });
     assert.deepEqual(zoneOf.device.zone, { id: zoneId, name: 'branch' });
-    const audited = await server.app.database.db
-      .select({ action: auditLog.action, actor: auditLog.actorLabel })
-      .from(auditLog)
-      .where(like(auditLog.action, 'collector.%'));
-    const actions = new Set(audited.map((row) => row.action));
-    for (const action of ['collector.claim', 'collector.upload', 'collector.finish'])
-      assert.ok(actions.has(action), `audited: ${action}`);
+    // The outcome's audit row is written once the server has recorded the job: wait for it.
+    const audited = await waitFor(async () => {
+      const rows = await server.app.database.db
+        .select({ action: auditLog.action, actor: auditLog.actorLabel })
+        .from(auditLog)
+        .where(like(auditLog.action, 'collector.%'));
+      const actions = new Set(rows.map((row) => row.action));
+      return ['collector.claim', 'collector.upload', 'collector.finish'].every((action) => actions.has(action)) && rows;
+    }, 'the claim, upload and outcome in the audit log');
     assert.ok(audited.every((row) => row.actor === 'collector:branch-1'));
   });
 
@@ -292,10 +300,39 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
     assert.equal(await backupCount(device.id), 1, 'stored once');
   });
 
-  it('stops the collector at once when its token is revoked, and refuses the token', async (t) => {
+  it('refuses an upload declared over the cap, and an unknown token', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const tooLarge = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        `${server.url}/collector/v1/jobs/${randomUUID()}/artefact`,
+        { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-length': String(3 * 1024 ** 3) } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        },
+      );
+      request.on('error', reject);
+      request.write('x');
+    });
+    assert.equal(tooLarge, 413);
+    const unknown = await fetch(`${server.url}/collector/v1/claim`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dvc_not-a-real-token-at-all', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(unknown.status, 401);
+    await unknown.text();
+  });
+
+  it('stops the collector at once when its token is revoked, gives its job back, and refuses the token', async (t) => {
     if (skipReason) return t.skip(skipReason);
     assert.ok(collector && collector.process.exitCode === null, 'a running collector');
-    await waitFor(() => collector!.lines.some((line) => line.includes('collector started')), 'the collector to start');
+    // A job held mid-collection when the token is revoked.
+    const device = await zonedDevice(hangPort);
+    const { job } = await triggerBackup(server, device.id);
+    await waitFor(async () => (await jobState(job!.id)).status === 'running', 'the collector to claim the job');
+    await waitFor(() => collector!.lines.some((line) => line.includes(job!.id)), 'the collector to start the job');
     const revoked = await gql('mutation ($id: ID!) { revokeCollector(input: { id: $id }) { __typename } }', {
       id: collectorId,
     });
@@ -311,6 +348,13 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
     });
     assert.equal(refused.status, 401);
     await refused.text();
+    // Its job went back to the queue at revocation (not after its lease: no "runs again" line), unattempted.
+    const state = await waitFor(async () => {
+      const current = await jobState(job!.id);
+      return current.status === 'queued' && current;
+    }, 'the revoked collector’s job to be queued again');
+    assert.equal(state.attempts, 0);
+    assert.ok(!state.log.some((line) => line.message.includes('runs again')), JSON.stringify(state.log));
   });
 }
 

@@ -266,7 +266,7 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       const job = heldBy(collector, jobId);
       if (!job?.deliverOutcome) return null;
       for (const message of lines) job.onProgress?.({ message });
-      job.deliverOutcome(checkedOutcome(job, outcome));
+      job.deliverOutcome(checkedOutcome(job, outcome, deps.maxTextBytes));
       await job.done;
       const [row] = await deps.db
         .select({ status: jobs.status, errorCode: jobs.errorCode })
@@ -306,7 +306,7 @@ export class UploadTooLarge extends Error {
 const knownCodes: ReadonlySet<string> = new Set(collectErrorCodes);
 
 /** The collector's outcome with the server's own files: its claims about the bytes must match what arrived. */
-function checkedOutcome(job: RemoteJob, outcome: RemoteOutcome): CollectOutcome {
+function checkedOutcome(job: RemoteJob, outcome: RemoteOutcome, maxTextBytes: number): CollectOutcome {
   if (!outcome.ok) {
     const code = (knownCodes.has(outcome.code) ? outcome.code : 'plugin_error') as CollectErrorCode;
     return { ok: false, code, message: String(outcome.message).slice(0, 2_000) };
@@ -315,7 +315,18 @@ function checkedOutcome(job: RemoteJob, outcome: RemoteOutcome): CollectOutcome 
   if (!artefact || artefact.sha256 !== outcome.sha256 || artefact.size !== outcome.size) {
     return { ok: false, code: 'connection_dropped', message: 'the collector’s upload did not arrive whole' };
   }
+  // The collector's worker checks the cap too; the server, which reads text versions whole, doesn't rely on it.
+  if (!outcome.isBinary && artefact.size > maxTextBytes) {
+    return {
+      ok: false,
+      code: 'output_too_large',
+      message: `text output is ${artefact.size} bytes, over the ${maxTextBytes}-byte cap (DEVICEVAULT_MAX_TEXT_BYTES)`,
+    };
+  }
   const significant = outcome.hasSignificant ? job.files.get('significant') : undefined;
+  if (significant && significant.size > maxTextBytes) {
+    return { ok: false, code: 'output_too_large', message: 'the significant view is over the text cap' };
+  }
   if (outcome.hasSignificant && significant?.sha256 !== outcome.significantSha256) {
     return { ok: false, code: 'connection_dropped', message: 'the collector’s upload did not arrive whole' };
   }

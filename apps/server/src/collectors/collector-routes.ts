@@ -48,6 +48,8 @@ export interface CollectorRouteDeps {
   clientAddress: (request: IncomingMessage) => string | null;
   /** The JSON of a finish (it carries the unmasked original config, when there is one). */
   maxJsonBytes: number;
+  /** An upload declaring more than this is refused before any byte is read (the hub counts the rest). */
+  maxUploadBytes: number;
 }
 
 // A claim waits at most this long for work, below common proxy idle timeouts.
@@ -170,6 +172,8 @@ export function createCollectorRoutes(deps: CollectorRouteDeps) {
     if (!job || !isUuid(job[1]!)) throw new HttpFailure(404, 'no such collector route');
     const [, jobId, what] = job as unknown as [string, string, string];
     if (request.method === 'PUT' && (artefactNames as readonly string[]).includes(what)) {
+      const declared = Number(request.headers['content-length'] ?? Number.NaN);
+      if (declared > deps.maxUploadBytes) throw new UploadTooLarge(deps.maxUploadBytes);
       const received = await hub.receive(collector, jobId, what as ArtefactName, request);
       if (!received) throw new HttpFailure(409, 'this collector does not hold that job (lease lost or expired)');
       await record({ action: 'collector.upload', outcome: 'success', details: { jobId, file: what, ...received } });
