@@ -5,6 +5,7 @@ import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { EVENT_KINDS } from '../../lib/event-kinds';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -45,6 +46,7 @@ export function AlertRuleEditor({
   onDone: (saved: boolean) => void;
 }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(AlertRuleEditor_UpdateRuleMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -77,7 +79,7 @@ export function AlertRuleEditor({
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="alert-rule-editor">
+    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="alert-rule-editor">
       <h2>Edit {rule.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={rule.name} />

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { ScheduleFields } from './schedule-fields';
@@ -45,6 +46,7 @@ export function CollectionGroupEditor({
   onDone: (saved: boolean) => void;
 }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(CollectionGroupEditor_UpdateMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -74,7 +76,12 @@ export function CollectionGroupEditor({
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="collection-group-editor">
+    <form
+      ref={formRef}
+      className="form panel"
+      onSubmit={(event) => void submit(event)}
+      data-testid="collection-group-editor"
+    >
       <h2>Edit {group.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={group.name} />

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -41,6 +42,7 @@ const ownFields = ['pattern', 'replacement', 'description', 'kind'];
  */
 export function ConfigRuleEditor({ rule, onDone }: { rule: EditedConfigRule; onDone: (saved: boolean) => void }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching: savingRule }, updateRule] = useMutation(ConfigRuleEditor_UpdateScrubRuleMutation);
   const [{ fetching: savingFilter }, updateFilter] = useMutation(ConfigRuleEditor_UpdateFilterMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
@@ -70,7 +72,7 @@ export function ConfigRuleEditor({ rule, onDone }: { rule: EditedConfigRule; onD
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="rule-editor">
+    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="rule-editor">
       <h2>
         Edit {rule.type === 'scrub' ? 'scrub rule' : 'filter'} <code>{rule.pattern}</code>
       </h2>

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -42,6 +43,7 @@ export function CredentialEditor({
   onDone: (saved: boolean) => void;
 }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(CredentialEditor_UpdateCredentialMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -71,7 +73,7 @@ export function CredentialEditor({
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="credential-editor">
+    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="credential-editor">
       <h2>Edit {credential.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={credential.name} />

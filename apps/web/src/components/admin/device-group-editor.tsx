@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -23,6 +24,7 @@ type EditedDeviceGroup = { id: string; name: string; description: string };
 /** Renames a device group or changes its description; grants and devices stay attached. */
 export function DeviceGroupEditor({ group, onDone }: { group: EditedDeviceGroup; onDone: (saved: boolean) => void }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(DeviceGroupEditor_UpdateDeviceGroupMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -46,7 +48,12 @@ export function DeviceGroupEditor({ group, onDone }: { group: EditedDeviceGroup;
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="device-group-editor">
+    <form
+      ref={formRef}
+      className="form panel"
+      onSubmit={(event) => void submit(event)}
+      data-testid="device-group-editor"
+    >
       <h2>Edit {group.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={group.name} />

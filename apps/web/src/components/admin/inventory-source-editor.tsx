@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -49,6 +50,7 @@ export function InventorySourceEditor({
   onDone: (saved: boolean) => void;
 }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(InventorySourceEditor_UpdateMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -81,7 +83,12 @@ export function InventorySourceEditor({
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="inventory-source-editor">
+    <form
+      ref={formRef}
+      className="form panel"
+      onSubmit={(event) => void submit(event)}
+      data-testid="inventory-source-editor"
+    >
       <h2>
         Edit {source.name} <span className="muted small">({source.kind.toLowerCase()})</span>
       </h2>

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
+import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 
@@ -43,6 +44,7 @@ export function RetentionPolicyEditor({
   onDone: (saved: boolean) => void;
 }) {
   const announce = useAnnounce();
+  const formRef = useRevealOnOpen<HTMLFormElement>();
   const [{ fetching }, update] = useMutation(RetentionPolicyEditor_UpdateMutation);
   const [problem, setProblem] = useState<FormProblem | null>(null);
 
@@ -70,7 +72,12 @@ export function RetentionPolicyEditor({
 
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
-    <form className="form panel" onSubmit={(event) => void submit(event)} data-testid="retention-policy-editor">
+    <form
+      ref={formRef}
+      className="form panel"
+      onSubmit={(event) => void submit(event)}
+      data-testid="retention-policy-editor"
+    >
       <h3>Edit {policy.name}</h3>
       <FormField label="Policy name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={policy.name} />
