@@ -11,10 +11,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadRecording } from '@devicevault/plugins/replay/load-recording';
+import { startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { auditLog, backups } from '@devicevault/schema/db/tables';
 import { eq, like } from 'drizzle-orm';
 import { createCredential, createDevice, triggerBackup } from './support/builders.js';
@@ -373,5 +375,90 @@ describe('remote collector in a network namespace the server cannot reach', () =
   });
   after(() => {
     if (ns) removeNamespace(ns);
+  });
+});
+
+/** A TCP relay to the server that the test can cut (every connection dropped) and restore on the same port. */
+function relay(targetPort: number) {
+  let server: Server | null = null;
+  const sockets = new Set<Socket>();
+  return {
+    async open(port = 0): Promise<number> {
+      server = createServer((socket) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        for (const end of [socket, upstream]) {
+          sockets.add(end);
+          end.on('close', () => sockets.delete(end));
+          end.on('error', () => {
+            socket.destroy();
+            upstream.destroy();
+          });
+        }
+        socket.pipe(upstream).pipe(socket);
+      });
+      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+      return (server.address() as { port: number }).port;
+    },
+    async cut() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server = null;
+    },
+  };
+}
+
+describe('a remote collector that loses the server', () => {
+  let server: TestServer;
+  let collector: Child | undefined;
+  let replay: Awaited<ReturnType<typeof startReplayServer>>;
+  let link: ReturnType<typeof relay> | undefined;
+
+  after(async () => {
+    if (collector && collector.process.exitCode === null) collector.process.kill('SIGKILL');
+    await collector?.exit;
+    await link?.cut();
+    await replay?.close();
+    await server?.stop();
+  });
+
+  it('retries with backoff and collects again once the server is back', async () => {
+    server = await startTestServer({ jobLeaseSeconds: 2 });
+    replay = await startReplayServer(await loadRecording(recording), { username: 'netops', password: 'pw' });
+    const data = async (query: string, variables?: Record<string, unknown>): Promise<GqlData> =>
+      (await server.gql(query, variables)).data;
+    const zoneId = (
+      await data('mutation { createZone(input: { name: "far" }) { ... on CreateZoneSuccess { zone { id } } } }')
+    ).createZone.zone.id;
+    const { token } = (
+      await data(
+        'mutation ($zoneId: ID!) { createCollector(input: { name: "far-1", zoneId: $zoneId }) { ... on CreateCollectorSuccess { token } } }',
+        { zoneId },
+      )
+    ).createCollector;
+    const credentialId = (await createCredential(server, { username: 'netops', secret: 'pw' })).id;
+    const device = await createDevice(server, { pluginKey: 'cisco_ios', port: replay.port, credentialId });
+    await data('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
+      input: { id: device.id, zoneId },
+    });
+    link = relay(Number(new URL(server.url).port));
+    const port = await link.open();
+    collector = startCollector(null, `http://127.0.0.1:${port}`, token);
+    await waitFor(() => collector!.lines.some((line) => line.includes('collector started')), 'the collector to start');
+
+    await link.cut();
+    await waitFor(
+      () => collector!.lines.some((line) => line.includes('cannot reach the server')),
+      'the collector to notice',
+    );
+    const { job } = await triggerBackup(server, device.id);
+    assert.equal(collector.process.exitCode, null, 'it keeps trying');
+    await link.open(port);
+
+    const done = await waitFor(async () => {
+      const state = (await data('query ($id: ID!) { job(id: $id) { status log { message } } }', { id: job!.id })).job;
+      return ['succeeded', 'failed'].includes(state.status) && state;
+    }, 'the job to be collected after reconnecting');
+    assert.equal(done.status, 'succeeded', JSON.stringify({ done, collector: collector.lines }));
+    assert.ok(collector.lines.some((line) => line.includes('connected to the server again')));
   });
 });
