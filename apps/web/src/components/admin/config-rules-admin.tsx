@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/error-message';
 import { graphql, type ResultOf } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { usePermissions } from '../viewer-provider';
 import { ConfigRuleEditor, type EditedConfigRule } from './config-rule-editor';
 
 const ConfigRulesAdmin_RulesQuery = graphql(`
@@ -64,6 +65,7 @@ type PreviewLines = { matchCount: number; lines: { number: number; before: strin
 export function ConfigRulesAdmin() {
   const client = useClient();
   const announce = useAnnounce();
+  const { canOperate } = usePermissions();
   const [{ data, error }, reexecute] = useQuery({ query: ConfigRulesAdmin_RulesQuery });
   const [, createRule] = useMutation(ConfigRulesAdmin_CreateScrubRuleMutation);
   const [, createFilter] = useMutation(ConfigRulesAdmin_CreateFilterMutation);
@@ -155,14 +157,17 @@ export function ConfigRulesAdmin() {
                 <td className="mono">{node.replacement}</td>
                 <td>{node.pluginKey ?? 'all'}</td>
                 <td className="actions">
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    aria-label={`Edit scrub rule ${node.pattern}`}
-                    onClick={() => setEditing({ type: 'scrub', ...node })}
-                  >
-                    Edit
-                  </button>
+                  {/* Global rules are admins'; operators edit the rules of groups they operate. */}
+                  {canOperate(node.deviceGroupId) ? (
+                    <button
+                      type="button"
+                      className="button button-quiet"
+                      aria-label={`Edit scrub rule ${node.pattern}`}
+                      onClick={() => setEditing({ type: 'scrub', ...node })}
+                    >
+                      Edit
+                    </button>
+                  ) : null}
                 </td>
               </tr>
             ))}
@@ -173,14 +178,17 @@ export function ConfigRulesAdmin() {
                 <td>{node.description}</td>
                 <td>{node.pluginKey ?? 'all'}</td>
                 <td className="actions">
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    aria-label={`Edit filter ${node.pattern}`}
-                    onClick={() => setEditing({ type: 'filter', ...node })}
-                  >
-                    Edit
-                  </button>
+                  {/* Global rules are admins'; operators edit the rules of groups they operate. */}
+                  {canOperate(node.deviceGroupId) ? (
+                    <button
+                      type="button"
+                      className="button button-quiet"
+                      aria-label={`Edit filter ${node.pattern}`}
+                      onClick={() => setEditing({ type: 'filter', ...node })}
+                    >
+                      Edit
+                    </button>
+                  ) : null}
                 </td>
               </tr>
             ))}
