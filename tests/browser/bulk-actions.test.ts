@@ -150,6 +150,24 @@ describe('devices page bulk actions', () => {
       assert.equal(await viewerPage.getByRole('checkbox', { name: /^Select / }).count(), 0);
       assert.equal(await viewerPage.getByTestId('bulk-actions').count(), 0);
       assert.equal(await viewerPage.getByRole('button', { name: 'Disable', exact: true }).count(), 0);
+
+      // Live rows: a device an admin adds elsewhere, then removes, shows and goes without a reload.
+      await viewerPage.evaluate(() => Object.assign(window, { __noReload: true }));
+      const added = (
+        await mutate(
+          'createDevice',
+          { name: `delta-${suffix}`, host: '127.0.0.1', pluginKey: 'binary_dummy', deviceGroupId: world.groupA },
+          'device { id name }',
+        )
+      ).device as Device;
+      await row(viewerPage, added).waitFor();
+      await mutate('deleteDevice', { id: added.id }, 'deletedId');
+      await row(viewerPage, added).waitFor({ state: 'detached' });
+      assert.equal(
+        await viewerPage.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
+        true,
+        'the page reloaded',
+      );
     } finally {
       await context.close();
     }

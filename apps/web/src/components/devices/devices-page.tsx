@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { type DeviceListParams, deviceListHref } from '../../lib/device-list-params';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
@@ -46,6 +46,12 @@ const DevicesPage_JobEventsSubscription = graphql(
   [LiveJob_JobProgressEventFragment],
 );
 
+const DevicesPage_DevicesChangedSubscription = graphql(`
+  subscription DevicesPage_DevicesChangedSubscription {
+    devicesChanged { kind }
+  }
+`);
+
 /** The fleet as a table: filters and sort in the URL, live job states, bulk actions on the selection. */
 export function DevicesPage({ params }: { params: DeviceListParams }) {
   const router = useRouter();
@@ -82,14 +88,9 @@ export function DevicesPage({ params }: { params: DeviceListParams }) {
     applyJobState(jobEvents.deviceId, liveJobFromEvent(jobEvents));
   });
 
-  // The API publishes no event when a device is created, edited or removed elsewhere, so a visible page
-  // re-reads its rows now and then (one page of 50, cheap) to show them without a reload.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') reexecute({ requestPolicy: 'network-only' });
-    }, 20_000);
-    return () => clearInterval(timer);
-  }, [reexecute]);
+  // Devices created, edited or removed by anyone (another tab, a colleague, an import, an inventory sync)
+  // show without a reload: the page of rows is read again on each such write (throttled).
+  useSubscriptionEvents(DevicesPage_DevicesChangedSubscription, {}, () => reread());
 
   function go(next: Partial<DeviceListParams>) {
     setSelected(new Set());
