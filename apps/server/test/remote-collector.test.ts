@@ -302,6 +302,38 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
     assert.equal(await backupCount(device.id), 1, 'stored once');
   });
 
+  it('stops a cancelled job, and gives its jobs back at once when stopped with SIGTERM', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    assert.ok(collector && collector.process.exitCode === null, 'a running collector');
+    const hold = async () => {
+      const device = await zonedDevice(hangPort);
+      const { job } = await triggerBackup(server, device.id);
+      await waitFor(async () => (await jobState(job!.id)).status === 'running', 'the collector to claim the job');
+      await waitFor(() => collector!.lines.some((line) => line.includes(job!.id)), 'the collector to start the job');
+      return job!.id;
+    };
+    const cancelled = await hold();
+    await gql('mutation ($id: ID!) { cancelJob(input: { id: $id }) { __typename } }', { id: cancelled });
+    await waitFor(
+      () => collector!.lines.some((line) => line.includes(`job ${cancelled}: the server took it back`)),
+      'the collector to stop the cancelled job',
+    );
+    assert.equal((await jobState(cancelled)).status, 'failed');
+
+    const held = await hold();
+    collector!.process.kill('SIGTERM');
+    assert.equal(await collector!.exit, 0, collector!.lines.join('\n'));
+    assert.ok(collector!.lines.some((line) => line.includes('gave 1 unfinished job(s) back')));
+    const state = await waitFor(async () => {
+      const current = await jobState(held);
+      return current.status === 'queued' && current;
+    }, 'the job to be queued again');
+    assert.equal(state.attempts, 0);
+    assert.ok(!state.log.some((line) => line.message.includes('runs again')), 'given back, not expired');
+    // The zone's next collector (and the revocation test below) starts from here.
+    collector = track(startCollector(ns, serverUrl, token));
+  });
+
   it('refuses an upload declared over the cap, and an unknown token', async (t) => {
     if (skipReason) return t.skip(skipReason);
     const tooLarge = await new Promise<number>((resolve, reject) => {

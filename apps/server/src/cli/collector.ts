@@ -3,7 +3,8 @@
  * same piscina workers as the server) and dials out to the server: it long-polls for its zone's jobs, renews
  * their leases while collecting, sends progress lines, and streams each artefact back before reporting the
  * outcome (collectors/collector-routes.ts). It never opens a database or a store. An unreachable server is
- * retried with backoff; a revoked token stops it at once with exit code 3.
+ * retried with backoff; a revoked token stops it at once with exit code 3; SIGTERM/SIGINT stop it, giving its
+ * unfinished jobs back to the queue.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -222,7 +223,18 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     clearInterval(heartbeat);
     clearTimeout(flush);
     options.signal.removeEventListener('abort', onStop);
+    const unfinished = [...running.keys()];
     for (const job of running.values()) job.stop.abort(done.signal.reason);
+    // Stopped (not revoked) with jobs in hand: they go back to the queue now rather than when their leases expire.
+    if (!revoked && unfinished.length > 0) {
+      await call('release', { jobIds: unfinished }, AbortSignal.timeout(5_000)).then(
+        () => options.log(`gave ${unfinished.length} unfinished job(s) back to the server`),
+        (error) =>
+          options.log(
+            `could not give the unfinished jobs back (${String(error)}); they are retried once their leases expire`,
+          ),
+      );
+    }
     await pool.close();
   }
   if (revoked) throw revoked;

@@ -82,8 +82,11 @@ export interface CollectorHub {
     outcome: RemoteOutcome,
     lines: readonly string[],
   ): Promise<{ status: string; errorCode: string | null } | null>;
-  /** Stops a revoked collector's jobs here at once and gives them back to the queue (not counted as attempts). */
-  forget(collectorId: string): Promise<void>;
+  /**
+   * Stops a collector's jobs here at once and gives them back to the queue (not counted as attempts): its token
+   * was revoked (all of them), or one of its processes is shutting down (`jobIds`: that process's jobs only).
+   */
+  giveBack(collectorId: string, jobIds?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -275,13 +278,16 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       return row ?? { status: 'failed', errorCode: null };
     },
 
-    async forget(collectorId) {
-      const gone = [...held.values()].filter((job) => job.collectorId === collectorId);
-      for (const job of gone) job.halt.abort(new Error('the collector was revoked'));
+    async giveBack(collectorId, jobIds) {
+      const gone = [...held.values()].filter(
+        (job) => job.collectorId === collectorId && (!jobIds || jobIds.includes(job.lease.jobId)),
+      );
+      for (const job of gone) job.halt.abort(new Error('the collector gave its jobs back'));
       // The runs end writing nothing (their halt is aborted); then the jobs go back to the queue at once rather
       // than after their lease: another collector of the zone (or this one under a new token) retries them.
       await Promise.allSettled(gone.map((job) => job.done));
-      if (gone.length > 0) await releaseJobs(deps.db, `${owner}-${collectorId}`).catch(() => {});
+      const ids = gone.map((job) => job.lease.jobId);
+      if (ids.length > 0) await releaseJobs(deps.db, `${owner}-${collectorId}`, ids).catch(() => {});
     },
 
     async stop() {

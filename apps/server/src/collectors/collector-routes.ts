@@ -8,7 +8,8 @@
  * - `PUT jobs/:id/artefact` (and `jobs/:id/significant`): the collected file, streamed into the job's spool
  *   directory as it arrives, never buffered whole, refused past a size cap;
  * - `POST jobs/:id/finish` `{ outcome, lines }` → `{ status, errorCode }`: the server checks the uploads against
- *   the outcome, then stores and records exactly as for its own jobs (collector-hub.ts → run-job.ts).
+ *   the outcome, then stores and records exactly as for its own jobs (collector-hub.ts → run-job.ts);
+ * - `POST release` `{ jobIds }`: a collector shutting down gives its unfinished jobs back to the queue at once.
  *
  * Every request carries `Authorization: Bearer dvc_…`; an unknown or revoked token is 401 at once, and a revoke
  * (the `collectorRevoked` topic, any server process) ends the collector's requests in flight with 401, a waiting
@@ -72,7 +73,7 @@ export function createCollectorRoutes(deps: CollectorRouteDeps) {
   void (async () => {
     for await (const { collectorId } of revocations) {
       for (const request of inFlight.get(collectorId) ?? []) request.abort(new Error('the collector was revoked'));
-      await hub.forget(collectorId);
+      await hub.giveBack(collectorId);
     }
   })();
 
@@ -152,13 +153,19 @@ export function createCollectorRoutes(deps: CollectorRouteDeps) {
       const waitMs = clampInt(body.waitMs, 0, maxWaitMs);
       const tasks = await hub.claim(collector, room, waitMs, signal);
       if (revoked(signal)) {
-        // Claimed just as the revoke arrived: the hub gives them back (forget runs after the aborts).
-        await hub.forget(collector.id);
+        // Claimed just as the revoke arrived: they go back to the queue.
+        await hub.giveBack(collector.id);
         throw new HttpFailure(401, 'the collector was revoked');
       }
       if (tasks.length > 0)
         await record({ action: 'collector.claim', outcome: 'success', details: { jobIds: tasks.map((t) => t.jobId) } });
       return { leaseMs: deps.leaseMs, tasks };
+    }
+    if (request.method === 'POST' && path === 'release') {
+      const jobIds = uuids((await readJson<{ jobIds?: unknown }>(request, 1024 * 1024)).jobIds);
+      await hub.giveBack(collector.id, jobIds);
+      await record({ action: 'collector.release', outcome: 'success', details: { jobIds } });
+      return { released: jobIds };
     }
     if (request.method === 'POST' && path === 'renew') {
       const body = await readJson<{ jobIds?: unknown; lines?: unknown }>(request, 1024 * 1024);

@@ -180,12 +180,22 @@ export async function appendJobLines(
   return written.length === 1;
 }
 
-/** Gives back this process's unfinished jobs on shutdown so another runner (or our restart) takes them. */
-export async function releaseJobs(db: Database, owner: string) {
+/**
+ * Gives back this process's unfinished jobs on shutdown so another runner (or our restart) takes them; only
+ * `jobIds` of them when given (a remote collector giving back its own jobs).
+ */
+export async function releaseJobs(db: Database, owner: string, jobIds?: readonly string[]) {
+  if (jobIds?.length === 0) return;
   await db
     .update(jobs)
     .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)` })
-    .where(and(eq(jobs.leaseOwner, owner), inArray(jobs.status, ['running', 'storing'])));
+    .where(
+      and(
+        eq(jobs.leaseOwner, owner),
+        inArray(jobs.status, ['running', 'storing']),
+        jobIds ? inArray(jobs.id, [...jobIds]) : undefined,
+      ),
+    );
 }
 
 export function nextSeq(job: Pick<JobRow, 'log'>): number {
