@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import {
   chromiumMissing,
@@ -56,6 +57,17 @@ describe('an admin edits what the administration pages created', () => {
       JSON.stringify(errors),
     );
     return data?.[mutation] as Record<string, { id: string }>;
+  }
+
+  /** Axe on the page with an editor open: no serious or critical violation. */
+  async function assertAccessible(what: string) {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const bad = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    assert.deepEqual(
+      bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+      [],
+      what,
+    );
   }
 
   async function previewTexts(editor: ReturnType<Page['getByTestId']>): Promise<string[]> {
@@ -114,6 +126,7 @@ describe('an admin edits what the administration pages created', () => {
     const after = await previewTexts(collectionEditor);
     assert.notDeepEqual(after, before);
     await shot('2-collection-group');
+    await assertAccessible('the collection group editor');
     await collectionEditor.getByRole('button', { name: 'Save collection group' }).click();
     await collectionEditor.waitFor({ state: 'detached' });
     const row = page.getByTestId('collection-groups-table').getByRole('row', { name: /Edit me nightly/ });
@@ -147,6 +160,7 @@ describe('an admin edits what the administration pages created', () => {
     await keepLast.fill('25');
     await policyEditor.getByLabel('Keep versions for N days', { exact: true }).fill('90');
     await shot('3-retention-policy');
+    await assertAccessible('the retention policy editor with a field error');
     await policyEditor.getByRole('button', { name: 'Save retention policy' }).click();
     await policyEditor.waitFor({ state: 'detached' });
     await page.getByTestId('retention-table').getByText('last 25, 90 days').waitFor();
@@ -234,6 +248,7 @@ describe('an admin edits what the administration pages created', () => {
     assert.equal(await alertEditor.getByLabel('backup failed').isChecked(), true);
     await alertEditor.getByLabel('device stale').check();
     await shot('4-alert-rule');
+    await assertAccessible('the alert rule editor');
     await alertEditor.getByRole('button', { name: 'Save alert rule' }).click();
     await alertEditor.waitFor({ state: 'detached' });
     await page.getByTestId('alert-rules-table').getByText('backup_failed, device_stale').waitFor();
