@@ -165,7 +165,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
       } catch (error) {
         if (error instanceof CollectorRevoked || error instanceof HttpError || done.signal.aborted) throw error;
         if (Date.now() + backoff > deadline) throw error;
-        options.log(`job ${jobId}: cannot reach the server (${String(error)}); retrying`);
+        options.log(`job ${jobId}: cannot reach the server (${describe(error)}); retrying`);
         await sleep(backoff, done.signal);
       }
     }
@@ -214,7 +214,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
         if (done.signal.aborted) break;
         reachable = false;
         const wait = backoff + Math.floor(Math.random() * backoff * 0.2);
-        options.log(`cannot reach the server (${String(error)}); retrying in ${(wait / 1000).toFixed(1)} s`);
+        options.log(`cannot reach the server (${describe(error)}); retrying in ${(wait / 1000).toFixed(1)} s`);
         await sleep(wait, done.signal);
         backoff = Math.min(backoff * 2, maxBackoffMs);
       }
@@ -261,6 +261,13 @@ function remoteOutcome(outcome: CollectOutcome): RemoteOutcome {
     hostKeyFingerprint: outcome.hostKeyFingerprint,
     originalText: outcome.originalText,
   };
+}
+
+/** fetch's "fetch failed" with its cause (ECONNREFUSED, a TLS error…), which is what an operator needs. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
 }
 
 function sleep(ms: number, signal: AbortSignal) {

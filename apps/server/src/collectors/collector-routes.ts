@@ -157,6 +157,14 @@ export function createCollectorRoutes(deps: CollectorRouteDeps) {
         await hub.giveBack(collector.id);
         throw new HttpFailure(401, 'the collector was revoked');
       }
+      if (signal.aborted && tasks.length > 0) {
+        // The collector hung up while its jobs were being claimed: nobody will run them, so they go back now.
+        await hub.giveBack(
+          collector.id,
+          tasks.map((task) => task.jobId),
+        );
+        return { leaseMs: deps.leaseMs, tasks: [] };
+      }
       if (tasks.length > 0)
         await record({ action: 'collector.claim', outcome: 'success', details: { jobIds: tasks.map((t) => t.jobId) } });
       return { leaseMs: deps.leaseMs, tasks };
