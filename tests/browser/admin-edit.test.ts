@@ -133,12 +133,28 @@ describe('an admin edits what the administration pages created', () => {
     await row.getByText('45 4 * * 1-5').waitFor();
     await row.getByText('(Europe/Berlin)').waitFor();
     const { data } = await stack.graphql(
-      '{ collectionGroups(first: 100) { edges { node { name schedule timeZone } } } }',
+      '{ collectionGroups(first: 100) { edges { node { id name schedule timeZone } } } }',
     );
-    type Edges = { edges: { node: { name: string; schedule: string; timeZone: string } }[] };
-    const groups = (data?.collectionGroups as Edges | undefined)?.edges.map(({ node }) => node) ?? [];
-    const saved = groups.find((node) => node.name === 'Edit me nightly');
+    type Group = { id: string; name: string; schedule: string; timeZone: string };
+    const groups = (data?.collectionGroups as { edges: { node: Group }[] } | undefined)?.edges ?? [];
+    const { id, ...saved } = groups.map(({ node }) => node).find((node) => node.name === 'Edit me nightly')!;
     assert.deepEqual(saved, { name: 'Edit me nightly', schedule: '45 4 * * 1-5', timeZone: 'Europe/Berlin' });
+    // The preview showed the slots the scheduler will use: the server's next five, in the same zone and format.
+    const slots = await stack.graphql(
+      'query ($id: ID!) { scheduledRuns(collectionGroupIds: [$id], first: 5) { at } }',
+      {
+        id,
+      },
+    );
+    const format = new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'long',
+      timeZone: 'Europe/Berlin',
+    });
+    assert.deepEqual(
+      ((slots.data?.scheduledRuns as { at: string }[] | undefined) ?? []).map((run) => format.format(new Date(run.at))),
+      after,
+    );
 
     // Retention policy: the server's typed error lands on its field, then new limits are saved.
     await page.goto(`${webUrl}/admin/retention-storage`);
