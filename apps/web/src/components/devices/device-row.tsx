@@ -1,5 +1,5 @@
-'use client';
-
+// No 'use client': the devices route's server component imports the fragment (devices-query.ts); the row
+// itself only ever renders inside the client DevicesPage.
 import Link from 'next/link';
 import { formatDateTime, formatRelativeTime } from '../../lib/format';
 import { graphql, type ResultOf } from '../../lib/graphql';

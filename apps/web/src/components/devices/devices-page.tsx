@@ -21,21 +21,8 @@ import { useThrottled } from '../../lib/use-throttled';
 import { usePermissions } from '../viewer-provider';
 import { BulkActions } from './bulk-actions';
 import { DeviceFilters } from './device-filters';
-import { DeviceRow, DeviceRow_DeviceFragment } from './device-row';
-
-const PAGE_SIZE = 50;
-
-const DevicesPage_DevicesQuery = graphql(
-  `
-  query DevicesPage_DevicesQuery($first: Int!, $after: String, $filter: DeviceFilter, $orderBy: DeviceOrder) {
-    devices(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
-      edges { cursor node { ...DeviceRow_DeviceFragment } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`,
-  [DeviceRow_DeviceFragment],
-);
+import { DeviceRow } from './device-row';
+import { DevicesPage_DevicesQuery, type DevicesPageData, devicesQueryVariables } from './devices-query';
 
 const DevicesPage_JobEventsSubscription = graphql(
   `
@@ -53,26 +40,19 @@ const DevicesPage_DevicesChangedSubscription = graphql(`
 `);
 
 /** The fleet as a table: filters and sort in the URL, live job states, bulk actions on the selection. */
-export function DevicesPage({ params }: { params: DeviceListParams }) {
+export function DevicesPage({ params, initial }: { params: DeviceListParams; initial: DevicesPageData | null }) {
   const router = useRouter();
   const now = useNow();
   const permissions = usePermissions();
   const [liveJobs, setLiveJobs] = useState<Record<string, LiveJob>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
 
-  const filter = {
-    search: params.search,
-    deviceGroupId: params.group,
-    collectionGroupId: params.collection,
-    pluginKey: params.plugin,
-    backupState: params.state,
-    enabled: params.enabled,
-    archived: params.archived ? true : null,
-  };
-  const [{ data, fetching, error }, reexecute] = useLiveQuery({
+  const [{ data: fetched, fetching, error }, reexecute] = useLiveQuery({
     query: DevicesPage_DevicesQuery,
-    variables: { first: PAGE_SIZE, after: params.after, filter, orderBy: params.sort },
+    variables: devicesQueryVariables(params),
   });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial;
   const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 1_000);
 
   function applyJobState(deviceId: string, job: LiveJob) {
@@ -195,7 +175,7 @@ export function DevicesPage({ params }: { params: DeviceListParams }) {
         <button type="button" className="button button-quiet" disabled={!params.after} onClick={() => router.back()}>
           ← Previous
         </button>
-        <span className="muted">{fetching ? 'loading…' : `${rows.length} shown`}</span>
+        <span className="muted">{fetching && !data ? 'loading…' : `${rows.length} shown`}</span>
         <button
           type="button"
           className="button button-quiet"
