@@ -1,5 +1,6 @@
 // Fast first view (issue 15 item 9): with a session, the devices page's HTML as the server sends it already
-// holds the first page of rows (no "Loading devices…" to wait through); without one it holds no device data.
+// holds the first page of rows (no "Loading devices…" to wait through) and the overview's its fleet counts;
+// without a session the HTML holds no device data.
 // The rows the HTML carries are the ones Chromium then shows, and nothing about the page breaks on hydration.
 
 import assert from 'node:assert/strict';
@@ -47,6 +48,10 @@ describe('first data in the server’s HTML', () => {
     const signedIn = await (await fetch(`${stack.webUrl}/devices`, { headers: { cookie } })).text();
     assert.ok(signedIn.includes(`data-testid="device-row-${device.id}"`), 'the HTML holds the device rows');
     assert.ok(!signedIn.includes('Loading devices…'), 'the HTML is not a loading placeholder');
+
+    // The overview's counts likewise: a number, not the "…" placeholder.
+    const overview = await (await fetch(`${stack.webUrl}/`, { headers: { cookie } })).text();
+    assert.match(overview, /data-testid="count-total">\d+</, 'the HTML holds the fleet counts');
 
     const anonymous = await (await fetch(`${stack.webUrl}/devices`)).text();
     assert.ok(!anonymous.includes(`device-row-${device.id}`), 'no device data without a session');

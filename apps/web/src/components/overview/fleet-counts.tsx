@@ -2,16 +2,10 @@
 
 import Link from 'next/link';
 import { errorMessage } from '../../lib/error-message';
-import { graphql } from '../../lib/graphql';
 import { useLiveQuery } from '../../lib/use-live-query';
 import { useThrottled } from '../../lib/use-throttled';
+import { FleetCounts_FleetStatusQuery, type FleetCountsData } from './fleet-counts-query';
 import { useJobEvents } from './use-job-finished';
-
-const FleetCounts_FleetStatusQuery = graphql(`
-  query FleetCounts_FleetStatusQuery {
-    fleetStatus { total fresh stale failing never disabled }
-  }
-`);
 
 const STATES = [
   { key: 'fresh', state: 'FRESH', label: 'Fresh' },
@@ -22,8 +16,10 @@ const STATES = [
 ] as const;
 
 /** Devices per backup state, re-counted whenever a job ends; each count opens the filtered devices list. */
-export function FleetCounts() {
-  const [{ data, error }, reexecute] = useLiveQuery({ query: FleetCounts_FleetStatusQuery, variables: {} });
+export function FleetCounts({ initial }: { initial: FleetCountsData | null }) {
+  const [{ data: fetched, error }, reexecute] = useLiveQuery({ query: FleetCounts_FleetStatusQuery, variables: {} });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial;
   const recount = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 1_500);
   useJobEvents(() => {}, recount);
 
