@@ -84,6 +84,8 @@ function startCollector(ns: Namespace | null, serverUrl: string, token: string):
     '1',
     '--sessions-per-worker',
     '4',
+    // Across the namespace the test server speaks plain HTTP on the veth address (no TLS in tests).
+    ...(ns ? ['--allow-http'] : []),
   ]);
 }
 

@@ -17,7 +17,8 @@ import { formatBytes } from '../jobs/collect-step.js';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
 import { createCollectPool } from '../jobs/pool.js';
 
-const usage = `usage: devicevault collector --server URL --token dvc_... [--workers N] [--sessions-per-worker N]`;
+const usage = `usage: devicevault collector --server URL --token dvc_... [--workers N] [--sessions-per-worker N]
+       [--allow-http]   (plain http:// only to a loopback server unless given: credentials travel in the answers)`;
 
 export interface CollectorOptions {
   server: string;
@@ -284,9 +285,14 @@ function sleep(ms: number, signal: AbortSignal) {
   });
 }
 
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
 /** The command line: options, signals, exit codes (0 stopped, 2 usage, 3 token refused). */
 async function main(argv: string[]): Promise<number> {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -295,23 +301,28 @@ async function main(argv: string[]): Promise<number> {
         token: { type: 'string' },
         workers: { type: 'string' },
         'sessions-per-worker': { type: 'string' },
+        'allow-http': { type: 'boolean' },
       },
-    }) as { values: Record<string, string | undefined> });
+    }) as { values: Record<string, string | boolean | undefined> });
   } catch (error) {
     process.stderr.write(`devicevault collector: ${(error as Error).message}\n${usage}\n`);
     return 2;
   }
   const workers = Number(values.workers ?? Math.max(1, Math.min(4, availableParallelism())));
   const sessionsPerWorker = Number(values['sessions-per-worker'] ?? 64);
-  const problem = !values.server
+  const server = typeof values.server === 'string' ? values.server : '';
+  const token = typeof values.token === 'string' ? values.token : '';
+  const problem = !server
     ? '--server is required'
-    : !/^https?:\/\//.test(values.server)
+    : !/^https?:\/\//.test(server)
       ? '--server must be an http:// or https:// URL'
-      : !values.token?.startsWith('dvc_')
-        ? '--token must be a collector token (dvc_…, from createCollector)'
-        : !Number.isInteger(workers) || workers < 1 || !Number.isInteger(sessionsPerWorker) || sessionsPerWorker < 1
-          ? '--workers and --sessions-per-worker must be positive integers'
-          : null;
+      : server.startsWith('http://') && !values['allow-http'] && !isLoopback(server)
+        ? '--server must be https:// (the server sends device credentials); --allow-http overrides this'
+        : !token.startsWith('dvc_')
+          ? '--token must be a collector token (dvc_…, from createCollector)'
+          : !Number.isInteger(workers) || workers < 1 || !Number.isInteger(sessionsPerWorker) || sessionsPerWorker < 1
+            ? '--workers and --sessions-per-worker must be positive integers'
+            : null;
   if (problem) {
     process.stderr.write(`devicevault collector: ${problem}\n${usage}\n`);
     return 2;
@@ -320,8 +331,8 @@ async function main(argv: string[]): Promise<number> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort(new Error(signal)));
   try {
     await runCollector({
-      server: values.server!,
-      token: values.token!,
+      server,
+      token,
       workers,
       sessionsPerWorker,
       signal: stop.signal,
