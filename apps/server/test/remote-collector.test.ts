@@ -9,9 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -494,5 +496,96 @@ describe('a remote collector that loses the server', () => {
     }, 'the job to be collected after reconnecting');
     assert.equal(done.status, 'succeeded', JSON.stringify({ done, collector: collector.lines }));
     assert.ok(collector.lines.some((line) => line.includes('connected to the server again')));
+  });
+});
+
+/** Every file under `dir` named `name` (the job's spool directory is named after its lease). */
+async function findFiles(dir: string, name: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile() && entry.name === name).map((entry) => join(entry.parentPath, name));
+}
+
+describe('the collector protocol, spoken by hand', () => {
+  let server: TestServer;
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('hands out the decrypted task, streams the upload to the spool as it arrives, then stores it', async () => {
+    server = await startTestServer({ jobLeaseSeconds: 30 });
+    const data = async (query: string, variables?: Record<string, unknown>): Promise<GqlData> =>
+      (await server.gql(query, variables)).data;
+    const zoneId = (
+      await data('mutation { createZone(input: { name: "hand" }) { ... on CreateZoneSuccess { zone { id } } } }')
+    ).createZone.zone.id;
+    const { token } = (
+      await data(
+        'mutation ($zoneId: ID!) { createCollector(input: { name: "hand-1", zoneId: $zoneId }) { ... on CreateCollectorSuccess { token } } }',
+        { zoneId },
+      )
+    ).createCollector;
+    const credentialId = (await createCredential(server, { username: 'netops', secret: 'hand-secret' })).id;
+    const device = await createDevice(server, { pluginKey: 'cisco_ios', port: 1, credentialId });
+    await data('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
+      input: { id: device.id, zoneId },
+    });
+    const { job } = await triggerBackup(server, device.id);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    const claim = await fetch(`${server.url}/collector/v1/claim`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ room: 4, waitMs: 10_000 }),
+    });
+    const { tasks } = (await claim.json()) as { tasks: { jobId: string; target: { password: string } }[] };
+    assert.deepEqual(
+      tasks.map((task) => task.jobId),
+      [job!.id],
+    );
+    assert.equal(tasks[0]!.target.password, 'hand-secret', 'the credential, decrypted for the collector');
+
+    // 2 MiB of config in two halves; the first must be on disk in the job's spool before the second is sent.
+    const half = Buffer.from(`${'interface GigabitEthernet1/0/1\n description uplink\n'.repeat(20_000)}`);
+    const body = Buffer.concat([half, half]);
+    const uploaded = new Promise<{ sha256: string; size: number }>((resolve, reject) => {
+      const request = httpRequest(
+        `${server.url}/collector/v1/jobs/${job!.id}/artefact`,
+        { method: 'PUT', headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(text))));
+        },
+      );
+      request.on('error', reject);
+      request.write(half);
+      void waitFor(async () => {
+        for (const file of await findFiles(join(server.dataDir, 'spool'), 'remote-artefact'))
+          if ((await stat(file)).size >= half.length) return true;
+        return false;
+      }, 'the first half in the spool file').then(() => request.end(half), reject);
+    });
+    const received = await uploaded;
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    assert.deepEqual(received, { sha256, size: body.length });
+
+    const finish = await fetch(`${server.url}/collector/v1/jobs/${job!.id}/finish`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        outcome: { ok: true, isBinary: false, sha256, size: body.length },
+        lines: ['hello from a collector spoken by hand'],
+      }),
+    });
+    assert.deepEqual(await finish.json(), { status: 'succeeded', errorCode: null });
+    const stored = await data('query ($id: ID!) { job(id: $id) { log { message } backup { sha256 size } } }', {
+      id: job!.id,
+    });
+    assert.deepEqual(stored.job.backup, { sha256, size: body.length });
+    assert.ok(
+      stored.job.log.some((line: { message: string }) => line.message === 'hello from a collector spoken by hand'),
+    );
   });
 });
