@@ -157,6 +157,67 @@ describe('accessibility and small screens', () => {
     const titles = new Set(results.filter((result) => result.path.startsWith('desktop')).map((result) => result.title));
     assert.equal(titles.size, pages.length, `every page has its own title: ${[...titles].join(' | ')}`);
   });
+
+  it('shows a viewer no action button on any page (only their own API tokens)', { skip }, async () => {
+    const suffix = Date.now().toString(36);
+    const call = async (query: string, variables: Record<string, unknown>) => {
+      const { data, errors } = await stack.graphql(query, variables);
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      return data as Record<string, Record<string, unknown>>;
+    };
+    const group = (
+      await call(
+        'mutation ($input: CreateDeviceGroupInput!) { createDeviceGroup(input: $input) { ... on CreateDeviceGroupSuccess { deviceGroup { id } } } }',
+        {
+          input: { name: `viewer-group-${suffix}` },
+        },
+      )
+    ).createDeviceGroup!.deviceGroup as { id: string };
+    const device = (
+      await call(
+        'mutation ($input: CreateDeviceInput!) { createDevice(input: $input) { ... on CreateDeviceSuccess { device { id } } } }',
+        {
+          input: { name: `viewer-sw-${suffix}`, host: '127.0.0.1', pluginKey: 'binary_dummy', deviceGroupId: group.id },
+        },
+      )
+    ).createDevice!.device as { id: string };
+    const password = `viewer-password-${suffix}`;
+    await call('mutation ($input: CreateUserInput!) { createUser(input: $input) { __typename } }', {
+      input: { username: `page-viewer-${suffix}`, role: 'viewer', password, deviceGroupIds: [group.id] },
+    });
+
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(uiPatienceMs);
+    await signInThroughUi(page, webUrl, password, `page-viewer-${suffix}`);
+    const pages = [
+      ...PAGES.filter((pagePath) => pagePath !== '/admin/tokens'),
+      '/compare',
+      `/devices/${encodeURIComponent(device.id)}`,
+      `/devices/${encodeURIComponent(device.id)}/edit`,
+    ];
+    const ACTION =
+      /^(Back up|Cancel|Create|Edit|Delete|Remove|Archive|Disable|Enable|Forget|Acknowledge|Send test|Save|Import|Add|Sync|Run|Move|Restore|Reset|Revoke|Check|Test|Retry)\b/i;
+    const offered: { path: string; actions: string[] }[] = [];
+    for (const pagePath of pages) {
+      await page.goto(`${webUrl}${pagePath}`);
+      await page.locator('main h1').first().waitFor();
+      await page
+        .waitForFunction(() => !/Loading/.test(document.querySelector('main')?.textContent ?? ''), undefined, {
+          timeout: 30_000,
+        })
+        .catch(() => {});
+      const names = await page.evaluate(() =>
+        [...document.querySelectorAll('main button, main a, main input[type="submit"]')]
+          .filter((element) => (element as HTMLElement).offsetParent !== null)
+          .map((element) => (element.getAttribute('aria-label') ?? element.textContent ?? '').trim()),
+      );
+      const actions = names.filter((name) => ACTION.test(name));
+      if (actions.length > 0) offered.push({ path: pagePath, actions });
+    }
+    await context.close();
+    assert.deepEqual(offered, [], JSON.stringify(offered, null, 2));
+  });
 });
 
 /** Presses Tab until the focused element matches the CSS selector (at most 80 times). */

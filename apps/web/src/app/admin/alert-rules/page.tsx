@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AlertRulesAdmin } from '../../../components/admin/alert-rules-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Alert rules' };
 
@@ -7,7 +8,9 @@ export default function AdminAlertRulesPage() {
   return (
     <>
       <h1>Alert rules</h1>
-      <AlertRulesAdmin />
+      <PermissionGate need="admin">
+        <AlertRulesAdmin />
+      </PermissionGate>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AuditLog } from '../../../components/admin/audit-log';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -7,7 +8,9 @@ export default function AdminAuditPage() {
   return (
     <>
       <h1>Audit log</h1>
-      <AuditLog />
+      <PermissionGate need="admin">
+        <AuditLog />
+      </PermissionGate>
     </>
   );
 }

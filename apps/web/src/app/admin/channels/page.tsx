@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ChannelsAdmin } from '../../../components/admin/channels-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Notification channels' };
 
@@ -7,7 +8,9 @@ export default function AdminChannelsPage() {
   return (
     <>
       <h1>Notification channels</h1>
-      <ChannelsAdmin />
+      <PermissionGate need="admin">
+        <ChannelsAdmin />
+      </PermissionGate>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ConfigRulesAdmin } from '../../../components/admin/config-rules-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Scrub rules and filters' };
 
@@ -8,7 +9,9 @@ export default function ConfigRulesPage() {
     <>
       <h1>Scrub rules and filters</h1>
       <p className="muted">Masks and filters apply to new versions; preview one on a stored version first.</p>
-      <ConfigRulesAdmin />
+      <PermissionGate need="operator">
+        <ConfigRulesAdmin />
+      </PermissionGate>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { InventorySourcesAdmin } from '../../../components/admin/inventory-sources-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Inventory sources' };
 
@@ -7,7 +8,9 @@ export default function InventoryPage() {
   return (
     <>
       <h1>Inventory sources</h1>
-      <InventorySourcesAdmin />
+      <PermissionGate need="admin">
+        <InventorySourcesAdmin />
+      </PermissionGate>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { NetworkPolicyAdmin } from '../../../components/admin/network-policy-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Network policy' };
 
@@ -8,7 +9,9 @@ export default function NetworkPolicyPage() {
     <>
       <h1>Network policy</h1>
       <p className="muted">Jobs connect only to addresses this policy allows (checked after name resolution).</p>
-      <NetworkPolicyAdmin />
+      <PermissionGate need="admin">
+        <NetworkPolicyAdmin />
+      </PermissionGate>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { RetentionStorageAdmin } from '../../../components/admin/retention-storage-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Retention and storage' };
 
@@ -7,7 +8,9 @@ export default function RetentionStoragePage() {
   return (
     <>
       <h1>Retention and storage</h1>
-      <RetentionStorageAdmin />
+      <PermissionGate need="admin">
+        <RetentionStorageAdmin />
+      </PermissionGate>
     </>
   );
 }

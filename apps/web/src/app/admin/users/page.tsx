@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { UsersAdmin } from '../../../components/admin/users-admin';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -7,7 +8,9 @@ export default function AdminUsersPage() {
   return (
     <>
       <h1>Users and grants</h1>
-      <UsersAdmin />
+      <PermissionGate need="admin">
+        <UsersAdmin />
+      </PermissionGate>
     </>
   );
 }

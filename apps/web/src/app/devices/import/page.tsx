@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { CsvImport } from '../../../components/devices/csv-import';
+import { PermissionGate } from '../../../components/permission-gate';
 
 export const metadata: Metadata = { title: 'Import devices' };
 
@@ -7,7 +8,9 @@ export default function ImportDevicesPage() {
   return (
     <>
       <h1>Import devices from CSV</h1>
-      <CsvImport />
+      <PermissionGate need="operator">
+        <CsvImport />
+      </PermissionGate>
     </>
   );
 }
