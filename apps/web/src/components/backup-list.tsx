@@ -342,6 +342,7 @@ function BackupListPage({
                     type="button"
                     className="button button-quiet"
                     data-testid={`view-backup-${row.id}`}
+                    aria-label={`View the version of ${formatDateTime(row.createdAt)}`}
                     onClick={(event) => {
                       event.stopPropagation();
                       onView(row);
@@ -353,6 +354,7 @@ function BackupListPage({
                     type="button"
                     className="button button-quiet"
                     data-testid={`compare-previous-${row.id}`}
+                    aria-label={`Compare with previous: the version of ${formatDateTime(row.createdAt)}`}
                     onClick={(event) => {
                       event.stopPropagation();
                       onComparePrevious(row);

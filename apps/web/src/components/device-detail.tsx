@@ -108,14 +108,32 @@ export function DeviceDetail({
     if (loadedName) document.title = `${loadedName} · DeviceVault`;
   }, [loadedName]);
 
-  if (error && !data) return <p className="notice notice-error">Could not load the device: {errorMessage(error)}</p>;
-  if (!data) return <p className="notice">Loading device…</p>;
+  // Every state keeps a heading, so the page is never untitled for screen readers.
+  if (error && !data) {
+    return (
+      <>
+        <h1>Device</h1>
+        <p className="notice notice-error">Could not load the device: {errorMessage(error)}</p>
+      </>
+    );
+  }
+  if (!data) {
+    return (
+      <>
+        <h1>Device</h1>
+        <p className="notice">Loading device…</p>
+      </>
+    );
+  }
   const { device } = data;
   if (!device) {
     return (
-      <p className="notice">
-        No device with id <code>{deviceId}</code>. <Link href="/devices">Back to devices</Link>
-      </p>
+      <>
+        <h1>Device</h1>
+        <p className="notice" data-testid="device-not-found">
+          No device with id <code>{deviceId}</code>. <Link href="/devices">Back to devices</Link>
+        </p>
+      </>
     );
   }
 
@@ -191,7 +209,10 @@ export function DeviceDetail({
             <span className="muted"> · {device.consecutiveFailures} failures in a row</span>
           ) : null}
           {device.lastSuccessAt ? (
-            <span className="muted"> · last success {formatRelativeTime(device.lastSuccessAt, now)}</span>
+            <span className="muted" title={formatDateTime(device.lastSuccessAt)}>
+              {' '}
+              · last success {formatRelativeTime(device.lastSuccessAt, now)}
+            </span>
           ) : null}
         </dd>
         <dt>Status</dt>
@@ -220,7 +241,12 @@ export function DeviceDetail({
         <dt>Last job</dt>
         <dd>
           <JobStatusBadge deviceId={device.id} job={job} />
-          {job ? <span className="muted small"> {formatRelativeTime(job.at, now)}</span> : null}
+          {job ? (
+            <span className="muted small" title={formatDateTime(job.at)}>
+              {' '}
+              {formatRelativeTime(job.at, now)}
+            </span>
+          ) : null}
           {device.lastJob && job?.jobId === device.lastJob.id && device.lastJob.errorMessage ? (
             <div className="inline-error">{device.lastJob.errorMessage}</div>
           ) : null}

@@ -44,6 +44,7 @@ export function formatZonedDateTime(iso: string, timeZone?: string | null): stri
   });
 }
 
+/** A time of day with its zone ("16:05:00 UTC"), like every other time on the dashboard. */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString('en-GB', { timeStyle: 'medium' });
+  return new Date(iso).toLocaleTimeString('en-GB', { timeStyle: 'long' });
 }

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
-import { formatRelativeTime } from '../../lib/format';
+import { formatDateTime, formatRelativeTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { isTerminal, type JobProgressEvent } from '../../lib/job-status';
 import { useLiveQuery } from '../../lib/use-live-query';
@@ -107,7 +107,7 @@ export function ActiveJobs({ limit = 12 }: { limit?: number }) {
             <li key={job.jobId} className="job-line" data-testid="active-job" data-status={job.status}>
               <Link href={`/devices/${encodeURIComponent(job.deviceId)}`}>{name}</Link>{' '}
               <span className="muted small">
-                {job.status} · {formatRelativeTime(job.at, now)}
+                {job.status} · <time title={formatDateTime(job.at)}>{formatRelativeTime(job.at, now)}</time>
                 {job.message ? ` · ${job.message}` : ''}
               </span>
               <progress
