@@ -138,6 +138,28 @@ describe('devices page bulk actions', () => {
     );
   });
 
+  it('keeps its filters in the URL, so Back from a device returns to the same filtered list', { skip }, async () => {
+    const charlie = world.devices[2]!;
+    await signInThroughUi(page, webUrl);
+    await page.goto(`${webUrl}/devices`);
+    await page.locator('[data-testid^="device-row-"]').first().waitFor();
+
+    await page.getByLabel('Group', { exact: true }).selectOption(world.groupA);
+    await page.waitForURL(/[?&]group=/);
+    await row(page, charlie).waitFor();
+    await page.getByRole('link', { name: charlie.name, exact: true }).click();
+    await page.getByRole('heading', { name: charlie.name }).waitFor();
+    await page.goBack();
+    await row(page, charlie).waitFor();
+    const names = await page
+      .locator('[data-testid^="device-row-"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
+
+    assert.equal(new URL(page.url()).searchParams.get('group'), world.groupA);
+    assert.equal(await page.getByLabel('Group', { exact: true }).inputValue(), world.groupA);
+    assert.ok(names.length > 0 && names.every((name) => name.endsWith(`-${suffix}`)), JSON.stringify(names));
+  });
+
   it('shows a viewer the rows without selection checkboxes or bulk buttons', { skip }, async () => {
     const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const viewerPage = await context.newPage();
