@@ -92,7 +92,9 @@ describe('versions, search and account', () => {
     assert.ok(filtered.length > 0 && filtered.every((state) => state === 'changed'), JSON.stringify(filtered));
   });
 
-  it('renders the server diff of two different demo devices with line numbers and +/- colours', { skip }, async () => {
+  it('renders the server diff of two different demo devices with line numbers, +/- colours, intra-line marks and side by side', {
+    skip,
+  }, async () => {
     const [first, second] = await twoTextDevicesWithVersions();
     const from = first.lastBackup!.id;
     const to = second.lastBackup!.id;
@@ -109,6 +111,18 @@ describe('versions, search and account', () => {
     );
     const stats = (await page.getByTestId('diff-stats').textContent()) ?? '';
     await page.screenshot({ path: path.join(outputDir, 'diff.png'), fullPage: true });
+    const intraUnified = await page.locator('mark.diff-intra').count();
+    // Side by side: removed lines on the left, added on the right, the changed part marked on both.
+    await page.getByTestId('side-by-side').check();
+    await page.locator('[data-testid="diff-table"][data-layout="split"]').waitFor();
+    const split = await page.locator('.diff-split-row').evaluateAll((splitRows) =>
+      splitRows.map((row) => ({
+        left: row.querySelector('td:nth-child(2)')?.getAttribute('data-kind') ?? null,
+        right: row.querySelector('td:nth-child(4)')?.getAttribute('data-kind') ?? null,
+      })),
+    );
+    const intraSplit = await page.locator('mark.diff-intra').count();
+    await page.screenshot({ path: path.join(outputDir, 'diff-side-by-side.png'), fullPage: true });
     const added = rows.filter((row) => row.kind === 'ADDED');
     const removed = rows.filter((row) => row.kind === 'REMOVED');
     const context = rows.filter((row) => row.kind === 'CONTEXT');
@@ -121,6 +135,11 @@ describe('versions, search and account', () => {
     assert.ok(removed.every((row) => /^\d+$/.test(row.numbers[0] ?? '') && row.numbers[1] === ''));
     assert.notEqual(added[0]?.background, removed[0]?.background);
     if (context[0]) assert.notEqual(added[0]?.background, context[0].background);
+    assert.ok(intraUnified >= 1, 'a changed line pair has its changed part marked');
+    assert.equal(split.filter((row) => row.left === 'REMOVED').length, expected.removed);
+    assert.equal(split.filter((row) => row.right === 'ADDED').length, expected.added);
+    assert.equal(split.filter((row) => row.left === 'ADDED' || row.right === 'REMOVED').length, 0);
+    assert.ok(intraSplit >= 2, `side by side marks both halves of a changed pair (${intraSplit})`);
   });
 
   it('finds "hostname" in the latest configs, grouped by device, and opens the version at that line', {
