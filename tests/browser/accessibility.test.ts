@@ -193,7 +193,7 @@ describe('accessibility and small screens', () => {
     assert.equal(titles.size, pages.length, `every page has its own title: ${[...titles].join(' | ')}`);
   });
 
-  it('shows a viewer no action button on any page (only their own API tokens) and no [GraphQL] prefix', {
+  it('shows a viewer no action button on any page and no [GraphQL] prefix; their own API token is shown once and revocable', {
     skip,
   }, async () => {
     const suffix = Date.now().toString(36);
@@ -261,8 +261,37 @@ describe('accessibility and small screens', () => {
       if (actions.length > 0 || prefixed.length > 0)
         offered.push({ path: pagePath, actions: [...actions, ...prefixed] });
     }
+
+    // What a viewer may do: create an API token of their own (its secret shown once) and revoke it.
+    await page.goto(`${webUrl}/admin/tokens`);
+    await page.getByTestId('token-form').getByLabel('Name', { exact: true }).fill(`viewer-script-${suffix}`);
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = ((await page.getByTestId('new-token').locator('code').textContent()) ?? '').trim();
+    const asToken = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ viewer { username } }' }),
+    }).then((response) => response.json() as Promise<{ data?: { viewer?: { username: string } | null } }>);
+    await page.reload();
+    await page.getByTestId('tokens-table').getByText(`viewer-script-${suffix}`).waitFor();
+    const shownAgain = {
+      notice: await page.getByTestId('new-token').count(),
+      secret: (await page.content()).includes(secret),
+    };
+    await page.getByRole('button', { name: `Revoke token viewer-script-${suffix}` }).click();
+    await page.getByRole('button', { name: `Revoke token viewer-script-${suffix}` }).waitFor({ state: 'detached' });
+    const afterRevoke = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ viewer { username } }' }),
+    }).then((response) => response.json() as Promise<{ data?: { viewer?: { username: string } | null } }>);
     await context.close();
+
     assert.deepEqual(offered, [], JSON.stringify(offered, null, 2));
+    assert.ok(secret.length >= 20, secret);
+    assert.equal(asToken.data?.viewer?.username, `page-viewer-${suffix}`);
+    assert.deepEqual(shownAgain, { notice: 0, secret: false });
+    assert.notEqual(afterRevoke.data?.viewer?.username, `page-viewer-${suffix}`, 'the revoked token still works');
   });
 });
 
