@@ -65,5 +65,16 @@ describe('first data in the server’s HTML', () => {
     await stack.page.goto(`${stack.webUrl}/devices`);
     await stack.page.getByTestId(`device-row-${device.id}`).waitFor();
     assert.deepEqual(errors, []);
+
+    // The overview's charts draw the server's counts: the demo fleet's backups of the last hours are there.
+    await stack.page.goto(`${stack.webUrl}/`);
+    await stack.page
+      .getByTestId('chart-hourly')
+      .getByText(/[1-9]\d* successful backups/)
+      .waitFor();
+    await stack.page
+      .getByTestId('chart-versions')
+      .getByText(/[1-9]\d* versions stored/)
+      .waitFor();
   });
 });

@@ -734,6 +734,18 @@ const rows: Row[] = [
     run: (who) => query(who, '{ fleetStatus { total fresh } }', {}, (d) => typeof d.fleetStatus.total === 'number'),
   },
   {
+    // Counts only the devices each caller may read (activity.test.ts checks a group-B viewer counts none of A's).
+    name: 'Query.activity',
+    expected: signedInRead,
+    run: (who) =>
+      query(
+        who,
+        'query ($from: DateTime!) { activity(from: $from, interval: HOUR) { start succeeded } }',
+        { from: new Date(Date.now() - 3_600_000).toISOString() },
+        (d) => Array.isArray(d.activity),
+      ),
+  },
+  {
     name: 'Query.scheduledRuns',
     expected: signedInRead,
     run: (who) => query(who, '{ scheduledRuns(first: 5) { at } }', {}, (d) => Array.isArray(d.scheduledRuns)),

@@ -22,6 +22,7 @@ import './domains/device-lifecycle.js';
 import './domains/device-changes.js';
 import './domains/device-bulk-mutations.js';
 import './domains/fleet-status.js';
+import './domains/activity.js';
 import './domains/schedules.js';
 import './domains/device-import.js';
 import './domains/users.js';

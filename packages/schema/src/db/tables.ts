@@ -221,6 +221,8 @@ export const jobs = pgTable(
     index('jobs_device_created_idx').on(t.deviceId, t.createdAt.desc()),
     // The fleet's `jobs` list, newest first (keyset on created_at, id).
     index('jobs_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
+    // The overview's activity counts (jobs ended per hour and day).
+    index('jobs_finished_at_idx').on(t.finishedAt),
     index('jobs_lease_idx').on(t.leaseExpiresAt),
   ],
 );
@@ -250,6 +252,8 @@ export const backups = pgTable(
   },
   (t) => [
     index('backups_device_created_idx').on(t.deviceId, t.createdAt.desc(), t.id.desc()),
+    // The overview's activity counts (versions stored per hour and day).
+    index('backups_created_at_idx').on(t.createdAt),
     uniqueIndex('backups_job_idx').on(t.jobId),
     index('backups_sha256_idx').on(t.sha256),
   ],
