@@ -6,12 +6,20 @@
  * the process: the SSH clients run in its workers) beside each OpenSSH client's, and the server's RSS growth.
  * The replay servers run in a child process so their CPU never counts as the server's.
  *
+ * `--remote` (issue 13 item 5) adds a second run of the same devices, on a fresh server, with the devices in a zone
+ * collected by one `devicevault collector` child process on loopback (the same worker threads and sessions per
+ * worker as the server's pool); it prints devices/s of both runs and their ratio (remote / in-process), the
+ * server's CPU per job in both (in the remote run the server claims, hands out credentials, receives the uploads,
+ * stores and records; the collector's CPU per job is printed beside it).
+ *
  *   node --conditions=source --import tsx bench/collection-throughput.ts [--devices N] [--quick] [--workers N]
- *     [--replay-servers N] [--skip-baseline]
- * PostgreSQL when DATABASE_URL is set (a fresh database on it), PGlite otherwise.
+ *     [--replay-servers N] [--skip-baseline] [--remote]
+ * PostgreSQL when DATABASE_URL is set (a fresh database on it per run), PGlite otherwise. E.g. the remote figure:
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres \
+ *     node --conditions=source --import tsx bench/collection-throughput.ts --remote --skip-baseline [--quick]
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,11 +41,13 @@ const { values: args } = parseArgs({
     'replay-servers': { type: 'string', default: '8' },
     'skip-baseline': { type: 'boolean', default: false },
     parallel: { type: 'string', default: '64' },
+    remote: { type: 'boolean', default: false },
   },
 });
 const deviceCount = Number(args.devices ?? (args.quick ? 200 : 1000));
 const recordingFile = join(fixturesRoot, 'eos/DCS-7050SX3-48YC8_4.29.2F.simulation.yaml');
 const fleetScript = fileURLToPath(new URL('./support/replay-fleet.ts', import.meta.url));
+const serverDir = fileURLToPath(new URL('../apps/server/', import.meta.url));
 
 const fleet = await startReplayFleet(Number(args['replay-servers']));
 const portOf = (index: number) => fleet.ports[index % fleet.ports.length]!;
@@ -51,13 +61,8 @@ try {
       `OpenSSH ssh forked per device (xargs -P ${args.parallel}): ${baseline.ok}/${deviceCount} ok in ${(baseline.ms / 1000).toFixed(2)} s = ${rate(deviceCount, baseline.ms)} devices/s; CPU ${(baseline.cpuMs / deviceCount).toFixed(1)} ms per client`,
     );
   }
-  const server = await runServer();
-  console.log(
-    `DeviceVault (${server.settings}): ${server.succeeded} succeeded, ${server.failed} failed of ${deviceCount} in ${(server.ms / 1000).toFixed(2)} s = ${rate(deviceCount, server.ms)} devices/s; ` +
-      `server CPU ${(server.cpuMs / deviceCount).toFixed(1)} ms per job; RSS growth ${(server.rssGrowth / 1e6).toFixed(0)} MB (peak ${(server.peakRss / 1e6).toFixed(0)} MB)`,
-  );
-  console.log(`  ${server.phases}`);
-  if (server.failures.length > 0) console.log(`  failures: ${server.failures.join('; ')}`);
+  const server = await runServer(false);
+  printRun('DeviceVault', server);
   if (baseline) {
     console.log(
       `ratio: ${(baseline.ms / server.ms).toFixed(2)}× the OpenSSH-fork baseline (goal ≥ 1.0 PostgreSQL, ≥ 0.7 PGlite)`,
@@ -67,8 +72,37 @@ try {
   console.log(`collection_cpu_ms_per_job=${(server.cpuMs / deviceCount).toFixed(1)}`);
   console.log(`collection_rss_growth_mb=${(server.rssGrowth / 1e6).toFixed(0)}`);
   if (baseline) console.log(`collection_throughput_ratio=${(baseline.ms / server.ms).toFixed(2)}`);
+  if (args.remote) {
+    const remote = await runServer(true);
+    printRun('DeviceVault through one remote collector on loopback', remote);
+    console.log(
+      `ratio: remote collector ${(server.ms / remote.ms).toFixed(2)}× the in-process run's devices/s; ` +
+        `server CPU per job ${(remote.cpuMs / deviceCount).toFixed(1)} ms remote vs ${(server.cpuMs / deviceCount).toFixed(1)} ms in-process`,
+    );
+    console.log(`remote_collection_devices_per_second=${rate(deviceCount, remote.ms)}`);
+    console.log(`remote_collection_cpu_ms_per_job=${(remote.cpuMs / deviceCount).toFixed(1)}`);
+    console.log(`remote_collector_cpu_ms_per_job=${((remote.collectorCpuMs ?? 0) / deviceCount).toFixed(1)}`);
+    console.log(`remote_collection_ratio=${(server.ms / remote.ms).toFixed(2)}`);
+  }
 } finally {
   await fleet.close();
+}
+
+function printRun(label: string, run: Awaited<ReturnType<typeof runServer>>) {
+  const collector =
+    run.collectorCpuMs === undefined
+      ? ''
+      : `; collector CPU ${(run.collectorCpuMs / deviceCount).toFixed(1)} ms per job`;
+  console.log(
+    `${label} (${run.settings}): ${run.succeeded} succeeded, ${run.failed} failed of ${deviceCount} in ${(run.ms / 1000).toFixed(2)} s = ${rate(deviceCount, run.ms)} devices/s; ` +
+      `server CPU ${(run.cpuMs / deviceCount).toFixed(1)} ms per job${collector}; RSS growth ${(run.rssGrowth / 1e6).toFixed(0)} MB (peak ${(run.peakRss / 1e6).toFixed(0)} MB)`,
+  );
+  console.log(`  ${run.phases}`);
+  if (run.failures.length > 0) console.log(`  failures: ${run.failures.join('; ')}`);
+  if (run.collectorLeaseLostLines)
+    console.log(
+      `  the collector logged "the server took it back (lease lost)" ${run.collectorLeaseLostLines} times (a renewal that crossed the job's finish: the server no longer holds a job whose outcome it has)`,
+    );
 }
 
 function rate(count: number, ms: number) {
@@ -149,17 +183,21 @@ function parseTimes(value: string) {
   return match ? (Number(match[1]) * 60 + Number(match[2])) * 1000 : 0;
 }
 
-async function runServer() {
+/** The fleet through the server's own pool, or (`remote`) through one `devicevault collector` of the devices' zone. */
+async function runServer(remote: boolean) {
   // The defaults a fresh install gets, with nothing tuned.
   const defaults = readEnv({ DEVICEVAULT_DEMO: '0' });
   const workers = args.workers ? Number(args.workers) : defaults.workers;
-  const bench = await startBenchApp({ workers, jobTimeoutSeconds: defaults.jobTimeoutSeconds });
+  const sessionsPerWorker = defaults.sessionsPerWorker ?? 64;
+  const bench = await startBenchApp({ workers, sessionsPerWorker, jobTimeoutSeconds: defaults.jobTimeoutSeconds });
+  let collector: Awaited<ReturnType<typeof startCollector>> | undefined;
   try {
     const created = await bench.gql<{ createCredential: { credential: { id: string } } }>(
       'mutation { createCredential(input: { name: "replay", username: "oxidized", secret: "rocks" }) { ... on CreateCredentialSuccess { credential { id } } } }',
     );
     const credentialId = created.data?.createCredential.credential.id;
     if (!credentialId) throw new Error(`createCredential failed: ${JSON.stringify(created.errors)}`);
+    const zoneId = remote ? await createZone(bench) : null;
     const { db } = bench.app.database;
     for (let start = 0; start < deviceCount; start += 500) {
       const rows = Array.from({ length: Math.min(500, deviceCount - start) }, (_, offset) => ({
@@ -168,9 +206,11 @@ async function runServer() {
         port: portOf(start + offset),
         pluginKey: 'arista_eos',
         credentialId,
+        zoneId,
       }));
       await db.insert(devices).values(rows);
     }
+    if (remote) collector = await startCollector(bench, zoneId!, workers, sessionsPerWorker);
     global.gc?.();
     const startRss = process.memoryUsage.rss();
     let peakRss = startRss;
@@ -178,6 +218,7 @@ async function runServer() {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 100);
     const cpuBefore = process.cpuUsage();
+    const collectorCpuBefore = collector ? await processCpuMs(collector.child.pid!) : 0;
     const started = performance.now();
     const triggered = await bench.gql<{ triggerBackup: { queuedCount: number } }>(
       'mutation { triggerBackup(input: { all: true }) { ... on TriggerBackupSuccess { queuedCount } } }',
@@ -191,12 +232,15 @@ async function runServer() {
     }
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const collectorCpuMs = collector ? (await processCpuMs(collector.child.pid!)) - collectorCpuBefore : undefined;
     clearInterval(sampler);
     const failures = counts.failed > 0 ? await failureCodes(db) : [];
     const phases = await jobPhases(db);
     return {
-      settings: `${workers} worker threads${args.workers ? '' : ' (default)'}`,
+      settings: `${workers} worker threads${args.workers ? '' : ' (default)'}, ${sessionsPerWorker} sessions each${remote ? ', in the collector' : ''}`,
       ms,
+      collectorCpuMs,
+      collectorLeaseLostLines: collector?.counts.leaseLost,
       ...counts,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRss,
@@ -205,8 +249,77 @@ async function runServer() {
       phases,
     };
   } finally {
+    if (collector) {
+      collector.child.kill('SIGTERM');
+      await collector.exit;
+    }
     await bench.stop();
   }
+}
+
+async function createZone(bench: Awaited<ReturnType<typeof startBenchApp>>) {
+  const zone = await bench.gql<{ createZone: { zone: { id: string } } }>(
+    'mutation { createZone(input: { name: "bench-site" }) { ... on CreateZoneSuccess { zone { id } } } }',
+  );
+  const zoneId = zone.data?.createZone.zone.id;
+  if (!zoneId) throw new Error(`createZone failed: ${JSON.stringify(zone.errors)}`);
+  return zoneId;
+}
+
+/** One `devicevault collector` child process of the zone on loopback; resolves once it has started. */
+async function startCollector(
+  bench: Awaited<ReturnType<typeof startBenchApp>>,
+  zoneId: string,
+  workers: number,
+  sessionsPerWorker: number,
+) {
+  const created = await bench.gql<{ createCollector: { token: string } }>(
+    'mutation ($zoneId: ID!) { createCollector(input: { name: "bench-collector", zoneId: $zoneId }) { ... on CreateCollectorSuccess { token } } }',
+    { zoneId },
+  );
+  const token = created.data?.createCollector.token;
+  if (!token) throw new Error(`createCollector failed: ${JSON.stringify(created.errors)}`);
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'collector',
+      '--server',
+      bench.url,
+      '--token',
+      token,
+      '--workers',
+      String(workers),
+      '--sessions-per-worker',
+      String(sessionsPerWorker),
+    ],
+    { cwd: serverDir, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exit = new Promise((resolve) => child.once('exit', resolve));
+  // Its per-job lines are drained (a full pipe would stall it) and counted; other lines are shown.
+  const counts = { leaseLost: 0 };
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line.includes('collector started')) resolve();
+      else if (line.includes('the server took it back (lease lost)')) counts.leaseLost++;
+      else if (!line.includes(': collecting ') && !/job \S+: (succeeded|failed)/.test(line))
+        console.log(`  collector: ${line}`);
+    });
+    child.once('exit', (code) => reject(new Error(`the collector exited with ${code}`)));
+  });
+  return { child, exit, counts };
+}
+
+/** A process's user + system CPU from /proc (every thread: the collector's SSH sessions run in its workers). */
+async function processCpuMs(pid: number) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 (1-based) of the whole line; `fields` starts at field 3.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 type Db = Awaited<ReturnType<typeof startBenchApp>>['app']['database']['db'];
