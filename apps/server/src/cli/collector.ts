@@ -36,6 +36,8 @@ export class CollectorRevoked extends Error {}
 interface Running {
   stop: AbortController;
   lines: string[];
+  /** Its finish call is in flight: the server has (or is storing) its outcome. */
+  finishing?: boolean;
 }
 
 // Backoff between attempts to reach the server: doubles from 1 s up to 30 s, with jitter.
@@ -96,8 +98,11 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     try {
       const { lost } = await call<{ lost: string[] }>('renew', { jobIds: jobs.map(([id]) => id), lines });
       for (const jobId of lost) {
+        const job = running.get(jobId);
+        // A renewal that crossed its finish: the server already holds the outcome; the finish call answers.
+        if (!job || job.finishing) continue;
         options.log(`job ${jobId}: the server took it back (lease lost); stopping it`);
-        running.get(jobId)?.stop.abort(new Error('the job lease was lost'));
+        job.stop.abort(new Error('the job lease was lost'));
       }
     } catch (error) {
       fail(error);
@@ -157,6 +162,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
           await upload(jobId, 'artefact', outcome.spoolPath);
           if (outcome.significantSpoolPath) await upload(jobId, 'significant', outcome.significantSpoolPath);
         }
+        job.finishing = true;
         const result = await call<{ status: string; errorCode: string | null }>(`jobs/${jobId}/finish`, {
           outcome: remoteOutcome(outcome),
           lines: job.lines.splice(0),
