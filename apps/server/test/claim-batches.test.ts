@@ -13,6 +13,10 @@ import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
 import { claimJobs } from '../src/jobs/job-queue.js';
 import { freshDatabaseUrl } from './support/test-database.js';
 
+// Leases run in real time: long enough that none expires between a test's claims on a busy machine (an expired
+// lease rightly frees its slot, which would break a cap check).
+const leaseMs = 30 * 60_000;
+
 describe('claiming jobs in batches', () => {
   let dataDir: string;
   let database: OpenDatabase;
@@ -66,8 +70,8 @@ describe('claiming jobs in batches', () => {
   it('claims a whole batch in queue order, each job once', async () => {
     const queued = await queue(5);
 
-    const first = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 3);
-    const second = await claimJobs(database.db, 'runner-b', 60_000, [], {}, 3);
+    const first = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 3);
+    const second = await claimJobs(database.db, 'runner-b', leaseMs, [], {}, 3);
 
     assert.deepEqual(
       first.map((job) => job.id),
@@ -83,11 +87,11 @@ describe('claiming jobs in batches', () => {
   it('stops a batch at the collection group cap, counting jobs already running', async () => {
     const capped = await group(3);
     await queue(2, capped);
-    await claimJobs(database.db, 'runner-a', 60_000, [], {}, 1);
+    await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 1);
     const more = await queue(4, capped);
     const free = await queue(2);
 
-    const batch = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 10);
+    const batch = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 10);
 
     const ids = new Set(batch.map((job) => job.id));
     const cappedClaimed = batch.filter((job) => !free.includes(job.id)).length;
@@ -101,10 +105,10 @@ describe('claiming jobs in batches', () => {
 
   it('stops a batch at the global cap', async () => {
     await queue(6);
-    await claimJobs(database.db, 'runner-a', 60_000, [], { maxConcurrent: 4 }, 1);
+    await claimJobs(database.db, 'runner-a', leaseMs, [], { maxConcurrent: 4 }, 1);
 
-    const batch = await claimJobs(database.db, 'runner-b', 60_000, [], { maxConcurrent: 4 }, 10);
-    const after = await claimJobs(database.db, 'runner-c', 60_000, [], { maxConcurrent: 4 }, 10);
+    const batch = await claimJobs(database.db, 'runner-b', leaseMs, [], { maxConcurrent: 4 }, 10);
+    const after = await claimJobs(database.db, 'runner-c', leaseMs, [], { maxConcurrent: 4 }, 10);
 
     assert.equal(batch.length, 3);
     assert.equal(after.length, 0);
@@ -123,8 +127,8 @@ describe('claiming jobs in batches', () => {
     const elsewhere = await queue(1, null, other!.id);
     const local = await queue(2);
 
-    const server = await claimJobs(database.db, 'runner-a', 60_000, [], {}, 10);
-    const collector = await claimJobs(database.db, 'collector-a', 60_000, [], { zoneId: site!.id }, 10);
+    const server = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 10);
+    const collector = await claimJobs(database.db, 'collector-a', leaseMs, [], { zoneId: site!.id }, 10);
 
     assert.deepEqual(server.map((job) => job.id).sort(), [...local].sort(), 'the server never takes a zoned job');
     assert.deepEqual(collector.map((job) => job.id).sort(), [...zoned].sort(), 'a collector takes only its zone');

@@ -246,8 +246,11 @@ describe('schedules with a fake clock', () => {
     });
 
     const claimed = [];
+    // Leases in real time, long enough to outlast the ten claims on a busy machine (a 60 s lease expired
+    // mid-test once, and an expired lease rightly frees its slot).
+    const leaseMs = 30 * 60_000;
     for (let i = 0; i < 10; i++) {
-      const job = await claimNextJob(database.db, `runner-${i}`, 60_000, [], { now: clock, maxConcurrent: 3 });
+      const job = await claimNextJob(database.db, `runner-${i}`, leaseMs, [], { now: clock, maxConcurrent: 3 });
       if (job) claimed.push(job);
     }
     const cappedRunning = claimed.filter((job) => capped.deviceIds.includes(job.deviceId)).length;
