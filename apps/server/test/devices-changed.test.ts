@@ -49,9 +49,18 @@ describe('devicesChanged', () => {
     const viewerB = await createUserAndSignIn(server, 'viewer', [groupB.id]);
     const heardA = listen(viewerA.token);
     const heardB = listen(viewerB.token);
-    // A first write proves both subscriptions are live (viewer B hears a group-B device).
-    const probe = await createDevice(server, { pluginKey: 'noop', deviceGroupId: groupB.id });
-    await eventually(() => heardB.some((change) => change.deviceIds?.includes(probe.id)));
+    // Writes until both subscriptions are live (one opened after a write never hears it): each viewer hears a
+    // device of their own group.
+    const probesA: string[] = [];
+    const probesB: string[] = [];
+    const heardProbe = (heard: Change[], probes: string[]) =>
+      heard.some((change) => change.deviceIds?.some((id) => probes.includes(id)));
+    for (const deadline = Date.now() + 2 * 60_000; Date.now() < deadline; ) {
+      probesA.push((await createDevice(server, { pluginKey: 'noop', deviceGroupId: groupA.id })).id);
+      probesB.push((await createDevice(server, { pluginKey: 'noop', deviceGroupId: groupB.id })).id);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (heardProbe(heardA, probesA) && heardProbe(heardB, probesB)) break;
+    }
 
     const device = await createDevice(server, { pluginKey: 'noop', deviceGroupId: groupA.id });
     await eventually(() => heardA.some((change) => change.kind === 'CREATED' && change.deviceIds?.includes(device.id)));
@@ -84,10 +93,7 @@ describe('devicesChanged', () => {
       false,
       'group B heard of group A',
     );
-    assert.equal(
-      heardA.some((change) => change.deviceIds?.includes(probe.id)),
-      false,
-      'group A heard of group B',
-    );
+    assert.equal(heardProbe(heardB, probesA), false, 'group B heard of group A’s probes');
+    assert.equal(heardProbe(heardA, probesB), false, 'group A heard of group B');
   });
 });
