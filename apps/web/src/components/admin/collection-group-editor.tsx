@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
+import { optionalNumber } from '../../lib/form-values';
 import { graphql } from '../../lib/graphql';
 import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
@@ -31,11 +32,6 @@ type EditedCollectionGroup = {
 };
 
 const ownFields = ['name', 'schedule', 'timeZone', 'backupWindow', 'maxConcurrent', 'timeoutSeconds'];
-
-function optionalNumber(value: FormDataEntryValue | null): number | null {
-  const text = String(value ?? '').trim();
-  return text ? Number(text) : null;
-}
 
 /** Edits a collection group's name, schedule (previewing its next five runs), window and limits. */
 export function CollectionGroupEditor({

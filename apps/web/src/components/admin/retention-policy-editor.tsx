@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../lib/error-message';
+import { optionalNumber } from '../../lib/form-values';
 import { graphql } from '../../lib/graphql';
 import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
 import { useAnnounce } from '../announcer';
@@ -29,11 +30,6 @@ type EditedRetentionPolicy = {
 };
 
 const ownFields = ['name', 'keepLast', 'keepDays', 'maxBytes'];
-
-function optionalNumber(value: FormDataEntryValue | null): number | null {
-  const text = String(value ?? '').trim();
-  return text ? Number(text) : null;
-}
 
 /** Edits a retention policy; an emptied limit becomes unlimited. The pruner applies it on its next pass. */
 export function RetentionPolicyEditor({

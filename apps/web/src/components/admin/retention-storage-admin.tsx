@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
+import { optionalNumber } from '../../lib/form-values';
 import { formatBytes, formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
@@ -37,11 +38,6 @@ const RetentionStorageAdmin_CreateLocationMutation = graphql(`
     }
   }
 `);
-
-function optionalNumber(value: FormDataEntryValue | null): number | null {
-  const text = String(value ?? '').trim();
-  return text ? Number(text) : null;
-}
 
 /** Retention policies and storage locations (devices and groups choose them on their own pages). */
 export function RetentionStorageAdmin() {
