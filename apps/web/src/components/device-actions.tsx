@@ -6,6 +6,7 @@ import { type CombinedError, useClient } from 'urql';
 import { errorMessage } from '../lib/error-message';
 import { graphql } from '../lib/graphql';
 import { useAnnounce } from './announcer';
+import { ConfirmDialog } from './confirm-dialog';
 import { usePermissions } from './viewer-provider';
 
 const DeviceActions_SetEnabledMutation = graphql(`
@@ -75,6 +76,7 @@ export function DeviceActions({
   const announce = useAnnounce();
   const { isAdmin } = usePermissions();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [confirmArchive, setConfirmArchive] = useState(false);
 
   async function run(label: string, promise: PromiseLike<Result>) {
     const result = await promise;
@@ -112,16 +114,25 @@ export function DeviceActions({
           Restore from archive
         </button>
       ) : (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() =>
-            void run('Archived', client.mutation(DeviceActions_ArchiveMutation, { input: { id: device.id } }))
-          }
-        >
+        <button type="button" className="button button-quiet" onClick={() => setConfirmArchive(true)}>
           Archive
         </button>
       )}
+      <ConfirmDialog
+        open={confirmArchive}
+        title={`Archive ${device.name}?`}
+        confirmLabel={`Archive ${device.name}`}
+        onConfirm={() => {
+          setConfirmArchive(false);
+          void run('Archived', client.mutation(DeviceActions_ArchiveMutation, { input: { id: device.id } }));
+        }}
+        onCancel={() => setConfirmArchive(false)}
+      >
+        <p>
+          {device.name} will no longer be backed up or listed by default. Its versions are kept, and it can be restored
+          from the archive.
+        </p>
+      </ConfirmDialog>
       {device.hostKeyFingerprint ? (
         <button
           type="button"

@@ -5,6 +5,7 @@ import { useClient, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
+import { ConfirmDialog } from '../confirm-dialog';
 import { usePermissions } from '../viewer-provider';
 
 const BulkActions_TriggerBackupMutation = graphql(`
@@ -53,6 +54,7 @@ export function BulkActions({
   const [moveTo, setMoveTo] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [confirmArchive, setConfirmArchive] = useState(false);
 
   function finish(ok: boolean, text: string) {
     setResult({ ok, text });
@@ -129,14 +131,24 @@ export function BulkActions({
           Move
         </button>
       </span>
-      <button
-        type="button"
-        className="button button-quiet"
-        disabled={none}
-        onClick={() => void update('archived', { archive: true })}
-      >
+      <button type="button" className="button button-quiet" disabled={none} onClick={() => setConfirmArchive(true)}>
         Archive
       </button>
+      <ConfirmDialog
+        open={confirmArchive}
+        title={`Archive ${devicesLabel(selectedIds.length)}?`}
+        confirmLabel={`Archive ${devicesLabel(selectedIds.length)}`}
+        onConfirm={() => {
+          setConfirmArchive(false);
+          void update('archived', { archive: true });
+        }}
+        onCancel={() => setConfirmArchive(false)}
+      >
+        <p>
+          The {devicesLabel(selectedIds.length)} selected will no longer be backed up and leave the list. Their versions
+          are kept, and each can be restored from the archive.
+        </p>
+      </ConfirmDialog>
       {deviceGroupId ? (
         <button
           type="button"
@@ -164,4 +176,8 @@ export function BulkActions({
       ) : null}
     </div>
   );
+}
+
+function devicesLabel(count: number): string {
+  return count === 1 ? '1 device' : `${count} devices`;
 }
