@@ -6,6 +6,11 @@ import type { JobLogLine } from './db/tables.js';
 export interface JobProgressEvent extends JobLogLine {
   jobId: string;
   deviceId: string;
+  /**
+   * The device's group when the line was made, when its publisher knew it: subscriptions check access with
+   * it instead of reading the group (a 50-job burst no longer waits on the database behind the jobs).
+   */
+  deviceGroupId?: string | null;
 }
 
 /** A durable device event (a row of `events`), published after its transaction commits. */

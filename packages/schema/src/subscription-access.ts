@@ -12,10 +12,20 @@ import { canReadDevice, type Viewer } from './policy.js';
 /** Whether the caller may see an event; 'end' once they are signed out, revoked or disabled. */
 type Verdict = boolean | 'end';
 
+/**
+ * An event's device: its id, or its id with the group it was in when the event was made (the publisher knew
+ * it, so nothing needs reading), or null for an event without a device.
+ */
+export type EventDevice = string | null | { id: string; groupId: string | null };
+
+const idOf = (device: EventDevice) => (device === null || typeof device === 'string' ? device : device.id);
+const carriedGroupOf = (device: EventDevice) =>
+  device === null || typeof device === 'string' ? undefined : device.groupId;
+
 export function visibleEvents<T>(
   ctx: Context,
   subscribe: () => AsyncIterable<T>,
-  deviceOf: (event: T) => string | null,
+  deviceOf: (event: T) => EventDevice,
   accept: (event: T) => boolean = () => true,
 ): AsyncGenerator<T> & { [directDelivery]: DirectDelivery<T> } {
   const check = (event: T) => visibleLater(ctx, deviceOf(event));
@@ -44,8 +54,9 @@ export function visibleEvents<T>(
       const resolvePending = async () => {
         // A burst published together is all here after this; its devices are then read in one query.
         await null;
+        const unknown = pending.map(deviceOf).filter((device) => carriedGroupOf(device) === undefined);
         await Promise.all(
-          [...new Set(pending.map(deviceOf))].map((id) => (id === null ? null : ctx.deviceAccess.groupOf(id))),
+          [...new Set(unknown.map(idOf))].map((id) => (id === null ? null : ctx.deviceAccess.groupOf(id))),
         );
         while (pending.length > 0 && !over) {
           const event = pending.shift() as T;
@@ -101,16 +112,23 @@ async function* followVisible<T>(
 }
 
 /** The verdict from what is already known, or undefined when the caller or the device's group must be read. */
-function visibleNow(ctx: Context, deviceId: string | null): Verdict | undefined {
+function visibleNow(ctx: Context, device: EventDevice): Verdict | undefined {
   const viewer = ctx.currentViewerIfFresh();
   if (viewer === undefined) return undefined;
-  return judge(viewer, deviceId, (id) => ctx.deviceAccess.knownGroupOf(id));
+  const carried = carriedGroupOf(device);
+  return judge(viewer, idOf(device), (id) => (carried !== undefined ? carried : ctx.deviceAccess.knownGroupOf(id)));
 }
 
-async function visibleLater(ctx: Context, deviceId: string | null): Promise<Verdict> {
+async function visibleLater(ctx: Context, device: EventDevice): Promise<Verdict> {
   const viewer = await ctx.currentViewer();
+  const deviceId = idOf(device);
+  const carried = carriedGroupOf(device);
   const group =
-    viewer && viewer.role !== 'admin' && deviceId !== null ? await ctx.deviceAccess.groupOf(deviceId) : null;
+    carried !== undefined
+      ? carried
+      : viewer && viewer.role !== 'admin' && deviceId !== null
+        ? await ctx.deviceAccess.groupOf(deviceId)
+        : null;
   return judge(viewer, deviceId, () => group) as Verdict;
 }
 

@@ -43,7 +43,7 @@ export function createEnqueue(deps: EnqueueDeps): JobQueuePort['enqueue'] {
       : [];
     const skippedCount = matched - queued.length;
     for (const job of queued) {
-      const event = { ...line, jobId: job.jobId, deviceId: job.deviceId };
+      const event = { ...line, jobId: job.jobId, deviceId: job.deviceId, deviceGroupId: job.deviceGroupId };
       deps.pubsub.publish('jobProgress', job.jobId, event);
       deps.pubsub.publish('jobEvents', event);
     }
@@ -88,7 +88,7 @@ async function insertJobs(
   ids: string[] | null,
   line: JobLogLine,
   runAfter: Date,
-): Promise<{ queued: { jobId: string; deviceId: string }[]; matched: number }> {
+): Promise<{ queued: { jobId: string; deviceId: string; deviceGroupId: string | null }[]; matched: number }> {
   if (ids && !ids.some((id) => uuidPattern.test(id))) return { queued: [], matched: 0 };
   const waiting = request.duplicateOnlyIfQueued ? ['queued'] : ['queued', 'running', 'storing'];
   const spread = Math.max(0, Math.floor(request.spreadSeconds ?? 0));
@@ -100,7 +100,7 @@ async function insertJobs(
     const result = await tx.execute(sql`
       /* enqueueJobs */
       with matched as (
-        select d.id, d.collection_group_id from devices d where ${selection(request, ids)}
+        select d.id, d.collection_group_id, d.device_group_id from devices d where ${selection(request, ids)}
       ),
       inserted as (
         insert into jobs (device_id, trigger, log, max_attempts, run_after, requested_by, changed_by)
@@ -115,10 +115,18 @@ async function insertJobs(
             and j.status in (select value from jsonb_array_elements_text(${JSON.stringify(waiting)}::jsonb)))
         returning id, device_id
       )
-      select i.id as "jobId", i.device_id as "deviceId", c.n as matched
-      from (select count(*)::int as n from matched) c left join inserted i on true`);
-    const rows = rowsOf<{ jobId: string | null; deviceId: string | null; matched: number }>(result);
-    const queued = rows.filter((row) => row.jobId).map((row) => ({ jobId: row.jobId!, deviceId: row.deviceId! }));
+      select i.id as "jobId", i.device_id as "deviceId", g.device_group_id as "deviceGroupId", c.n as matched
+      from (select count(*)::int as n from matched) c left join inserted i on true
+        left join matched g on g.id = i.device_id`);
+    const rows = rowsOf<{
+      jobId: string | null;
+      deviceId: string | null;
+      deviceGroupId: string | null;
+      matched: number;
+    }>(result);
+    const queued = rows
+      .filter((row) => row.jobId)
+      .map((row) => ({ jobId: row.jobId!, deviceId: row.deviceId!, deviceGroupId: row.deviceGroupId }));
     // A change reported while a job waits: that job will collect it, and names the latest changer.
     if (changedBy && rows[0]!.matched > queued.length) {
       await tx.execute(sql`

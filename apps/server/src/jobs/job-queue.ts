@@ -5,7 +5,7 @@
  * A job whose owner died (its lease expired) goes back to the queue without counting as an attempt.
  */
 import { type Database, rowsOf } from '@devicevault/schema/db/database';
-import { type JobLogLine, type JobRow, jobs } from '@devicevault/schema/db/tables';
+import { devices, type JobLogLine, type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 
 /** Who holds a job: the runner that claimed it and the attempt it claimed. */
@@ -14,6 +14,9 @@ export interface Lease {
   owner: string;
   attempt: number;
 }
+
+/** A claimed job with its device's group (for its live lines' access checks). */
+export type ClaimedJob = JobRow & { deviceGroupId: string | null };
 
 /** After this many dead owners a job fails with worker_died: it may be what kills them. */
 export const maxInterruptions = 5;
@@ -40,7 +43,7 @@ export async function claimNextJob(
   leaseMs: number,
   running: readonly string[],
   limits: ClaimLimits = {},
-): Promise<JobRow | null> {
+): Promise<ClaimedJob | null> {
   const [job] = await claimJobs(db, owner, leaseMs, running, limits, 1);
   return job ?? null;
 }
@@ -58,7 +61,7 @@ export async function claimJobs(
   running: readonly string[],
   limits: ClaimLimits,
   limit: number,
-): Promise<JobRow[]> {
+): Promise<ClaimedJob[]> {
   // The database's clock unless a fake one is given: run_after defaults to the database's now() with
   // microseconds, so a JavaScript millisecond time could miss a job inserted within the same millisecond.
   const now = limits.now ? sql`${limits.now.toISOString()}::timestamptz` : sql`statement_timestamp()`;
@@ -113,11 +116,14 @@ export async function claimJobs(
     return rowsOf<{ id: string }>(result).map((row) => row.id);
   });
   if (claimed.length === 0) return [];
-  // One statement text whatever the batch size, so it stays one prepared statement.
+  // One statement text whatever the batch size, so it stays one prepared statement. The device's group rides
+  // along for the job's live lines (subscriptions check access with it instead of reading it).
   const rows = await db
-    .select()
+    .select({ job: jobs, deviceGroupId: devices.deviceGroupId })
     .from(jobs)
-    .where(sql`${jobs.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(claimed)}::jsonb))`);
+    .leftJoin(devices, eq(devices.id, jobs.deviceId))
+    .where(sql`${jobs.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(claimed)}::jsonb))`)
+    .then((found) => found.map((row) => ({ ...row.job, deviceGroupId: row.deviceGroupId })));
   return rows.sort(
     (a, b) => a.runAfter.getTime() - b.runAfter.getTime() || a.createdAt.getTime() - b.createdAt.getTime(),
   );
