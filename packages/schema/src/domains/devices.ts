@@ -1,7 +1,6 @@
 import { findPluginSummary } from '@devicevault/plugins/catalog';
-import { and, eq, ilike, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
-import { alphabeticalConnection, containsPattern } from '../alphabetical-pagination.js';
-import { backupStateSql, backupStates } from '../backup-state.js';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { alphabeticalConnection } from '../alphabetical-pagination.js';
 import { builder } from '../builder.js';
 import type { Database } from '../db/database.js';
 import {
@@ -18,10 +17,11 @@ import {
 } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { type KeysetPage, newestFirstConnection } from '../pagination.js';
-import { canOperateGroup, canReadDevice, canUseCredential, forbidden, readableDevicesCondition } from '../policy.js';
+import { canOperateGroup, canReadDevice, canUseCredential, forbidden } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
 import { checkHost, checkName, checkPort, firstFailure } from '../validation.js';
 import { CredentialType } from './credentials.js';
+import { DeviceFilter, deviceFilterCondition } from './device-filter.js';
 
 export const DeviceType = builder.objectRef<DeviceRow>('Device');
 
@@ -63,29 +63,6 @@ export function loadLatestPerDevice<T extends BackupRow | JobRow>(table: typeof 
   };
 }
 
-export const BackupStateEnum = builder.enumType('BackupState', {
-  description:
-    'FRESH: a recent success; STALE: no success within the freshness threshold; FAILING: the last attempt ' +
-    'failed; NEVER: never collected; DISABLED: disabled or archived.',
-  values: backupStates,
-});
-
-const DeviceFilter = builder.inputType('DeviceFilter', {
-  description: 'Every given field must match.',
-  fields: (t) => ({
-    search: t.string({ required: false, description: 'Part of the name or host, case-insensitive.' }),
-    pluginKey: t.string({ required: false }),
-    deviceGroupId: t.id({ required: false }),
-    collectionGroupId: t.id({ required: false }),
-    enabled: t.boolean({ required: false }),
-    archived: t.boolean({
-      required: false,
-      description: 'true: only archived devices; otherwise archived devices are left out.',
-    }),
-    backupState: t.field({ type: BackupStateEnum, required: false }),
-  }),
-});
-
 const DeviceOrder = builder.enumType('DeviceOrder', {
   values: {
     CREATED_AT: { description: 'Newest first.' },
@@ -94,47 +71,44 @@ const DeviceOrder = builder.enumType('DeviceOrder', {
 });
 
 builder.queryField('devices', (t) =>
-  t.connection({
-    type: DeviceType,
-    description: 'The devices the viewer may read, newest first unless `orderBy: NAME`.',
-    args: {
-      filter: t.arg({ type: DeviceFilter, required: false }),
-      orderBy: t.arg({ type: DeviceOrder, required: false, defaultValue: 'CREATED_AT' }),
+  t.connection(
+    {
+      type: DeviceType,
+      description: 'The devices the viewer may read, newest first unless `orderBy: NAME`.',
+      args: {
+        filter: t.arg({ type: DeviceFilter, required: false }),
+        orderBy: t.arg({ type: DeviceOrder, required: false, defaultValue: 'CREATED_AT' }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const where = deviceFilterCondition(ctx.viewer, args.filter, new Date());
+        const fetch = (page: KeysetPage) =>
+          ctx.db
+            .select()
+            .from(devices)
+            .where(and(where, page.where))
+            .orderBy(...page.orderBy)
+            .limit(page.limit);
+        const connection = await (args.orderBy === 'NAME'
+          ? alphabeticalConnection(args, { key: devices.name, id: devices.id }, fetch, (row) => row.name)
+          : newestFirstConnection(args, devices, fetch));
+        // Counted only when asked for: one count(*) over the same condition.
+        const countMatching = async () => {
+          const [row] = await ctx.db.select({ n: count() }).from(devices).where(where);
+          return row?.n ?? 0;
+        };
+        return { ...connection, countMatching };
+      },
     },
-    resolve: (_root, args, ctx) => {
-      const filter = args.filter;
-      const where = and(
-        readableDevicesCondition(ctx.viewer),
-        filter?.search
-          ? or(ilike(devices.name, containsPattern(filter.search)), ilike(devices.host, containsPattern(filter.search)))
-          : undefined,
-        filter?.pluginKey ? eq(devices.pluginKey, filter.pluginKey) : undefined,
-        filter?.deviceGroupId
-          ? isUuid(filter.deviceGroupId)
-            ? eq(devices.deviceGroupId, filter.deviceGroupId)
-            : sql`false`
-          : undefined,
-        filter?.collectionGroupId
-          ? isUuid(filter.collectionGroupId)
-            ? eq(devices.collectionGroupId, filter.collectionGroupId)
-            : sql`false`
-          : undefined,
-        filter?.enabled == null ? undefined : eq(devices.enabled, filter.enabled),
-        filter?.archived ? isNotNull(devices.archivedAt) : isNull(devices.archivedAt),
-        filter?.backupState ? eq(backupStateSql(new Date()), filter.backupState) : undefined,
-      );
-      const fetch = (page: KeysetPage) =>
-        ctx.db
-          .select()
-          .from(devices)
-          .where(and(where, page.where))
-          .orderBy(...page.orderBy)
-          .limit(page.limit);
-      return args.orderBy === 'NAME'
-        ? alphabeticalConnection(args, { key: devices.name, id: devices.id }, fetch, (row) => row.name)
-        : newestFirstConnection(args, devices, fetch);
+    {
+      fields: (connection) => ({
+        totalCount: connection.int({
+          description:
+            'How many devices match the filter across all pages (what a bulk action given the same filter acts on).',
+          resolve: (parent) => parent.countMatching(),
+        }),
+      }),
     },
-  }),
+  ),
 );
 
 builder.queryField('device', (t) =>

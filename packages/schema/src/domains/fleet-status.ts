@@ -8,7 +8,8 @@ import { builder } from '../builder.js';
 import { rowsOf } from '../db/database.js';
 import { type DeviceRow, devices } from '../db/tables.js';
 import { readableDevicesCondition } from '../policy.js';
-import { BackupStateEnum, DeviceType } from './devices.js';
+import { BackupStateEnum } from './device-filter.js';
+import { DeviceType } from './devices.js';
 
 builder.objectFields(DeviceType, (t) => ({
   backupState: t.loadable({

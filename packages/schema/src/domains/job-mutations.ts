@@ -1,6 +1,7 @@
 /**
  * Queueing and cancelling backups: `triggerBackup` for one device, a list, a device group, a collection
- * group or every device the caller operates (all through the one enqueue), and `cancelJob`.
+ * group, every device matching the devices list's filter or every device the caller operates (all through the
+ * one enqueue), and `cancelJob`.
  */
 import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.js';
@@ -9,6 +10,7 @@ import { devices, type JobRow, jobs } from '../db/tables.js';
 import { isUuid, NotFound, ValidationFailure } from '../errors.js';
 import { canOperateDevice, canOperateGroup, canReadDevice, forbidden, type Viewer } from '../policy.js';
 import { type Failure, resultUnion } from '../results.js';
+import { DeviceFilter, type DeviceFilterInput, deviceFilterCondition, maxBulkDevices } from './device-filter.js';
 import { JobType } from './jobs.js';
 
 const TriggerBackupInput = builder.inputType('TriggerBackupInput', {
@@ -19,6 +21,13 @@ const TriggerBackupInput = builder.inputType('TriggerBackupInput', {
     deviceGroupId: t.id({ required: false }),
     collectionGroupId: t.id({ required: false }),
     all: t.boolean({ required: false, description: 'Every device the caller operates (admins: the fleet).' }),
+    filter: t.field({
+      type: DeviceFilter,
+      required: false,
+      description:
+        'Every device the `devices` list shows the caller for this filter, across all pages, at most ' +
+        `${maxBulkDevices.toLocaleString('en')}: a filter matching more is refused, not cut short.`,
+    }),
   }),
 });
 
@@ -53,13 +62,13 @@ builder.mutationField('triggerBackup', (t) =>
     type: resultUnion('TriggerBackupResult', TriggerBackupSuccess),
     args: { input: t.arg({ type: TriggerBackupInput, required: true }) },
     resolve: async (_root, { input }, ctx): Promise<Triggered | Failure> => {
-      const given = (['deviceId', 'deviceIds', 'deviceGroupId', 'collectionGroupId', 'all'] as const).filter(
+      const given = (['deviceId', 'deviceIds', 'deviceGroupId', 'collectionGroupId', 'all', 'filter'] as const).filter(
         (key) => input[key] != null && input[key] !== false,
       );
       if (given.length !== 1)
         return new ValidationFailure(
           given[1] ?? 'deviceId',
-          'give exactly one of deviceId, deviceIds, deviceGroupId, collectionGroupId, all',
+          'give exactly one of deviceId, deviceIds, deviceGroupId, collectionGroupId, all, filter',
         );
       if (input.deviceId) return triggerOne(ctx, input.deviceId);
       const viewer = ctx.viewer!;
@@ -70,8 +79,11 @@ builder.mutationField('triggerBackup', (t) =>
         throw forbidden('Only operators of this device group may back it up.');
       for (const id of [input.deviceGroupId, input.collectionGroupId].filter(Boolean) as string[])
         if (!isUuid(id)) return new NotFound(`group ${id} does not exist`);
+      const matching = input.filter ? await devicesMatching(ctx, input.filter) : null;
+      if (matching && !Array.isArray(matching)) return matching;
+      const deviceIds = matching ?? input.deviceIds?.map(String);
       const result = await ctx.jobQueue.enqueue({
-        ...(input.deviceIds ? { deviceIds: input.deviceIds.map(String) } : {}),
+        ...(deviceIds ? { deviceIds } : {}),
         select: {
           deviceGroupId: input.deviceGroupId ?? undefined,
           collectionGroupId: input.collectionGroupId ?? undefined,
@@ -94,6 +106,21 @@ builder.mutationField('triggerBackup', (t) =>
     },
   }),
 );
+
+/** The ids the devices list shows the caller for this filter, or a failure past the cap. */
+async function devicesMatching(ctx: Context, filter: DeviceFilterInput): Promise<string[] | Failure> {
+  const rows = await ctx.db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(deviceFilterCondition(ctx.viewer, filter, new Date()))
+    .limit(maxBulkDevices + 1);
+  if (rows.length > maxBulkDevices)
+    return new ValidationFailure(
+      'filter',
+      `the filter matches more than ${maxBulkDevices.toLocaleString('en')} devices; narrow it and repeat`,
+    );
+  return rows.map((row) => row.id);
+}
 
 function canReadGroup(viewer: Viewer, deviceGroupId: string): boolean {
   return viewer.role === 'admin' || viewer.deviceGroupIds.has(deviceGroupId);
