@@ -1,9 +1,11 @@
 /**
- * The typed pubsub. On PostgreSQL every event goes through NOTIFY on one channel and comes back through
- * LISTEN, so several server processes sharing a database all deliver each other's job progress; on PGlite
- * (one process) events stay in memory. On both, database triggers notify on the same channel
- * (devicesChanged: drizzle/0013).
+ * The typed pubsub. On PostgreSQL every event also goes out through NOTIFY on one channel, so several server
+ * processes sharing a database all deliver each other's job progress; each process delivers its own events at
+ * once (not after the round trip through the database, which waits behind the jobs' statements for a pool
+ * connection) and ignores them when they come back. On PGlite (one process) events stay in memory. On both,
+ * database triggers notify on the same channel (devicesChanged: drizzle/0013).
  */
+import { randomUUID } from 'node:crypto';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import type { OpenDatabase } from './db/open-database.js';
 import { EventQueue } from './event-queue.js';
@@ -14,6 +16,8 @@ const channel = 'devicevault_events';
 interface WireEvent {
   topic: string;
   payload: unknown;
+  /** The publishing process (absent from the triggers' notifications). */
+  origin?: string;
 }
 
 export async function createDeviceVaultPubSub(
@@ -21,11 +25,13 @@ export async function createDeviceVaultPubSub(
   log?: Logger,
 ): Promise<{ pubsub: DeviceVaultPubSub; close(): Promise<void> }> {
   const local = new EventTarget();
+  const origin = randomUUID();
   const dispatch = (raw: string) => {
     try {
       const parsed = JSON.parse(raw) as WireEvent | WireEvent[];
-      for (const { topic, payload } of Array.isArray(parsed) ? parsed : [parsed]) {
-        local.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
+        if (event.origin === origin) continue;
+        local.dispatchEvent(new CustomEvent(event.topic, { detail: event.payload }));
       }
     } catch (error) {
       log?.warn('ignored a malformed event notification', { error: String(error) });
@@ -38,7 +44,6 @@ export async function createDeviceVaultPubSub(
   }
 
   const unlisten = await database.listen(channel, dispatch);
-  // Published events go out through NOTIFY only; our own LISTEN delivers them here too, in commit order.
   // Events published in one turn of the event loop share a NOTIFY (an array): a job's line alone is two
   // topics, and each NOTIFY is a statement on the pool (issue 13: 12 per job before).
   const wire = new EventTarget();
@@ -48,18 +53,15 @@ export async function createDeviceVaultPubSub(
     queued = [];
     for (const chunk of chunksOf(batch)) {
       void database.notify(channel, chunk.length === 1 ? chunk[0]! : `[${chunk.join(',')}]`).catch((error) => {
-        log?.error('event notification failed; delivering locally', { error: String(error) });
-        for (const raw of chunk) {
-          const { topic, payload } = JSON.parse(raw) as WireEvent;
-          local.dispatchEvent(new CustomEvent(topic, { detail: payload }));
-        }
+        log?.error('event notification failed; other server processes missed events', { error: String(error) });
       });
     }
   };
   wire.dispatchEvent = (event: Event) => {
-    queued.push({ topic: event.type, payload: (event as CustomEvent).detail });
+    const payload = (event as CustomEvent).detail;
+    queued.push({ topic: event.type, payload, origin });
     if (queued.length === 1) setImmediate(send);
-    return true;
+    return local.dispatchEvent(new CustomEvent(event.type, { detail: payload }));
   };
   wire.addEventListener = local.addEventListener.bind(local);
   wire.removeEventListener = local.removeEventListener.bind(local);
