@@ -786,6 +786,19 @@ const rows: Row[] = [
     run: (who) => mutation(who, 'updateRetentionPolicy', { id: world.retentionPolicy, keepDays: 365 }),
   },
   {
+    name: 'Mutation.updateStorageLocation',
+    expected: adminOnly,
+    run: async (who) =>
+      mutation(who, 'updateStorageLocation', {
+        id: await adminCreate(
+          'createStorageLocation',
+          { name: `upd-loc-${unique()}`, kind: 'FS', path: `locations/upd-${unique()}` },
+          'storageLocation { id }',
+        ),
+        name: `renamed-loc-${unique()}`,
+      }),
+  },
+  {
     name: 'Mutation.updateUser',
     expected: adminOnly,
     run: async (who) =>

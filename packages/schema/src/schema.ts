@@ -37,6 +37,7 @@ import './domains/backup-filters.js';
 import './domains/exports.js';
 import './domains/inventory-sources.js';
 import './domains/storage-mirrors.js';
+import './domains/storage-location-edits.js';
 import './domains/network-policy.js';
 import './domains/backup-originals.js';
 import './domains/zones.js';

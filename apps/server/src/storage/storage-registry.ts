@@ -60,26 +60,26 @@ export function createStorageRegistry(deps: {
   afterGitCommit?: (locationId: string) => void;
 }): StorageRegistry {
   const builtin = createFsBackupStore(join(deps.dataDir, 'blobs'), deps.fsOptions);
-  const cache = new Map<string, BackupStore>();
+  // Keyed by id, remembering the kind and path it was made for: updateStorageLocation may change both while a
+  // location is empty (in any server process), so a cached store is reused only while the row still matches.
+  const cache = new Map<string, { kind: string; path: string; store: BackupStore }>();
   const originals = createFsBackupStore(join(deps.dataDir, 'originals'), deps.fsOptions);
 
   function storeFor(row: StorageLocationRow): BackupStore {
-    let store = cache.get(row.id);
-    if (!store) {
-      const path = locationPath(deps.dataDir, row.path);
-      store =
-        row.kind === 'git'
-          ? createGitBackupStore(path, { log: deps.log, onCommit: () => deps.afterGitCommit?.(row.id) })
-          : createFsBackupStore(path, deps.fsOptions);
-      cache.set(row.id, store);
-    }
+    const cached = cache.get(row.id);
+    if (cached && cached.kind === row.kind && cached.path === row.path) return cached.store;
+    const path = locationPath(deps.dataDir, row.path);
+    const store =
+      row.kind === 'git'
+        ? createGitBackupStore(path, { log: deps.log, onCommit: () => deps.afterGitCommit?.(row.id) })
+        : createFsBackupStore(path, deps.fsOptions);
+    cache.set(row.id, { kind: row.kind, path: row.path, store });
     return store;
   }
 
   async function forLocation(locationId: string | null): Promise<BackupStore> {
     if (locationId === null) return builtin;
-    const cached = cache.get(locationId);
-    if (cached) return cached;
+    // Read the row each time (a primary-key lookup) rather than trusting the cache: see `cache` above.
     const [row] = await deps.db.select().from(storageLocations).where(eq(storageLocations.id, locationId));
     if (!row) throw new Error(`storage location ${locationId} does not exist`);
     return storeFor(row);

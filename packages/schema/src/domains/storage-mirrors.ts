@@ -44,23 +44,37 @@ const SetStorageMirrorSuccess = builder
     fields: (t) => ({ storageLocation: t.field({ type: StorageLocationType, resolve: (r) => r.storageLocation }) }),
   });
 
-function checkMirrorUrl(url: string): ValidationFailure | null {
-  if (/^[\w.-]+@[\w.-]+:[^/]/.test(url) && !url.includes('://')) return null; // scp-like SSH
+const scpLike = /^[\w.-]+@([\w.-]+):[^/]/;
+
+/** `field` names the input field that holds the URL (`url` here, `mirrorUrl` in updateStorageLocation). */
+export function checkMirrorUrl(url: string, field = 'url'): ValidationFailure | null {
+  if (scpLike.test(url) && !url.includes('://')) return null; // scp-like SSH
   try {
     const parsed = new URL(url);
     if (!['https:', 'http:', 'ssh:', 'git:'].includes(parsed.protocol))
-      return new ValidationFailure('url', 'url must be https://, ssh://, git:// or user@host:path');
+      return new ValidationFailure(field, `${field} must be https://, ssh://, git:// or user@host:path`);
     if (parsed.password || (parsed.protocol.startsWith('http') && parsed.username))
-      return new ValidationFailure('url', 'put the credential in token, not in the URL (URLs are shown)');
+      return new ValidationFailure(field, 'put the credential in token, not in the URL (URLs are shown)');
     return null;
   } catch {
-    return new ValidationFailure('url', 'url must be https://, ssh://, git:// or user@host:path');
+    return new ValidationFailure(field, `${field} must be https://, ssh://, git:// or user@host:path`);
   }
 }
 
-function checkKey(key: string): ValidationFailure | null {
+/** The host a mirror URL sends its credential to (host:port for URLs, host for scp-like), for comparing. */
+export function mirrorHost(url: string): string {
+  const scp = !url.includes('://') ? scpLike.exec(url) : null;
+  if (scp) return scp[1]!.toLowerCase();
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
+
+export function checkKey(key: string, field = 'sshPrivateKey'): ValidationFailure | null {
   if (!/-----BEGIN OPENSSH PRIVATE KEY-----[\s\S]+-----END OPENSSH PRIVATE KEY-----/.test(key))
-    return new ValidationFailure('sshPrivateKey', 'an OpenSSH private key (ssh-keygen -t ed25519) is expected');
+    return new ValidationFailure(field, 'an OpenSSH private key (ssh-keygen -t ed25519) is expected');
   return null;
 }
 
