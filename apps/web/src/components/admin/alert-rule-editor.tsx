@@ -1,13 +1,12 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { EVENT_KINDS } from '../../lib/event-kinds';
+import { optionalNumber } from '../../lib/form-values';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 
 const AlertRuleEditor_UpdateRuleMutation = graphql(`
   mutation AlertRuleEditor_UpdateRuleMutation($input: UpdateAlertRuleInput!) {
@@ -45,41 +44,31 @@ export function AlertRuleEditor({
   groups: { id: string; name: string }[];
   onDone: (saved: boolean) => void;
 }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching }, update] = useMutation(AlertRuleEditor_UpdateRuleMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, update] = useMutation(AlertRuleEditor_UpdateRuleMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const result = await update({
+        input: {
+          id: rule.id,
+          name: String(form.get('name') ?? '').trim(),
+          kinds: form.getAll('kinds').flatMap((kind) => EVENT_KINDS.filter((candidate) => candidate === kind)),
+          channelIds: form.getAll('channelIds').map(String),
+          deviceGroupIds: form.getAll('deviceGroupIds').map(String),
+          minConsecutiveFailures: optionalNumber(form.get('minConsecutiveFailures')) ?? 1,
+          significantOnly: form.get('significantOnly') === 'on',
+          digestMinutes: optionalNumber(form.get('digestMinutes')),
+        },
+      });
+      return { payload: result.data?.updateAlertRule, error: result.error };
+    },
+    savedMessage: (payload) => `Alert rule ${payload.alertRule.name} saved`,
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const number = (name: string) => {
-      const text = String(form.get(name) ?? '').trim();
-      return text ? Number(text) : null;
-    };
-    setProblem(null);
-    const result = await update({
-      input: {
-        id: rule.id,
-        name: String(form.get('name') ?? '').trim(),
-        kinds: form.getAll('kinds').flatMap((kind) => EVENT_KINDS.filter((candidate) => candidate === kind)),
-        channelIds: form.getAll('channelIds').map(String),
-        deviceGroupIds: form.getAll('deviceGroupIds').map(String),
-        minConsecutiveFailures: number('minConsecutiveFailures') ?? 1,
-        significantOnly: form.get('significantOnly') === 'on',
-        digestMinutes: number('digestMinutes'),
-      },
-    });
-    const payload = result.data?.updateAlertRule;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (payload.__typename !== 'UpdateAlertRuleSuccess') return setProblem(problemOf(payload));
-    announce(`Alert rule ${payload.alertRule.name} saved`);
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="alert-rule-editor">
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="alert-rule-editor">
       <h2>Edit {rule.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={rule.name} />
@@ -137,19 +126,7 @@ export function AlertRuleEditor({
         <input type="checkbox" name="significantOnly" defaultChecked={rule.significantOnly} /> Changes only when the
         significant view changed
       </label>
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={fetching}>
-          Save alert rule
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel="Save alert rule" />
     </form>
   );
 }

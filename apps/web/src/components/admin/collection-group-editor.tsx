@@ -1,13 +1,11 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { optionalNumber } from '../../lib/form-values';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 import { ScheduleFields } from './schedule-fields';
 
 const CollectionGroupEditor_UpdateMutation = graphql(`
@@ -41,43 +39,32 @@ export function CollectionGroupEditor({
   group: EditedCollectionGroup;
   onDone: (saved: boolean) => void;
 }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching }, update] = useMutation(CollectionGroupEditor_UpdateMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, update] = useMutation(CollectionGroupEditor_UpdateMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const text = (name: string) => String(form.get(name) ?? '').trim();
+      const result = await update({
+        input: {
+          id: group.id,
+          name: text('name'),
+          // An empty schedule means manual only; the server takes "" for that.
+          schedule: text('schedule'),
+          timeZone: text('timeZone'),
+          backupWindow: text('backupWindow'),
+          maxConcurrent: optionalNumber(form.get('maxConcurrent')),
+          timeoutSeconds: optionalNumber(form.get('timeoutSeconds')) ?? group.timeoutSeconds,
+        },
+      });
+      return { payload: result.data?.updateCollectionGroup, error: result.error };
+    },
+    savedMessage: (payload) => `Collection group ${payload.collectionGroup.name} saved`,
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
-    setProblem(null);
-    const result = await update({
-      input: {
-        id: group.id,
-        name: text('name'),
-        // An empty schedule means manual only; the server takes "" for that.
-        schedule: text('schedule'),
-        timeZone: text('timeZone'),
-        backupWindow: text('backupWindow'),
-        maxConcurrent: optionalNumber(form.get('maxConcurrent')),
-        timeoutSeconds: optionalNumber(form.get('timeoutSeconds')) ?? group.timeoutSeconds,
-      },
-    });
-    const payload = result.data?.updateCollectionGroup;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (payload.__typename !== 'UpdateCollectionGroupSuccess') return setProblem(problemOf(payload));
-    announce(`Collection group ${payload.collectionGroup.name} saved`);
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form
-      ref={formRef}
-      className="form panel"
-      onSubmit={(event) => void submit(event)}
-      data-testid="collection-group-editor"
-    >
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="collection-group-editor">
       <h2>Edit {group.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={group.name} />
@@ -92,19 +79,7 @@ export function CollectionGroupEditor({
       <FormField label="Timeout (seconds)" error={fieldError('timeoutSeconds')}>
         <input name="timeoutSeconds" inputMode="numeric" defaultValue={group.timeoutSeconds} />
       </FormField>
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={fetching}>
-          Save collection group
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel="Save collection group" />
     </form>
   );
 }

@@ -1,12 +1,10 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 
 const ConfigRuleEditor_UpdateScrubRuleMutation = graphql(`
   mutation ConfigRuleEditor_UpdateScrubRuleMutation($input: UpdateScrubRuleInput!) {
@@ -41,38 +39,32 @@ const ownFields = ['pattern', 'replacement', 'description', 'kind'];
  * the plugin and device group it applies to stay as they are.
  */
 export function ConfigRuleEditor({ rule, onDone }: { rule: EditedConfigRule; onDone: (saved: boolean) => void }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching: savingRule }, updateRule] = useMutation(ConfigRuleEditor_UpdateScrubRuleMutation);
-  const [{ fetching: savingFilter }, updateFilter] = useMutation(ConfigRuleEditor_UpdateFilterMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, updateRule] = useMutation(ConfigRuleEditor_UpdateScrubRuleMutation);
+  const [, updateFilter] = useMutation(ConfigRuleEditor_UpdateFilterMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const text = (name: string) => String(form.get(name) ?? '');
+      const result =
+        rule.type === 'scrub'
+          ? await updateRule({ input: { id: rule.id, pattern: text('pattern'), replacement: text('replacement') } })
+          : await updateFilter({
+              input: {
+                id: rule.id,
+                pattern: text('pattern'),
+                description: text('description'),
+                kind: text('kind') === 'REMOVE_BEFORE_STORING' ? 'REMOVE_BEFORE_STORING' : 'IGNORE_FOR_CHANGES',
+              },
+            });
+      return { payload: result.data ? Object.values(result.data)[0] : undefined, error: result.error };
+    },
+    savedMessage: () => (rule.type === 'scrub' ? 'Scrub rule saved' : 'Filter saved'),
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '');
-    setProblem(null);
-    const result =
-      rule.type === 'scrub'
-        ? await updateRule({ input: { id: rule.id, pattern: text('pattern'), replacement: text('replacement') } })
-        : await updateFilter({
-            input: {
-              id: rule.id,
-              pattern: text('pattern'),
-              description: text('description'),
-              kind: text('kind') === 'REMOVE_BEFORE_STORING' ? 'REMOVE_BEFORE_STORING' : 'IGNORE_FOR_CHANGES',
-            },
-          });
-    const payload = result.data ? Object.values(result.data)[0] : undefined;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (!payload.__typename.endsWith('Success')) return setProblem(problemOf(payload));
-    announce(rule.type === 'scrub' ? 'Scrub rule saved' : 'Filter saved');
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="rule-editor">
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="rule-editor">
       <h2>
         Edit {rule.type === 'scrub' ? 'scrub rule' : 'filter'} <code>{rule.pattern}</code>
       </h2>
@@ -96,19 +88,7 @@ export function ConfigRuleEditor({ rule, onDone }: { rule: EditedConfigRule; onD
           <input name="description" defaultValue={rule.description} />
         </FormField>
       )}
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={savingRule || savingFilter}>
-          Save {rule.type === 'scrub' ? 'scrub rule' : 'filter'}
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel={`Save ${rule.type === 'scrub' ? 'scrub rule' : 'filter'}`} />
     </form>
   );
 }

@@ -1,12 +1,10 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 
 const CredentialEditor_UpdateCredentialMutation = graphql(`
   mutation CredentialEditor_UpdateCredentialMutation($input: UpdateCredentialInput!) {
@@ -42,38 +40,32 @@ export function CredentialEditor({
   groups: { id: string; name: string }[];
   onDone: (saved: boolean) => void;
 }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching }, update] = useMutation(CredentialEditor_UpdateCredentialMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, update] = useMutation(CredentialEditor_UpdateCredentialMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const text = (name: string) => String(form.get(name) ?? '');
+      const secret = text('secret');
+      const enableSecret = text('enableSecret');
+      const result = await update({
+        input: {
+          id: credential.id,
+          name: text('name').trim(),
+          username: text('username').trim(),
+          deviceGroupId: text('deviceGroupId') || null,
+          ...(secret ? { secret } : {}),
+          ...(form.get('removeEnableSecret') === 'on' ? { enableSecret: null } : enableSecret ? { enableSecret } : {}),
+        },
+      });
+      return { payload: result.data?.updateCredential, error: result.error };
+    },
+    savedMessage: (payload) => `Credential ${payload.credential.name} saved`,
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '');
-    setProblem(null);
-    const secret = text('secret');
-    const enableSecret = text('enableSecret');
-    const result = await update({
-      input: {
-        id: credential.id,
-        name: text('name').trim(),
-        username: text('username').trim(),
-        deviceGroupId: text('deviceGroupId') || null,
-        ...(secret ? { secret } : {}),
-        ...(form.get('removeEnableSecret') === 'on' ? { enableSecret: null } : enableSecret ? { enableSecret } : {}),
-      },
-    });
-    const payload = result.data?.updateCredential;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (payload.__typename !== 'UpdateCredentialSuccess') return setProblem(problemOf(payload));
-    announce(`Credential ${payload.credential.name} saved`);
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form ref={formRef} className="form panel" onSubmit={(event) => void submit(event)} data-testid="credential-editor">
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="credential-editor">
       <h2>Edit {credential.name}</h2>
       <FormField label="Name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={credential.name} />
@@ -110,19 +102,7 @@ export function CredentialEditor({
           ))}
         </select>
       </FormField>
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={fetching}>
-          Save credential
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel="Save credential" />
     </form>
   );
 }

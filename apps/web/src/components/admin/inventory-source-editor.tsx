@@ -1,12 +1,10 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 
 const InventorySourceEditor_UpdateMutation = graphql(`
   mutation InventorySourceEditor_UpdateMutation($input: UpdateInventorySourceInput!) {
@@ -49,46 +47,35 @@ export function InventorySourceEditor({
   source: EditedInventorySource;
   onDone: (saved: boolean) => void;
 }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching }, update] = useMutation(InventorySourceEditor_UpdateMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, update] = useMutation(InventorySourceEditor_UpdateMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const text = (name: string) => String(form.get(name) ?? '').trim();
+      const settings = parseSettings(text('settings'));
+      if (!settings) return { field: 'settings', message: 'settings must be a JSON object' };
+      const interval = text('intervalSeconds');
+      const token = text('token');
+      const result = await update({
+        input: {
+          id: source.id,
+          name: text('name'),
+          url: text('url'),
+          enabled: form.get('enabled') === 'on',
+          intervalSeconds: interval ? Number(interval) : null,
+          settings,
+          ...(token ? { token } : {}),
+        },
+      });
+      return { payload: result.data?.updateInventorySource, error: result.error };
+    },
+    savedMessage: (payload) => `Inventory source ${payload.inventorySource.name} saved`,
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
-    setProblem(null);
-    const settings = parseSettings(text('settings'));
-    if (!settings) return setProblem({ field: 'settings', message: 'settings must be a JSON object' });
-    const interval = text('intervalSeconds');
-    const token = text('token');
-    const result = await update({
-      input: {
-        id: source.id,
-        name: text('name'),
-        url: text('url'),
-        enabled: form.get('enabled') === 'on',
-        intervalSeconds: interval ? Number(interval) : null,
-        settings,
-        ...(token ? { token } : {}),
-      },
-    });
-    const payload = result.data?.updateInventorySource;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (payload.__typename !== 'UpdateInventorySourceSuccess') return setProblem(problemOf(payload));
-    announce(`Inventory source ${payload.inventorySource.name} saved`);
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form
-      ref={formRef}
-      className="form panel"
-      onSubmit={(event) => void submit(event)}
-      data-testid="inventory-source-editor"
-    >
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="inventory-source-editor">
       <h2>
         Edit {source.name} <span className="muted small">({source.kind.toLowerCase()})</span>
       </h2>
@@ -122,19 +109,7 @@ export function InventorySourceEditor({
       <label className="toggle">
         <input type="checkbox" name="enabled" defaultChecked={source.enabled} /> Enabled
       </label>
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={fetching}>
-          Save inventory source
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel="Save inventory source" />
     </form>
   );
 }

@@ -1,13 +1,11 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../lib/error-message';
 import { optionalNumber } from '../../lib/form-values';
 import { graphql } from '../../lib/graphql';
-import { useRevealOnOpen } from '../../lib/use-reveal-on-open';
-import { useAnnounce } from '../announcer';
-import { FormField, type FormProblem, problemOf } from '../forms/form-field';
+import { EditorFooter } from '../forms/editor-footer';
+import { FormField } from '../forms/form-field';
+import { useEditorSubmit } from '../forms/use-editor-submit';
 
 const RetentionPolicyEditor_UpdateMutation = graphql(`
   mutation RetentionPolicyEditor_UpdateMutation($input: UpdateRetentionPolicyInput!) {
@@ -39,41 +37,30 @@ export function RetentionPolicyEditor({
   policy: EditedRetentionPolicy;
   onDone: (saved: boolean) => void;
 }) {
-  const announce = useAnnounce();
-  const formRef = useRevealOnOpen<HTMLFormElement>();
-  const [{ fetching }, update] = useMutation(RetentionPolicyEditor_UpdateMutation);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [, update] = useMutation(RetentionPolicyEditor_UpdateMutation);
+  const editor = useEditorSubmit({
+    ownFields,
+    onDone,
+    async save(form) {
+      const result = await update({
+        input: {
+          id: policy.id,
+          name: String(form.get('name') ?? '').trim(),
+          keepLast: optionalNumber(form.get('keepLast')),
+          keepDays: optionalNumber(form.get('keepDays')),
+          maxBytes: optionalNumber(form.get('maxBytes')),
+          // Unticking the default is not offered: some policy must stay the default once one is.
+          isDefault: policy.isDefault || form.get('isDefault') === 'on',
+        },
+      });
+      return { payload: result.data?.updateRetentionPolicy, error: result.error };
+    },
+    savedMessage: (payload) => `Retention policy ${payload.retentionPolicy.name} saved`,
+  });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setProblem(null);
-    const result = await update({
-      input: {
-        id: policy.id,
-        name: String(form.get('name') ?? '').trim(),
-        keepLast: optionalNumber(form.get('keepLast')),
-        keepDays: optionalNumber(form.get('keepDays')),
-        maxBytes: optionalNumber(form.get('maxBytes')),
-        // Unticking the default is not offered: some policy must stay the default once one is.
-        isDefault: policy.isDefault || form.get('isDefault') === 'on',
-      },
-    });
-    const payload = result.data?.updateRetentionPolicy;
-    if (!payload) return setProblem({ field: null, message: errorMessage(result.error) });
-    if (payload.__typename !== 'UpdateRetentionPolicySuccess') return setProblem(problemOf(payload));
-    announce(`Retention policy ${payload.retentionPolicy.name} saved`);
-    onDone(true);
-  }
-
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
+  const { fieldError } = editor;
   return (
-    <form
-      ref={formRef}
-      className="form panel"
-      onSubmit={(event) => void submit(event)}
-      data-testid="retention-policy-editor"
-    >
+    <form ref={editor.formRef} className="form panel" onSubmit={editor.onSubmit} data-testid="retention-policy-editor">
       <h3>Edit {policy.name}</h3>
       <FormField label="Policy name" error={fieldError('name')}>
         <input name="name" required autoComplete="off" defaultValue={policy.name} />
@@ -94,19 +81,7 @@ export function RetentionPolicyEditor({
           <input type="checkbox" name="isDefault" /> Make it the default for devices without one
         </label>
       )}
-      {problem && !ownFields.includes(problem.field ?? '') ? (
-        <p className="inline-error" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={fetching}>
-          Save retention policy
-        </button>
-        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <EditorFooter editor={editor} saveLabel="Save retention policy" />
     </form>
   );
 }
