@@ -9,11 +9,12 @@ import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { RetentionPolicyEditor } from './retention-policy-editor';
+import { StorageLocationEditor } from './storage-location-editor';
 
 const RetentionStorageAdmin_ListQuery = graphql(`
   query RetentionStorageAdmin_ListQuery {
     retentionPolicies { id name keepLast keepDays maxBytes isDefault }
-    storageLocations { id name kind path isDefault lastPushAt lastPushError }
+    storageLocations { id name kind path isDefault lastPushAt lastPushError mirrorUrl mirrorBranch hasMirrorSecret }
   }
 `);
 
@@ -49,6 +50,8 @@ export function RetentionStorageAdmin() {
   const [locationProblem, setLocationProblem] = useState<FormProblem | null>(null);
   const [editingPolicy, setEditingPolicy] = useState<string | null>(null);
   const editedPolicy = data?.retentionPolicies.find((policy) => policy.id === editingPolicy);
+  const [editingLocation, setEditingLocation] = useState<string | null>(null);
+  const editedLocation = data?.storageLocations.find((location) => location.id === editingLocation);
 
   async function submitRetention(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -188,6 +191,9 @@ export function RetentionStorageAdmin() {
               <th>Path</th>
               <th>Mirror push</th>
               <th>Default</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -206,11 +212,31 @@ export function RetentionStorageAdmin() {
                   )}
                 </td>
                 <td>{location.isDefault ? 'yes' : ''}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Edit ${location.name}`}
+                    onClick={() => setEditingLocation(location.id)}
+                  >
+                    Edit
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {editedLocation ? (
+        <StorageLocationEditor
+          key={editedLocation.id}
+          location={editedLocation}
+          onDone={(saved) => {
+            setEditingLocation(null);
+            if (saved) reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
       <form className="form" onSubmit={(event) => void submitLocation(event)}>
         <h3>New storage location</h3>
         <FormField label="Location name" error={locationProblem?.field === 'name' ? locationProblem.message : null}>
