@@ -1,6 +1,7 @@
 // Drives the devices page's bulk actions in Chromium: an admin selects two devices and disables them in one
-// updateDevices call, moves one into another group, and filters by collection group through the URL; a
-// viewer of the group sees the rows but no selection checkboxes or bulk buttons.
+// updateDevices call, moves one into another group, and filters by collection group through the URL; selects
+// all devices matching a search across pages and disables exactly those; a viewer of the group sees the rows
+// but no selection checkboxes or bulk buttons.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -127,6 +128,11 @@ describe('devices page bulk actions', () => {
 
     await page.goto(`${webUrl}/devices?collection=${world.nightly}`);
     await row(page, alpha).waitFor();
+    // The rows come in the server's HTML; the filter's options arrive after, from the browser's own query.
+    await page
+      .getByLabel('Collection group', { exact: true })
+      .locator(`option[value="${world.nightly}"]`)
+      .waitFor({ state: 'attached' });
     await page.screenshot({ path: path.join(outputDir, 'bulk-actions-collection-filter.png'), fullPage: true });
 
     assert.equal(await page.getByLabel('Collection group', { exact: true }).inputValue(), world.nightly);
@@ -158,6 +164,59 @@ describe('devices page bulk actions', () => {
     assert.equal(new URL(page.url()).searchParams.get('group'), world.groupA);
     assert.equal(await page.getByLabel('Group', { exact: true }).inputValue(), world.groupA);
     assert.ok(names.length > 0 && names.every((name) => name.endsWith(`-${suffix}`)), JSON.stringify(names));
+  });
+
+  it('selects all devices matching a filter across pages and disables exactly those', { skip }, async () => {
+    const sweepGroup = (
+      (await mutate('createDeviceGroup', { name: `bulk-sweep-${suffix}` }, 'deviceGroup { id }')).deviceGroup as {
+        id: string;
+      }
+    ).id;
+    const create = async (name: string) =>
+      (
+        (await mutate(
+          'createDevice',
+          { name, host: '127.0.0.1', pluginKey: 'binary_dummy', deviceGroupId: sweepGroup },
+          'device { id name }',
+        )) as { device: Device }
+      ).device;
+    // More than one page (50 rows) matches the search; two devices of the same group do not.
+    const matching: Device[] = [];
+    for (let i = 0; i < 55; i += 1) matching.push(await create(`sweep-${suffix}-${String(i).padStart(2, '0')}`));
+    const others = [await create(`keep-${suffix}-1`), await create(`keep-${suffix}-2`)];
+    await signInThroughUi(page, webUrl);
+
+    await page.goto(`${webUrl}/devices`);
+    await page.locator('[data-testid^="device-row-"]').first().waitFor();
+    await page.getByLabel('Search devices by name or host').fill(`sweep-${suffix}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/[?&]q=sweep-/);
+    // The first page of the filtered list (the unfiltered one shows some of these devices too).
+    await page.waitForFunction((prefix) => {
+      const names = [...document.querySelectorAll('[data-testid^="device-row-"]')].map((r) =>
+        r.getAttribute('data-name'),
+      );
+      return names.length === 50 && names.every((name) => name?.startsWith(prefix));
+    }, `sweep-${suffix}-`);
+    await page.getByRole('checkbox', { name: 'Select every device on this page' }).check();
+    await page.getByTestId('bulk-actions').getByText('50 selected').waitFor();
+    await page.getByRole('button', { name: 'Select all 55 matching' }).click();
+    await page.getByTestId('bulk-count').getByText('All 55 devices matching the filter selected').waitFor();
+    await page.screenshot({ path: path.join(outputDir, 'bulk-actions-all-matching.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByTestId('bulk-result').getByText('55 disabled').waitFor();
+    const states = await Promise.all([...matching, ...others, ...world.devices].map((device) => stored(device.id)));
+
+    assert.deepEqual(
+      states.slice(0, 55).map((device) => device.enabled),
+      matching.map(() => false),
+    );
+    assert.deepEqual(
+      states.slice(55, 57).map((device) => device.enabled),
+      [true, true],
+    );
+    // The first case's devices: alpha and bravo disabled there, charlie untouched here.
+    assert.equal(states[59]!.enabled, true);
   });
 
   it('shows a viewer the rows without selection checkboxes or bulk buttons', { skip }, async () => {
@@ -193,5 +252,52 @@ describe('devices page bulk actions', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('asks before archiving: Escape and Cancel keep the devices, confirming archives them', { skip }, async () => {
+    const group = (
+      (await mutate('createDeviceGroup', { name: `bulk-archive-${suffix}` }, 'deviceGroup { id }')).deviceGroup as {
+        id: string;
+      }
+    ).id;
+    const doomed: Device[] = [];
+    for (const name of ['echo', 'foxtrot']) {
+      const input = { name: `${name}-${suffix}`, host: '127.0.0.1', pluginKey: 'binary_dummy', deviceGroupId: group };
+      doomed.push((await mutate('createDevice', input, 'device { id name }')).device as Device);
+    }
+    const archived = async () =>
+      Promise.all(
+        doomed.map(async (device) => {
+          const { data } = await stack.graphql('query ($id: ID!) { device(id: $id) { archivedAt } }', {
+            id: device.id,
+          });
+          return (data?.device as { archivedAt: string | null } | undefined)?.archivedAt != null;
+        }),
+      );
+    await signInThroughUi(page, webUrl);
+    await page.goto(`${webUrl}/devices?group=${group}`);
+    for (const device of doomed) await page.getByRole('checkbox', { name: `Select ${device.name}` }).check();
+    await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Archive 2 devices?' });
+
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await dialog.waitFor();
+    const focusInDialog = await page.evaluate(() => document.activeElement?.closest('dialog') !== null);
+    await page.screenshot({ path: path.join(outputDir, 'bulk-actions-archive-confirm.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    assert.ok(focusInDialog, 'focus moves into the dialog');
+    assert.deepEqual(await archived(), [false, false], 'Escape and Cancel archive nothing');
+    assert.equal(await page.getByTestId('bulk-result').count(), 0);
+
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Archive 2 devices' }).click();
+    await page.getByTestId('bulk-result').getByText('2 archived').waitFor();
+
+    assert.deepEqual(await archived(), [true, true]);
   });
 });

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { errorMessage } from '../../lib/error-message';
-import { graphql } from '../../lib/graphql';
+import { graphql, type VariablesOf } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
 import { ConfirmDialog } from '../confirm-dialog';
 import { usePermissions } from '../viewer-provider';
@@ -34,16 +34,27 @@ const BulkActions_GroupsQuery = graphql(`
   }
 `);
 
+/** The list's filter, given to the mutations instead of ids to act on every device matching it. */
+export type MatchingDevices = {
+  filter: NonNullable<VariablesOf<typeof BulkActions_UpdateDevicesMutation>['input']['filter']>;
+  /** The list's totalCount for that filter. */
+  count: number;
+};
+
 /**
- * Actions on the selected devices, the filtered group or the whole fleet: backups through triggerBackup, the
- * rest through one updateDevices call (all of the selection changes, or none when the server refuses one).
+ * Actions on the selected devices, every device matching the list's filter (all pages), the filtered group or
+ * the whole fleet: backups through triggerBackup, the rest through one updateDevices call (all of the
+ * selection changes, or none when the server refuses one).
  */
 export function BulkActions({
   selectedIds,
+  matching,
   deviceGroupId,
   onDone,
 }: {
   selectedIds: string[];
+  /** Set when "all matching" is chosen: the actions then take the filter, not the ids. */
+  matching: MatchingDevices | null;
   deviceGroupId: string | null;
   onDone: () => void;
 }) {
@@ -63,7 +74,7 @@ export function BulkActions({
     onDone();
   }
 
-  async function backUp(input: { deviceIds?: string[]; deviceGroupId?: string; all?: boolean }) {
+  async function backUp(input: VariablesOf<typeof BulkActions_TriggerBackupMutation>['input']) {
     setBusy(true);
     const response = await client.mutation(BulkActions_TriggerBackupMutation, { input }).toPromise();
     const payload = response.data?.triggerBackup;
@@ -76,7 +87,7 @@ export function BulkActions({
 
   async function update(verb: string, change: { enabled?: boolean; deviceGroupId?: string; archive?: boolean }) {
     setBusy(true);
-    const input = { deviceIds: selectedIds, ...change };
+    const input = { ...target, ...change };
     const response = await client.mutation(BulkActions_UpdateDevicesMutation, { input }).toPromise();
     const payload = response.data?.updateDevices;
     if (payload?.__typename === 'UpdateDevicesSuccess') {
@@ -87,11 +98,15 @@ export function BulkActions({
     }
   }
 
-  const none = selectedIds.length === 0 || busy;
+  const count = matching ? matching.count : selectedIds.length;
+  const target = matching ? { filter: matching.filter } : { deviceIds: selectedIds };
+  const none = count === 0 || busy;
   return (
     <div className="bulk-bar" data-testid="bulk-actions">
-      <span className="muted">{selectedIds.length} selected</span>
-      <button type="button" className="button" disabled={none} onClick={() => void backUp({ deviceIds: selectedIds })}>
+      <span className="muted" data-testid="bulk-count">
+        {matching ? `All ${devicesLabel(count)} matching the filter selected` : `${count} selected`}
+      </span>
+      <button type="button" className="button" disabled={none} onClick={() => void backUp(target)}>
         Back up selected
       </button>
       <button
@@ -136,8 +151,8 @@ export function BulkActions({
       </button>
       <ConfirmDialog
         open={confirmArchive}
-        title={`Archive ${devicesLabel(selectedIds.length)}?`}
-        confirmLabel={`Archive ${devicesLabel(selectedIds.length)}`}
+        title={`Archive ${devicesLabel(count)}?`}
+        confirmLabel={`Archive ${devicesLabel(count)}`}
         onConfirm={() => {
           setConfirmArchive(false);
           void update('archived', { archive: true });
@@ -145,8 +160,8 @@ export function BulkActions({
         onCancel={() => setConfirmArchive(false)}
       >
         <p>
-          The {devicesLabel(selectedIds.length)} selected will no longer be backed up and leave the list. Their versions
-          are kept, and each can be restored from the archive.
+          The {devicesLabel(count)} {matching ? 'matching the filter' : 'selected'} will no longer be backed up and
+          leave the list. Their versions are kept, and each can be restored from the archive.
         </p>
       </ConfirmDialog>
       {deviceGroupId ? (

@@ -46,6 +46,8 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
   const permissions = usePermissions();
   const [liveJobs, setLiveJobs] = useState<Record<string, LiveJob>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // "Select all N matching": the bulk actions then take the list's filter (every page), not the ids.
+  const [allMatching, setAllMatching] = useState(false);
 
   const [{ data: fetched, fetching, error }, reexecute] = useLiveQuery({
     query: DevicesPage_DevicesQuery,
@@ -74,6 +76,7 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
 
   function go(next: Partial<DeviceListParams>) {
     setSelected(new Set());
+    setAllMatching(false);
     router.push(deviceListHref({ ...params, after: null, ...next }));
   }
 
@@ -81,6 +84,14 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
   const canOperateAny = permissions.canOperate();
   const operable = rows.filter((row) => permissions.canOperate(row.deviceGroup?.id ?? null));
   const allSelected = operable.length > 0 && operable.every((row) => selected.has(row.id));
+  const totalCount = data?.devices.totalCount ?? 0;
+  // Only when every row could be picked: the server refuses a filter reaching a device the caller can't change.
+  const offerAllMatching = allSelected && operable.length === rows.length && totalCount > rows.length;
+
+  function select(next: Set<string>) {
+    setSelected(next);
+    setAllMatching(false);
+  }
 
   return (
     <>
@@ -101,12 +112,34 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
       {canOperateAny ? (
         <BulkActions
           selectedIds={[...selected]}
+          matching={
+            allMatching && offerAllMatching ? { filter: devicesQueryVariables(params).filter, count: totalCount } : null
+          }
           deviceGroupId={params.group}
           onDone={() => {
-            setSelected(new Set());
+            select(new Set());
             reexecute({ requestPolicy: 'network-only' });
           }}
         />
+      ) : null}
+      {canOperateAny && offerAllMatching ? (
+        <p className="notice" data-testid="select-all-matching">
+          {allMatching ? (
+            <>
+              All {totalCount} devices matching the filter are selected, on every page.{' '}
+              <button type="button" className="button button-quiet button-small" onClick={() => select(new Set())}>
+                Clear selection
+              </button>
+            </>
+          ) : (
+            <>
+              All {rows.length} devices on this page are selected.{' '}
+              <button type="button" className="button button-quiet button-small" onClick={() => setAllMatching(true)}>
+                Select all {totalCount} matching
+              </button>
+            </>
+          )}
+        </p>
       ) : null}
       {error && !data ? <p className="notice notice-error">Could not load devices: {errorMessage(error)}</p> : null}
       {!data && !error ? <p className="notice">Loading devices…</p> : null}
@@ -123,7 +156,7 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
                       aria-label="Select every device on this page"
                       checked={allSelected}
                       onChange={(event) =>
-                        setSelected(event.target.checked ? new Set(operable.map((row) => row.id)) : new Set())
+                        select(event.target.checked ? new Set(operable.map((row) => row.id)) : new Set())
                       }
                     />
                   </th>
@@ -155,14 +188,15 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
                     selected={selected.has(device.id)}
                     actionColumns={canOperateAny}
                     canOperate={rowCanOperate}
-                    onSelect={(checked) =>
+                    onSelect={(checked) => {
+                      setAllMatching(false);
                       setSelected((current) => {
                         const next = new Set(current);
                         if (checked) next.add(device.id);
                         else next.delete(device.id);
                         return next;
-                      })
-                    }
+                      });
+                    }}
                     onProgress={(job) => applyJobState(device.id, job)}
                   />
                 );

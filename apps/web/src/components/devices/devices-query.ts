@@ -13,6 +13,7 @@ export const DevicesPage_DevicesQuery = graphql(
     devices(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
       edges { cursor node { ...DeviceRow_DeviceFragment } }
       pageInfo { hasNextPage endCursor }
+      totalCount
     }
   }
 `,
