@@ -2,7 +2,8 @@
 // admin renames a device group, changes a collection group's schedule and time zone while the next five
 // runs follow, sees a retention policy's typed validation error on its field and then saves new limits;
 // then edits a credential (the secret left blank is not sent), a scrub rule, an inventory source and an
-// alert rule.
+// alert rule; and a storage location (a taken name refused on its field, then a new name and a mirror with a
+// write-only token).
 // Screenshots go to test-output/admin-edit-*.png.
 
 import assert from 'node:assert/strict';
@@ -268,5 +269,72 @@ describe('an admin edits what the administration pages created', () => {
     await alertEditor.getByRole('button', { name: 'Save alert rule' }).click();
     await alertEditor.waitFor({ state: 'detached' });
     await page.getByTestId('alert-rules-table').getByText('backup_failed, device_stale').waitFor();
+  }
+
+  it('edits a storage location: a taken name is refused on its field, then a new name and mirror are saved', {
+    skip,
+  }, async () => {
+    try {
+      await storageFlow();
+    } catch (error) {
+      await shot('failure-3').catch(() => {});
+      throw error;
+    }
+  });
+
+  async function storageFlow() {
+    await seed('createStorageLocation', { name: 'Edit me vault', kind: 'GIT', path: 'locations/edit-me-vault' });
+    await seed('createStorageLocation', { name: 'Taken vault', kind: 'FS', path: 'locations/taken-vault' });
+    await signInThroughUi(page, webUrl);
+    const sent: Record<string, unknown>[] = [];
+    page.on('request', (request) => {
+      const body = request.postDataJSON() as { variables?: { input?: Record<string, unknown> } } | null;
+      if (request.url().includes('graphql') && body?.variables?.input) sent.push(body.variables.input);
+    });
+
+    await page.goto(`${webUrl}/admin/retention-storage`);
+    await page.getByRole('button', { name: 'Edit Edit me vault' }).click();
+    const editor = page.getByTestId('storage-location-editor');
+    assert.equal(await editor.getByLabel('Path', { exact: true }).inputValue(), 'locations/edit-me-vault');
+    const name = editor.getByLabel('Location name', { exact: true });
+    await name.fill('Taken vault');
+    await editor.getByRole('button', { name: 'Save storage location' }).click();
+    await waitFor('the name field error', undefined, async () => (await name.getAttribute('aria-invalid')) === 'true');
+    assert.match((await editor.getByTestId('field-error').textContent()) ?? '', /already exists/);
+    await shot('5-storage-location');
+    await assertAccessible('the storage location editor with a field error');
+
+    await name.fill('Archive vault');
+    // Nothing listens on the discard port: the push this starts fails and shows as push health.
+    await editor.getByLabel('Mirror URL', { exact: true }).fill('https://127.0.0.1:9/vault.git');
+    await editor.getByLabel('HTTPS token (write-only)', { exact: true }).fill('vault-token');
+    await editor.getByRole('button', { name: 'Save storage location' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await page.getByTestId('storage-table').getByText('Archive vault').waitFor();
+    const { data } = await stack.graphql('{ storageLocations { name path mirrorUrl hasMirrorSecret } }');
+    const saved = (data?.storageLocations as { name: string }[] | undefined)?.find(
+      (location) => location.name === 'Archive vault',
+    );
+    assert.deepEqual(saved, {
+      name: 'Archive vault',
+      path: 'locations/edit-me-vault',
+      mirrorUrl: 'https://127.0.0.1:9/vault.git',
+      hasMirrorSecret: true,
+    });
+
+    // The token is write-only: the form opens blank again, and saving without it does not send one.
+    await page.getByRole('button', { name: 'Edit Archive vault' }).click();
+    assert.equal(await editor.getByLabel('HTTPS token (write-only)', { exact: true }).inputValue(), '');
+    await editor.getByLabel('Mirror branch', { exact: true }).fill('backups');
+    await editor.getByRole('button', { name: 'Save storage location' }).click();
+    await editor.waitFor({ state: 'detached' });
+    const last = sent.filter((input) => input.mirrorBranch === 'backups').at(-1);
+    assert.ok(last, 'the update was sent');
+    assert.equal('mirrorToken' in last, false, 'a blank token is not sent');
+    const after = await stack.graphql('{ storageLocations { name mirrorBranch hasMirrorSecret } }');
+    assert.deepEqual(
+      (after.data?.storageLocations as { name: string }[] | undefined)?.find((row) => row.name === 'Archive vault'),
+      { name: 'Archive vault', mirrorBranch: 'backups', hasMirrorSecret: true },
+    );
   }
 });
