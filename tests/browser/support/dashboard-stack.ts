@@ -72,7 +72,10 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function startDashboardStack(): Promise<DashboardStack> {
+/** `serverEnv` adds to or overrides the API server's environment (e.g. a shorter change debounce). */
+export async function startDashboardStack(
+  options: { serverEnv?: Record<string, string> } = {},
+): Promise<DashboardStack> {
   ensureWebBuild();
   const children: ChildProcess[] = [];
   const apiPort = await freePort();
@@ -129,6 +132,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
         ...(database.url ? { DATABASE_URL: database.url } : {}),
         // The server only answers cross-origin requests (CORS with credentials) from the dashboard's origin.
         DEVICEVAULT_WEB_ORIGIN: webUrl,
+        ...options.serverEnv,
       },
     );
     children.push(api);
