@@ -6,17 +6,10 @@
  * ValidationError.
  * Patterns are multi-line: `^` and `$` match at line starts and ends.
  */
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { and, type Column, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { RE2JS } from 're2js';
-import type { Database } from './db/database.js';
-import {
-  type BackupFilterKind,
-  type BackupFilterRow,
-  backupFilters,
-  type DeviceRow,
-  type ScrubRuleRow,
-  scrubRules,
-} from './db/tables.js';
+import { type Database, parsedJson, rowsOf } from './db/database.js';
+import { type BackupFilterKind, backupFilters, type DeviceRow, scrubRules } from './db/tables.js';
 import { ValidationFailure } from './errors.js';
 
 const maxPatternLength = 1000;
@@ -152,11 +145,14 @@ export function removeLines(text: string, patterns: readonly string[]): string {
     .join('');
 }
 
-/** Rules and filters that apply to a device: global ones, its plugin's and its device group's, oldest first. */
-function appliesTo(
-  device: Pick<DeviceRow, 'pluginKey' | 'deviceGroupId'>,
-  table: typeof scrubRules | typeof backupFilters,
-) {
+/** A device by its values, or by its row's columns inside a larger statement (the job's one load). */
+interface RulesDevice {
+  pluginKey: string | Column;
+  deviceGroupId: string | null | Column;
+}
+
+/** Rules and filters that apply to a device: global ones, its plugin's and its device group's. */
+function appliesTo(device: RulesDevice, table: typeof scrubRules | typeof backupFilters) {
   return and(
     or(isNull(table.pluginKey), eq(table.pluginKey, device.pluginKey)),
     device.deviceGroupId === null
@@ -165,27 +161,20 @@ function appliesTo(
   );
 }
 
-export async function scrubRulesFor(
-  db: Database,
-  device: Pick<DeviceRow, 'pluginKey' | 'deviceGroupId'>,
-): Promise<ScrubRuleRow[]> {
-  return db
-    .select()
-    .from(scrubRules)
-    .where(appliesTo(device, scrubRules))
-    .orderBy(asc(scrubRules.createdAt), asc(scrubRules.id));
+/** The filters of one kind that apply, oldest first, as a JSON array of patterns. */
+function filterPatternsSql(device: RulesDevice, kind: BackupFilterKind) {
+  return sql`coalesce((select json_agg(${backupFilters.pattern} order by ${backupFilters.createdAt}, ${backupFilters.id})
+    from ${backupFilters} where ${backupFilters.kind} = ${kind} and ${appliesTo(device, backupFilters)}), '[]'::json)`;
 }
 
-export async function backupFiltersFor(
-  db: Database,
-  device: Pick<DeviceRow, 'pluginKey' | 'deviceGroupId'>,
-  kind?: BackupFilterKind,
-): Promise<BackupFilterRow[]> {
-  return db
-    .select()
-    .from(backupFilters)
-    .where(and(appliesTo(device, backupFilters), kind ? eq(backupFilters.kind, kind) : undefined))
-    .orderBy(asc(backupFilters.createdAt), asc(backupFilters.id));
+/** All of a device's rules as one JSON value (UserRules): one expression, so a job reads them in its own load. */
+export function userRulesSql(device: RulesDevice): SQL<UserRules> {
+  return sql<UserRules>`json_build_object(
+    'scrub', coalesce((select json_agg(json_build_object('pattern', ${scrubRules.pattern}, 'replacement',
+      ${scrubRules.replacement}) order by ${scrubRules.createdAt}, ${scrubRules.id})
+      from ${scrubRules} where ${appliesTo(device, scrubRules)}), '[]'::json),
+    'remove', ${filterPatternsSql(device, 'remove_before_storing')},
+    'ignore', ${filterPatternsSql(device, 'ignore_for_changes')})`.mapWith((value) => parsedJson<UserRules>(value));
 }
 
 export interface UserRules {
@@ -221,15 +210,11 @@ export function applyUserRules(
   return { text, significant: collected.significant === null && significant === text ? null : significant };
 }
 
-/** All of a device's rules, read once per job. */
+/** All of a device's rules, in one statement (previews; a job reads them with its device: load-device.ts). */
 export async function userRulesFor(
   db: Database,
   device: Pick<DeviceRow, 'pluginKey' | 'deviceGroupId'>,
 ): Promise<UserRules> {
-  const [scrub, filters] = await Promise.all([scrubRulesFor(db, device), backupFiltersFor(db, device)]);
-  return {
-    scrub,
-    remove: filters.filter((filter) => filter.kind === 'remove_before_storing').map((filter) => filter.pattern),
-    ignore: filters.filter((filter) => filter.kind === 'ignore_for_changes').map((filter) => filter.pattern),
-  };
+  const [row] = rowsOf<{ rules: unknown }>(await db.execute(sql`select ${userRulesSql(device)} as rules`));
+  return parsedJson<UserRules>(row!.rules);
 }

@@ -8,10 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
-import { applyUserRules, userRulesFor } from '@devicevault/schema/config-rules';
-import type { Database } from '@devicevault/schema/db/database';
-import { backups } from '@devicevault/schema/db/tables';
-import { eq, sql } from 'drizzle-orm';
+import { applyUserRules } from '@devicevault/schema/config-rules';
 import type { Collected } from './collect-step.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget } from './load-device.js';
@@ -23,8 +20,8 @@ export type Prepared = Collected & { original?: string };
 export const defaultMaxShrinkPercent = 50;
 
 export async function applyRulesAndCheck(
-  deps: { db: Database; maxShrinkPercent?: number },
-  target: Pick<JobTarget, 'device' | 'maxShrinkPercent'>,
+  deps: { maxShrinkPercent?: number },
+  target: Pick<JobTarget, 'device' | 'maxShrinkPercent' | 'rules' | 'previous'>,
   collected: Collected,
   spoolDir: string,
 ): Promise<Prepared> {
@@ -33,7 +30,7 @@ export async function applyRulesAndCheck(
   const { originalText, ...rest } = collected;
   const text = await readFile(collected.spoolPath, 'utf8');
   const significant = collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null;
-  const ruled = applyUserRules({ text, significant }, await userRulesFor(deps.db, device), device.scrubSecrets);
+  const ruled = applyUserRules({ text, significant }, target.rules, device.scrubSecrets);
 
   let prepared: Prepared = rest;
   if (ruled.text !== text) prepared = { ...prepared, ...(await spool(spoolDir, ruled.text, '.txt')) };
@@ -42,12 +39,7 @@ export async function applyRulesAndCheck(
     prepared = { ...prepared, significantSpoolPath: view?.spoolPath, significantSha256: view?.sha256 };
   }
 
-  const [previous] = await deps.db
-    .select({ size: backups.size, isBinary: backups.isBinary })
-    .from(backups)
-    .where(eq(backups.deviceId, device.id))
-    .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`)
-    .limit(1);
+  const { previous } = target;
   if (previous && !previous.isBinary) {
     const limit = target.maxShrinkPercent ?? deps.maxShrinkPercent ?? defaultMaxShrinkPercent;
     // The plugin's output before the user's rules: a filter that removes much must not read as a broken device.

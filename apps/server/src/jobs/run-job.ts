@@ -64,7 +64,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
     if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
-    const stored = await storeArtefact(deps, device, job.id, prepared);
+    const stored = await storeArtefact(deps, target, job.id, prepared);
     // The restorable original goes encrypted to a store of its own; its row is written with the version.
     const original = prepared.original
       ? await putOriginal(deps, prepared.original, { spoolDir, device, jobId: job.id })

@@ -3,29 +3,21 @@
  * the device's storage location; an unchanged version points at the previous version's bytes instead.
  */
 import { readFile } from 'node:fs/promises';
-import type { Database } from '@devicevault/schema/db/database';
-import { type BackupRow, backups, type DeviceRow } from '@devicevault/schema/db/tables';
-import { eq, sql } from 'drizzle-orm';
 import type { NewVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import type { TextContent } from '../storage/text-contents.js';
 import type { Collected } from './collect-step.js';
 import { JobFailure } from './job-failure.js';
+import type { JobTarget, PreviousVersion } from './load-device.js';
 
 export type StoredVersion = Omit<NewVersion, 'id' | 'jobId'> & { changed: boolean };
 
 export async function storeArtefact(
-  deps: { db: Database; storage: StorageRegistry },
-  device: DeviceRow,
+  deps: { storage: StorageRegistry },
+  { device, previous, location }: Pick<JobTarget, 'device' | 'previous' | 'location'>,
   jobId: string,
   collected: Collected,
 ): Promise<{ version: StoredVersion; texts: TextContent[] }> {
-  const [previous] = await deps.db
-    .select()
-    .from(backups)
-    .where(eq(backups.deviceId, device.id))
-    .orderBy(sql`${backups.createdAt} desc nulls last`, sql`${backups.id} desc nulls last`)
-    .limit(1);
   const significantSha256 = collected.significantSha256 ?? null;
   if (previous && sameVersion(previous, collected)) {
     const { isBinary, sha256, size, storageKind, storageRef, storageLocationId } = previous;
@@ -35,7 +27,7 @@ export async function storeArtefact(
   // Read before the store moves the spool file.
   const texts = collected.isBinary ? [] : await readTexts(collected);
   try {
-    const target = await deps.storage.forDevice(device);
+    const target = deps.storage.forLocationRow(location);
     const stored = await target.store.put({ ...collected, deviceId: device.id, deviceName: device.name, jobId });
     const { isBinary, sha256, size } = collected;
     const where = { storageKind: stored.kind, storageRef: stored.ref, storageLocationId: target.locationId };
@@ -49,7 +41,7 @@ export async function storeArtefact(
 }
 
 /** Byte-equal, or equal in the plugin's significant-changes view when both versions have one. */
-function sameVersion(previous: BackupRow, collected: Collected): boolean {
+function sameVersion(previous: PreviousVersion, collected: Collected): boolean {
   if (previous.isBinary !== collected.isBinary) return false;
   if (previous.sha256 === collected.sha256) return true;
   return Boolean(collected.significantSha256) && previous.significantSha256 === collected.significantSha256;

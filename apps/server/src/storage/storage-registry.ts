@@ -9,11 +9,10 @@ import type { Database } from '@devicevault/schema/db/database';
 import {
   type BackupRow,
   type DeviceRow,
-  deviceGroups,
   type StorageLocationRow,
   storageLocations,
 } from '@devicevault/schema/db/tables';
-import { eq } from 'drizzle-orm';
+import { type Column, eq, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { BackupStore, ByteRange } from './backup-store.js';
 import { createFsBackupStore, type FsBackupStoreOptions } from './fs-backup-store.js';
@@ -33,6 +32,8 @@ export interface StorageRegistry {
   originals: BackupStore;
   /** Where a new version of this device is written. */
   forDevice(device: DeviceRow): Promise<ResolvedStore>;
+  /** The store for a location row already read with `storageLocationIdSql` (null: the built-in store). */
+  forLocationRow(row: StorageLocationRow | null): ResolvedStore;
   /** The store a backup row was written to. */
   forBackup(backup: Pick<BackupRow, 'storageLocationId' | 'storageKind'>): Promise<BackupStore>;
   forLocation(locationId: string | null): Promise<BackupStore>;
@@ -44,6 +45,19 @@ export interface StorageRegistry {
   allLocations(): Promise<ResolvedStore[]>;
   /** Forgets cached stores (after a location row changed). */
   reset(): void;
+}
+
+/**
+ * Where a device's new versions go: its own location, else its device group's, else the default row; null
+ * means the built-in store. A device by its values, or by its row's columns inside a larger statement.
+ */
+export function storageLocationIdSql(device: {
+  storageLocationId: string | null | Column;
+  deviceGroupId: string | null | Column;
+}): SQL<string | null> {
+  return sql`coalesce((${device.storageLocationId})::uuid,
+    (select g.storage_location_id from device_groups g where g.id = (${device.deviceGroupId})::uuid),
+    (select l.id from storage_locations l where l.is_default order by l.created_at, l.id limit 1))`;
 }
 
 export function locationPath(dataDir: string, path: string): string {
@@ -85,6 +99,10 @@ export function createStorageRegistry(deps: {
     return storeFor(row);
   }
 
+  function forLocationRow(row: StorageLocationRow | null): ResolvedStore {
+    return row ? { locationId: row.id, store: storeFor(row) } : { locationId: null, store: builtin };
+  }
+
   async function forBackup(backup: Pick<BackupRow, 'storageLocationId' | 'storageKind'>) {
     const store = await forLocation(backup.storageLocationId);
     if (store.kind !== backup.storageKind)
@@ -95,21 +113,13 @@ export function createStorageRegistry(deps: {
   return {
     originals,
     async forDevice(device) {
-      let locationId = device.storageLocationId;
-      if (!locationId && device.deviceGroupId) {
-        const [group] = await deps.db
-          .select({ storageLocationId: deviceGroups.storageLocationId })
-          .from(deviceGroups)
-          .where(eq(deviceGroups.id, device.deviceGroupId));
-        locationId = group?.storageLocationId ?? null;
-      }
-      if (!locationId) {
-        const [fallback] = await deps.db.select().from(storageLocations).where(eq(storageLocations.isDefault, true));
-        if (fallback) return { locationId: fallback.id, store: storeFor(fallback) };
-        return { locationId: null, store: builtin };
-      }
-      return { locationId, store: await forLocation(locationId) };
+      const [row] = await deps.db
+        .select()
+        .from(storageLocations)
+        .where(eq(storageLocations.id, storageLocationIdSql(device)));
+      return forLocationRow(row ?? null);
     },
+    forLocationRow,
     forBackup,
     forLocation,
     async read(backup, range) {

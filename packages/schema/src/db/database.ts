@@ -11,6 +11,11 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof tables>;
 /** The handle inside `db.transaction(...)`; name it only where `tx.rollback()` is needed. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+/** A json value as selected: parsed by postgres.js and PGlite alike, text from a driver that doesn't parse it. */
+export function parsedJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
 /** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
 export function rowsOf<T>(result: unknown): T[] {
   const withRows = result as { rows?: T[] };
