@@ -23,13 +23,18 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const bodyId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first button, the destructive one; React's autoFocus acts only at mount.
+      cancelRef.current?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
@@ -52,8 +57,7 @@ export function ConfirmDialog({
         <button type="button" className="button button-danger" onClick={onConfirm}>
           {confirmLabel}
         </button>
-        {/* biome-ignore lint/a11y/noAutofocus: a modal dialog focuses its safe answer when it opens */}
-        <button type="button" className="button button-quiet" autoFocus onClick={onCancel}>
+        <button ref={cancelRef} type="button" className="button button-quiet" onClick={onCancel}>
           Cancel
         </button>
       </div>
