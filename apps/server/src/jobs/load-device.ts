@@ -55,8 +55,8 @@ const latestVersionSql = sql<PreviousVersion | null>`(select json_build_object('
   from ${backups} b where b.device_id = ${devices.id}
   order by b.created_at desc nulls last, b.id desc nulls last limit 1)`;
 
-export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
-  const [row] = await db
+function loadStatement(db: Database) {
+  return db
     .select({
       device: devices,
       credential: credentials,
@@ -71,7 +71,20 @@ export async function loadDevice(db: Database, deviceId: string, defaultTimeoutS
     .leftJoin(credentials, eq(credentials.id, devices.credentialId))
     .leftJoin(collectionGroups, eq(collectionGroups.id, devices.collectionGroupId))
     .leftJoin(storageLocations, eq(storageLocations.id, storageLocationIdSql(devices)))
-    .where(eq(devices.id, deviceId));
+    .where(eq(devices.id, sql.placeholder('deviceId')))
+    .prepare('loadDevice');
+}
+
+// Built once per database: drizzle builds a statement's SQL on every run otherwise (0.5 ms of this one's).
+const loadStatements = new WeakMap<Database, ReturnType<typeof loadStatement>>();
+
+export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
+  let load = loadStatements.get(db);
+  if (!load) {
+    load = loadStatement(db);
+    loadStatements.set(db, load);
+  }
+  const [row] = await load.execute({ deviceId });
   if (!row) throw new JobFailure('invalid_options', 'the device no longer exists');
   const { device } = row;
   if (!device.enabled) throw new JobFailure('aborted', 'the device was disabled after this job was queued');
