@@ -12,17 +12,8 @@ import { useNow } from '../../lib/use-now';
 import { useThrottled } from '../../lib/use-throttled';
 import { useAnnounce } from '../announcer';
 import { usePermissions } from '../viewer-provider';
+import { ActiveJobs_JobsQuery, type ActiveJobsData } from './active-jobs-query';
 import { useJobEvents } from './use-job-finished';
-
-// The in-flight jobs at load (newest 100), then live events move them along; a job the list doesn't have yet
-// (queued elsewhere since) has the list read again, at most every 2 s, for its device's name.
-const ActiveJobs_JobsQuery = graphql(`
-  query ActiveJobs_JobsQuery {
-    jobs(first: 100, filter: { states: [QUEUED, RUNNING, STORING] }) {
-      edges { node { id status createdAt device { id name deviceGroup { id } } } }
-    }
-  }
-`);
 
 const ActiveJobs_CancelJobMutation = graphql(`
   mutation ActiveJobs_CancelJobMutation($input: CancelJobInput!) {
@@ -38,12 +29,17 @@ const STAGE_PROGRESS: Record<string, number> = { queued: 5, running: 50, storing
 
 type ActiveJob = { jobId: string; deviceId: string; status: string; message: string | null; at: string };
 
-/** Running and queued jobs with a progress bar per stage; operators may cancel them. */
-export function ActiveJobs({ limit = 12 }: { limit?: number }) {
+/**
+ * Running and queued jobs with a progress bar per stage; operators may cancel them. A job the list doesn't have
+ * yet (queued elsewhere since) has the list read again, at most every 2 s, for its device's name.
+ */
+export function ActiveJobs({ initial, limit = 12 }: { initial: ActiveJobsData | null; limit?: number }) {
   const now = useNow(5_000);
   const announce = useAnnounce();
   const permissions = usePermissions();
-  const [{ data }, reexecute] = useLiveQuery({ query: ActiveJobs_JobsQuery, variables: {} });
+  const [{ data: fetched }, reexecute] = useLiveQuery({ query: ActiveJobs_JobsQuery, variables: {} });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial;
   const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 2_000);
   const loaded = data?.jobs.edges.map(({ node }) => node) ?? [];
   const devices = new Map(loaded.map((job) => [job.device.id, job.device]));

@@ -2,38 +2,27 @@
 
 import { useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
-import { graphql, type ResultOf } from '../../lib/graphql';
 import { useLiveQuery } from '../../lib/use-live-query';
 import { useThrottled } from '../../lib/use-throttled';
+import { ActivityCharts_ActivityQuery, type ActivityChartsData, activityVariables } from './activity-charts-query';
 import { useJobEvents } from './use-job-finished';
 
-// Counted on the server (one query, two ranges); the charts only draw.
-const ActivityCharts_ActivityQuery = graphql(`
-  query ActivityCharts_ActivityQuery($hourlyFrom: DateTime!, $dailyFrom: DateTime!) {
-    hourly: activity(from: $hourlyFrom, interval: HOUR) { start succeeded failed versions }
-    daily: activity(from: $dailyFrom, interval: DAY) { start succeeded failed versions }
-  }
-`);
-
-type Bucket = ResultOf<typeof ActivityCharts_ActivityQuery>['hourly'][number];
+type Bucket = ActivityChartsData['hourly'][number];
 type Line = { label: string; values: number[]; color: 'ok' | 'bad' | 'text' };
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /**
  * Successful and failed backups per hour over 24 h and per day over 30 days, and versions stored per day
  * (UTC buckets; uPlot, loaded on demand); re-read (throttled) as jobs end.
  */
-export function ActivityCharts() {
-  const [now] = useState(() => Date.now());
-  const [{ data }, reexecute] = useLiveQuery({
+export function ActivityCharts({ initial }: { initial: { now: number; data: ActivityChartsData | null } }) {
+  // The server's clock: the browser asks with the variables the server's answer was read with.
+  const [now] = useState(() => initial.now);
+  const [{ data: fetched }, reexecute] = useLiveQuery({
     query: ActivityCharts_ActivityQuery,
-    variables: {
-      hourlyFrom: new Date(now - 23 * HOUR).toISOString(),
-      dailyFrom: new Date(now - 29 * DAY).toISOString(),
-    },
+    variables: activityVariables(now),
   });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial.data;
   const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 10_000);
   useJobEvents(() => {}, reread);
 

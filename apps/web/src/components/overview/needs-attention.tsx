@@ -3,32 +3,18 @@
 import Link from 'next/link';
 import { errorMessage } from '../../lib/error-message';
 import { formatDateTime, formatRelativeTime } from '../../lib/format';
-import { graphql } from '../../lib/graphql';
 import { useLiveQuery } from '../../lib/use-live-query';
 import { useNow } from '../../lib/use-now';
 import { useThrottled } from '../../lib/use-throttled';
+import { NeedsAttention_FailingQuery, type NeedsAttentionData } from './needs-attention-query';
 import { useJobEvents } from './use-job-finished';
 
-const NeedsAttention_FailingQuery = graphql(`
-  query NeedsAttention_FailingQuery {
-    devices(first: 10, filter: { backupState: FAILING }, orderBy: NAME) {
-      edges {
-        node {
-          id
-          name
-          consecutiveFailures
-          lastFailureAt
-          lastJob { id errorCode errorMessage }
-        }
-      }
-    }
-  }
-`);
-
 /** Failing devices with the reason their last backup failed. */
-export function NeedsAttention() {
+export function NeedsAttention({ initial }: { initial: NeedsAttentionData | null }) {
   const now = useNow();
-  const [{ data, error }, reexecute] = useLiveQuery({ query: NeedsAttention_FailingQuery, variables: {} });
+  const [{ data: fetched, error }, reexecute] = useLiveQuery({ query: NeedsAttention_FailingQuery, variables: {} });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial;
   const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 1_500);
   useJobEvents(() => {}, reread);
   const rows = data?.devices.edges.map((edge) => edge.node) ?? [];

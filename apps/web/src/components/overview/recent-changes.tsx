@@ -8,14 +8,7 @@ import { useLiveQuery } from '../../lib/use-live-query';
 import { useNow } from '../../lib/use-now';
 import { useSubscriptionEvents } from '../../lib/use-subscription-events';
 import { useThrottled } from '../../lib/use-throttled';
-
-const RecentChanges_EventsQuery = graphql(`
-  query RecentChanges_EventsQuery {
-    events(first: 10, filter: { kinds: [BACKUP_CHANGED] }) {
-      edges { node { id createdAt payload device { id name } } }
-    }
-  }
-`);
+import { RecentChanges_EventsQuery, type RecentChangesData } from './recent-changes-query';
 
 const RecentChanges_ConfigChangedSubscription = graphql(`
   subscription RecentChanges_ConfigChangedSubscription {
@@ -32,9 +25,11 @@ type ChangePayload = {
 };
 
 /** The newest configuration changes: who, how many lines, one click to the diff. */
-export function RecentChanges() {
+export function RecentChanges({ initial }: { initial: RecentChangesData | null }) {
   const now = useNow();
-  const [{ data, error }, reexecute] = useLiveQuery({ query: RecentChanges_EventsQuery, variables: {} });
+  const [{ data: fetched, error }, reexecute] = useLiveQuery({ query: RecentChanges_EventsQuery, variables: {} });
+  // What the server rendered until the browser's own answer arrives.
+  const data = fetched ?? initial;
   const reread = useThrottled(() => reexecute({ requestPolicy: 'network-only' }), 1_000);
   useSubscriptionEvents(RecentChanges_ConfigChangedSubscription, {}, reread);
   const rows = data?.events.edges.map((edge) => edge.node) ?? [];
