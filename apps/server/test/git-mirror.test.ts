@@ -21,6 +21,7 @@ import { createGitMirrors } from '../src/storage/git-mirror.js';
 import { createStorageRegistry } from '../src/storage/storage-registry.js';
 import { mutate } from './support/api-builders.js';
 import { createDevice } from './support/builders.js';
+import { startGitDaemon } from './support/git-daemon.js';
 import { createLocation, seedVersion } from './support/seed-versions.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -29,23 +30,6 @@ let server: TestServer;
 let remoteRoot: string;
 let daemon: Server;
 let daemonUrl: string;
-
-/** `git daemon --inetd` per connection: the real daemon, on a port the OS chose. */
-async function startGitDaemon(baseDir: string): Promise<Server> {
-  const listener = createServer((socket) => {
-    const child = spawn(
-      'git',
-      ['daemon', '--inetd', '--enable=receive-pack', '--export-all', `--base-path=${baseDir}`, baseDir],
-      { stdio: ['pipe', 'pipe', 'ignore'] },
-    );
-    socket.pipe(child.stdin);
-    child.stdout.pipe(socket);
-    socket.on('error', () => child.kill());
-    child.on('close', () => socket.end());
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  return listener;
-}
 
 async function until(check: () => Promise<boolean>, what: string) {
   for (let i = 0; i < 600; i++) {

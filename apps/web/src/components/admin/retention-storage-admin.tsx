@@ -207,9 +207,18 @@ export function RetentionStorageAdmin() {
                     <span className="inline-error">failing: {location.lastPushError}</span>
                   ) : location.lastPushAt ? (
                     <span className="inline-ok">pushed {formatDateTime(location.lastPushAt)}</span>
+                  ) : location.mirrorUrl ? (
+                    <span className="muted">not pushed yet</span>
                   ) : (
                     <span className="muted">—</span>
                   )}
+                  {/* Which remote is healthy or failing: the health alone doesn't say where it pushes. */}
+                  {location.mirrorUrl ? (
+                    <div className="mono small muted" data-testid="mirror-url">
+                      {location.mirrorUrl}
+                      {location.mirrorBranch ? ` (${location.mirrorBranch})` : ''}
+                    </div>
+                  ) : null}
                 </td>
                 <td>{location.isDefault ? 'yes' : ''}</td>
                 <td className="actions">
