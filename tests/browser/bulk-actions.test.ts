@@ -198,6 +198,13 @@ describe('devices page bulk actions', () => {
       );
       return names.length === 50 && names.every((name) => name?.startsWith(prefix));
     }, `sweep-${suffix}-`);
+    // The pager keeps the filter: Next shows the other 5, Previous (the browser's Back) the first 50 again.
+    await page.getByRole('navigation', { name: 'Device pages' }).getByRole('button', { name: 'Next →' }).click();
+    await page.waitForURL((url) => url.searchParams.has('after') && url.searchParams.get('q') === `sweep-${suffix}`);
+    await row(page, matching[54]!).waitFor();
+    await page.getByRole('navigation', { name: 'Device pages' }).getByRole('button', { name: '← Previous' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('after') && url.searchParams.get('q') === `sweep-${suffix}`);
+    await row(page, matching[0]!).waitFor();
     await page.getByRole('checkbox', { name: 'Select every device on this page' }).check();
     await page.getByTestId('bulk-actions').getByText('50 selected').waitFor();
     await page.getByRole('button', { name: 'Select all 55 matching' }).click();
@@ -234,6 +241,8 @@ describe('devices page bulk actions', () => {
 
       // Live rows: a device an admin adds elsewhere, then removes, shows and goes without a reload.
       await viewerPage.evaluate(() => Object.assign(window, { __noReload: true }));
+      // The rows come in the server's HTML, before the page's subscriptions: wait until they listen.
+      await viewerPage.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
       const added = (
         await mutate(
           'createDevice',

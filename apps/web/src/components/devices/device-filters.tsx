@@ -4,6 +4,7 @@ import { type FormEvent, useId } from 'react';
 import { useQuery } from 'urql';
 import { BACKUP_STATES, type DeviceListParams } from '../../lib/device-list-params';
 import { graphql } from '../../lib/graphql';
+import { FilterSelect } from '../filter-select';
 
 const DeviceFilters_OptionsQuery = graphql(`
   query DeviceFilters_OptionsQuery {
@@ -12,6 +13,16 @@ const DeviceFilters_OptionsQuery = graphql(`
     backupMethods { key friendlyName }
   }
 `);
+
+const STATE_OPTIONS = BACKUP_STATES.map((state) => ({ value: state, label: state.toLowerCase() }));
+const ENABLED_OPTIONS = [
+  { value: 'true', label: 'Enabled' },
+  { value: 'false', label: 'Disabled' },
+];
+const SORT_OPTIONS = [
+  { value: 'NAME', label: 'Name' },
+  { value: 'CREATED_AT', label: 'Newest' },
+];
 
 /** Search, group, collection group, plugin, state and enabled filters plus sort; every change becomes a new URL. */
 export function DeviceFilters({
@@ -48,78 +59,41 @@ export function DeviceFilters({
           Search
         </button>
       </form>
-      <span className="filter">
-        <label htmlFor={`${id}-group`}>Group</label>{' '}
-        <select
-          id={`${id}-group`}
-          value={params.group ?? ''}
-          onChange={(event) => onChange({ group: event.target.value || null })}
-        >
-          <option value="">All groups</option>
-          {data?.deviceGroups.edges.map(({ node }) => (
-            <option key={node.id} value={node.id}>
-              {node.name}
-            </option>
-          ))}
-        </select>
-      </span>
-      <span className="filter">
-        <label htmlFor={`${id}-collection`}>Collection group</label>{' '}
-        <select
-          id={`${id}-collection`}
-          value={params.collection ?? ''}
-          onChange={(event) => onChange({ collection: event.target.value || null })}
-        >
-          <option value="">Any collection group</option>
-          {data?.collectionGroups.edges.map(({ node }) => (
-            <option key={node.id} value={node.id}>
-              {node.name}
-            </option>
-          ))}
-        </select>
-      </span>
-      <span className="filter">
-        <label htmlFor={`${id}-plugin`}>Plugin</label>{' '}
-        <select
-          id={`${id}-plugin`}
-          value={params.plugin ?? ''}
-          onChange={(event) => onChange({ plugin: event.target.value || null })}
-        >
-          <option value="">All plugins</option>
-          {data?.backupMethods.map((method) => (
-            <option key={method.key} value={method.key}>
-              {method.friendlyName}
-            </option>
-          ))}
-        </select>
-      </span>
-      <span className="filter">
-        <label htmlFor={`${id}-state`}>State</label>{' '}
-        <select
-          id={`${id}-state`}
-          value={params.state ?? ''}
-          onChange={(event) => onChange({ state: BACKUP_STATES.find((state) => state === event.target.value) ?? null })}
-        >
-          <option value="">Any state</option>
-          {BACKUP_STATES.map((state) => (
-            <option key={state} value={state}>
-              {state.toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </span>
-      <span className="filter">
-        <label htmlFor={`${id}-enabled`}>Enabled</label>{' '}
-        <select
-          id={`${id}-enabled`}
-          value={params.enabled === null ? '' : String(params.enabled)}
-          onChange={(event) => onChange({ enabled: event.target.value === '' ? null : event.target.value === 'true' })}
-        >
-          <option value="">Either</option>
-          <option value="true">Enabled</option>
-          <option value="false">Disabled</option>
-        </select>
-      </span>
+      <FilterSelect
+        label="Group"
+        value={params.group}
+        anyLabel="All groups"
+        options={data?.deviceGroups.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? []}
+        onChange={(group) => onChange({ group })}
+      />
+      <FilterSelect
+        label="Collection group"
+        value={params.collection}
+        anyLabel="Any collection group"
+        options={data?.collectionGroups.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? []}
+        onChange={(collection) => onChange({ collection })}
+      />
+      <FilterSelect
+        label="Plugin"
+        value={params.plugin}
+        anyLabel="All plugins"
+        options={data?.backupMethods.map((method) => ({ value: method.key, label: method.friendlyName })) ?? []}
+        onChange={(plugin) => onChange({ plugin })}
+      />
+      <FilterSelect
+        label="State"
+        value={params.state}
+        anyLabel="Any state"
+        options={STATE_OPTIONS}
+        onChange={(value) => onChange({ state: BACKUP_STATES.find((state) => state === value) ?? null })}
+      />
+      <FilterSelect
+        label="Enabled"
+        value={params.enabled === null ? null : String(params.enabled)}
+        anyLabel="Either"
+        options={ENABLED_OPTIONS}
+        onChange={(value) => onChange({ enabled: value === null ? null : value === 'true' })}
+      />
       <label className="toggle">
         <input
           type="checkbox"
@@ -128,17 +102,12 @@ export function DeviceFilters({
         />
         Archived
       </label>
-      <span className="filter">
-        <label htmlFor={`${id}-sort`}>Sort</label>{' '}
-        <select
-          id={`${id}-sort`}
-          value={params.sort}
-          onChange={(event) => onChange({ sort: event.target.value === 'CREATED_AT' ? 'CREATED_AT' : 'NAME' })}
-        >
-          <option value="NAME">Name</option>
-          <option value="CREATED_AT">Newest</option>
-        </select>
-      </span>
+      <FilterSelect
+        label="Sort"
+        value={params.sort}
+        options={SORT_OPTIONS}
+        onChange={(value) => onChange({ sort: value === 'CREATED_AT' ? 'CREATED_AT' : 'NAME' })}
+      />
     </div>
   );
 }

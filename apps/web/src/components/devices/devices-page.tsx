@@ -18,6 +18,7 @@ import { useLiveQuery } from '../../lib/use-live-query';
 import { useNow } from '../../lib/use-now';
 import { useSubscriptionEvents } from '../../lib/use-subscription-events';
 import { useThrottled } from '../../lib/use-throttled';
+import { Pager } from '../pager';
 import { usePermissions } from '../viewer-provider';
 import { BulkActions } from './bulk-actions';
 import { DeviceFilters } from './device-filters';
@@ -205,23 +206,16 @@ export function DevicesPage({ params, initial }: { params: DeviceListParams; ini
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label="Device pages">
-        <button type="button" className="button button-quiet" disabled={!params.after} onClick={() => router.back()}>
-          ← Previous
-        </button>
-        <span className="muted">{fetching && !data ? 'loading…' : `${rows.length} shown`}</span>
-        <button
-          type="button"
-          className="button button-quiet"
-          disabled={!data?.devices.pageInfo.hasNextPage}
-          onClick={() => {
-            const cursor = data?.devices.pageInfo.endCursor;
-            if (cursor) router.push(deviceListHref({ ...params, after: cursor }));
-          }}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager
+        label="Device pages"
+        isFirstPage={!params.after}
+        nextHref={
+          data?.devices.pageInfo.hasNextPage && data.devices.pageInfo.endCursor
+            ? deviceListHref({ ...params, after: data.devices.pageInfo.endCursor })
+            : null
+        }
+        status={fetching && !data ? 'loading…' : `${rows.length} shown`}
+      />
     </>
   );
 }

@@ -5,12 +5,15 @@ import { useQuery } from 'urql';
 import { graphql } from '../../lib/graphql';
 import type { JobListParams } from '../../lib/job-list-params';
 import { JOB_STATUSES } from '../../lib/job-status';
+import { FilterSelect } from '../filter-select';
 
 const JobFilters_OptionsQuery = graphql(`
   query JobFilters_OptionsQuery {
     deviceGroups(first: 100) { edges { node { id name } } }
   }
 `);
+
+const STATE_OPTIONS = JOB_STATUSES.map((state) => ({ value: state, label: state }));
 
 /** State, error code and device group filters; every change becomes a new URL. */
 export function JobFilters({
@@ -31,21 +34,13 @@ export function JobFilters({
 
   return (
     <div className="filters" data-testid="job-filters">
-      <span className="filter">
-        <label htmlFor={`${id}-state`}>State</label>{' '}
-        <select
-          id={`${id}-state`}
-          value={params.state ?? ''}
-          onChange={(event) => onChange({ state: JOB_STATUSES.find((state) => state === event.target.value) ?? null })}
-        >
-          <option value="">Any state</option>
-          {JOB_STATUSES.map((state) => (
-            <option key={state} value={state}>
-              {state}
-            </option>
-          ))}
-        </select>
-      </span>
+      <FilterSelect
+        label="State"
+        value={params.state}
+        anyLabel="Any state"
+        options={STATE_OPTIONS}
+        onChange={(value) => onChange({ state: JOB_STATUSES.find((state) => state === value) ?? null })}
+      />
       <form onSubmit={submitCode} className="filter-search" aria-label="Filter by error code">
         <label htmlFor={`${id}-code`}>Error code</label>{' '}
         <input
@@ -60,21 +55,13 @@ export function JobFilters({
           Apply
         </button>
       </form>
-      <span className="filter">
-        <label htmlFor={`${id}-group`}>Group</label>{' '}
-        <select
-          id={`${id}-group`}
-          value={params.group ?? ''}
-          onChange={(event) => onChange({ group: event.target.value || null })}
-        >
-          <option value="">All groups</option>
-          {data?.deviceGroups.edges.map(({ node }) => (
-            <option key={node.id} value={node.id}>
-              {node.name}
-            </option>
-          ))}
-        </select>
-      </span>
+      <FilterSelect
+        label="Group"
+        value={params.group}
+        anyLabel="All groups"
+        options={data?.deviceGroups.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? []}
+        onChange={(group) => onChange({ group })}
+      />
     </div>
   );
 }

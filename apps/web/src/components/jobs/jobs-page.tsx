@@ -21,6 +21,7 @@ import { useLiveQuery } from '../../lib/use-live-query';
 import { useSubscriptionEvents } from '../../lib/use-subscription-events';
 import { useThrottled } from '../../lib/use-throttled';
 import { useAnnounce } from '../announcer';
+import { Pager } from '../pager';
 import { usePermissions } from '../viewer-provider';
 import { JobFilters } from './job-filters';
 
@@ -194,23 +195,16 @@ export function JobsPage({ params }: { params: JobListParams }) {
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label="Job pages">
-        <button type="button" className="button button-quiet" disabled={!params.after} onClick={() => router.back()}>
-          ← Previous
-        </button>
-        <span className="muted">{fetching ? 'loading…' : `${rows.length} shown`}</span>
-        <button
-          type="button"
-          className="button button-quiet"
-          disabled={!data?.jobs.pageInfo.hasNextPage}
-          onClick={() => {
-            const cursor = data?.jobs.pageInfo.endCursor;
-            if (cursor) router.push(jobListHref({ ...params, after: cursor }));
-          }}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager
+        label="Job pages"
+        isFirstPage={!params.after}
+        nextHref={
+          data?.jobs.pageInfo.hasNextPage && data.jobs.pageInfo.endCursor
+            ? jobListHref({ ...params, after: data.jobs.pageInfo.endCursor })
+            : null
+        }
+        status={fetching ? 'loading…' : `${rows.length} shown`}
+      />
     </>
   );
 }
