@@ -2,8 +2,8 @@
  * Fan-out (issue 12 item 6): 1,000 graphql-ws subscribers (signed in as one viewer of the devices' group) on
  * `jobEvents` while 50 jobs run. Each event's latency runs from the line's own timestamp (when the server
  * made it) to its arrival at a subscriber; every subscriber must receive every line. Beside it, a bare `ws`
- * server broadcasts the same payloads with the same timing to 1,000 plain sockets: the ratio of the p99s
- * says what DeviceVault adds over the network itself. Goal: p99 ≤ 100 ms on PostgreSQL, ≤ 250 ms on PGlite.
+ * server broadcasts the same payloads with the same timing to 1,000 plain sockets, each line's latency from
+ * when it was due: the ratio of the p99s says what DeviceVault adds over the network itself. Goal: p99 ≤ 100 ms on PostgreSQL, ≤ 250 ms on PGlite.
  * The subscribers run in a child process (bench/support/fanout-clients.ts), as dashboards run elsewhere.
  * `DATABASE_URL=… node --conditions=source --import tsx bench/subscription-fanout.ts` for PostgreSQL.
  */
@@ -165,9 +165,12 @@ async function bareWsRun(lines: Line[], publishedAt: Map<string, number>) {
   const start = Date.now();
   const sentAt = new Map<string, number>();
   for (const line of lines) {
-    const wait = start + (timeOf(line) - origin) - Date.now();
+    const due = start + (timeOf(line) - origin);
+    const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    sentAt.set(`${line.jobId}:${line.seq}`, Date.now());
+    // Latency from when the line was due, as DeviceVault's runs from when it was published: the 50th line of
+    // a burst waits for the 49 before it here too (from its own send it looked 30x faster than it is).
+    sentAt.set(`${line.jobId}:${line.seq}`, due);
     const payload = JSON.stringify({ id: '1', type: 'next', payload: { data: { jobEvents: line } } });
     for (const client of server.clients) client.send(payload);
   }
@@ -216,7 +219,11 @@ console.log(
   `bare ws broadcast of the same payloads: p50 ${ms(percentile(bare.latencies, 50))}, p99 ${ms(bareP99)}; ${bare.missing} missed`,
 );
 const goal = run.database === 'postgres' ? 100 : 250;
+const fanOutP99 = percentile(run.fanOut, 99);
 console.log(
-  `p99 ratio DeviceVault / bare ws: ${(p99 / Math.max(1, bareP99)).toFixed(2)}; goal p99 ≤ ${goal} ms: ${p99 <= goal && run.missing === 0 ? 'met' : 'NOT met'}`,
+  `fan-out p99 ratio DeviceVault (published → subscriber) / bare ws: ${(fanOutP99 / Math.max(1, bareP99)).toFixed(2)}`,
+);
+console.log(
+  `p99 ratio DeviceVault (line made → subscriber) / bare ws: ${(p99 / Math.max(1, bareP99)).toFixed(2)}; goal p99 ≤ ${goal} ms: ${p99 <= goal && run.missing === 0 ? 'met' : 'NOT met'}`,
 );
 process.exit(0);
