@@ -235,6 +235,28 @@ describe('NetBox inventory sync', () => {
     assert.equal(after!.port, 2222);
   });
 
+  it('still applies the source to a device whose host key was forgotten (no hand edit of what it manages)', async () => {
+    const db = server.app.database.db;
+    const [device] = await db.select().from(devices).where(eq(devices.name, 'nb-00210'));
+    // As a source with a default credential creates it, after a first backup pinned its key.
+    const credential = await createCredential(server, { name: 'nb-default', username: 'netops', secret: 'pw' });
+    await db
+      .update(devices)
+      .set({ credentialId: credential.id, hostKeyFingerprint: 'SHA256:old-key' })
+      .where(eq(devices.id, device!.id));
+    const forgot = await mutate(server, 'updateDevice', { id: device!.id, forgetHostKey: true }, 'device { id }');
+    assert.equal(forgot.__typename, 'UpdateDeviceSuccess', JSON.stringify(forgot));
+    netbox.devices = netbox.devices.map((one) => (one.id === 210 ? { ...one, address: '198.51.100.210/24' } : one));
+
+    const result = await sync(sourceId);
+
+    assert.deepEqual(result.run.report.updated, [
+      { name: 'nb-00210', changes: { host: { from: device!.host, to: '198.51.100.210' } } },
+    ]);
+    const [after] = await db.select().from(devices).where(eq(devices.id, device!.id));
+    assert.deepEqual([after!.host, after!.hostKeyFingerprint, after!.manualOverrideAt], ['198.51.100.210', null, null]);
+  });
+
   it('fails on a 401 with the reason and changes nothing', async () => {
     netbox.devices = netbox.devices.map((one) => (one.id === 300 ? { ...one, address: '198.51.100.30/24' } : one));
     const before = await snapshot();

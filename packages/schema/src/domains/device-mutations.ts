@@ -95,6 +95,10 @@ builder.mutationField('updateDevice', (t) =>
       const missing = await missingReference(ctx.db, next.deviceGroupId, next.collectionGroupId, next.zoneId);
       if (missing) return missing;
       const moved = next.host !== existing.host || next.port !== existing.port;
+      // What an inventory sync manages; forgetting the host key, a credential or enabling is no hand edit of it.
+      const inventoryEdited = (
+        ['name', 'host', 'port', 'pluginKey', 'deviceGroupId', 'collectionGroupId'] as const
+      ).some((key) => next[key] !== existing[key]);
       // Attaching a credential, or sending the attached one to a new host, needs the right to use it.
       if (next.credentialId && (next.credentialId !== existing.credentialId || moved)) {
         const [credential] = await ctx.db
@@ -117,7 +121,7 @@ builder.mutationField('updateDevice', (t) =>
           pluginOptions: next.pluginOptions ?? {},
           hostKeyFingerprint: moved || input.forgetHostKey ? null : existing.hostKeyFingerprint,
           // Edited by hand: inventory syncs leave this device's host, plugin and groups alone from now on.
-          manualOverrideAt: new Date(),
+          manualOverrideAt: inventoryEdited ? new Date() : existing.manualOverrideAt,
           updatedAt: new Date(),
         })
         .where(eq(devices.id, existing.id))
