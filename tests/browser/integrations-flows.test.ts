@@ -186,10 +186,12 @@ describe('integrations: storage push health and inventory sync reports', () => {
     await sourceRow(refused.name).getByText('failed', { exact: true }).waitFor();
     await shot('inventory-refused');
     const failedText = (await report.locator('h2').textContent()) ?? '';
+    const failedDetails = await report.locator('pre').count();
 
     assert.match(first.heading, new RegExp(`^${source.name}: succeeded`));
     assert.ok(first.details && typeof first.details === 'object', 'the full report is shown');
     assert.match(failedText, /refused the credentials \(HTTP 401/);
+    assert.equal(failedDetails, 0, 'no empty report under a failed sync');
     const { data } = await stack.graphql(
       '{ devices(first: 100, filter: { search: "nb-" }) { edges { node { name host } } } }',
     );

@@ -190,7 +190,10 @@ export function InventorySourcesAdmin() {
           <h2>
             {report.name}: <RunSummary run={report.run} />
           </h2>
-          <pre className="config">{JSON.stringify(report.run.report, null, 2)}</pre>
+          {/* A failed sync has no report beyond its reason, already in the heading. */}
+          {Object.keys(report.run.report).length > 0 ? (
+            <pre className="config">{JSON.stringify(report.run.report, null, 2)}</pre>
+          ) : null}
         </section>
       ) : null}
       <form className="form" onSubmit={(event) => void submit(event)}>
