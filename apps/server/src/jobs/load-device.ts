@@ -1,8 +1,8 @@
 /**
  * Step "load device and secrets": what a collection needs, read fresh when the job starts, in one statement:
  * the device, its credential, its collection group's limits, the network policy, the user's rules that apply
- * to it, its latest version (the shrink check and "unchanged" compare against it) and where a new version
- * goes. (A job read each of these on its own before: 8 statements; issue 13 item 2.)
+ * to it, its latest version (the shrink check and "unchanged" compare against it), where a new version
+ * goes and whether a retention policy applies. (A job read each of these on its own before: 8 statements; issue 13 item 2.)
  */
 
 import type { NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
@@ -26,6 +26,7 @@ import { storageLocationIdSql } from '../storage/storage-registry.js';
 import type { CollectTask } from './collect-task.js';
 import { JobFailure } from './job-failure.js';
 import { splitJobTimeout } from './job-timeouts.js';
+import { retentionPolicyIdSql } from './pruner.js';
 
 export interface JobTarget {
   device: DeviceRow;
@@ -41,6 +42,8 @@ export interface JobTarget {
   previous: PreviousVersion | null;
   /** Where a new version goes (null: the built-in store). */
   location: StorageLocationRow | null;
+  /** The retention policy that applies to the device, if any (none: nothing to prune after a backup). */
+  retentionPolicyId: string | null;
 }
 
 export type PreviousVersion = Pick<
@@ -66,6 +69,7 @@ function loadStatement(db: Database) {
       rules: userRulesSql(devices),
       previous: latestVersionSql.mapWith((value) => parsedJson<PreviousVersion | null>(value)),
       location: storageLocations,
+      retentionPolicyId: retentionPolicyIdSql(devices),
     })
     .from(devices)
     .leftJoin(credentials, eq(credentials.id, devices.credentialId))
@@ -98,6 +102,7 @@ export async function loadDevice(db: Database, deviceId: string, defaultTimeoutS
     rules: row.rules,
     previous: row.previous ?? null,
     location: row.location ?? null,
+    retentionPolicyId: row.retentionPolicyId ?? null,
   };
 }
 

@@ -12,14 +12,8 @@
  */
 import type { Database } from '@devicevault/schema/db/database';
 import { rowsOf } from '@devicevault/schema/db/database';
-import {
-  backups,
-  deviceGroups,
-  devices,
-  type RetentionPolicyRow,
-  retentionPolicies,
-} from '@devicevault/schema/db/tables';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { backups, devices, type RetentionPolicyRow, retentionPolicies } from '@devicevault/schema/db/tables';
+import { and, type Column, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { GarbageReport } from '../storage/backup-store.js';
 import { collectOriginalGarbage } from '../storage/original-store.js';
@@ -140,6 +134,16 @@ export function createPruner(deps: PrunerDeps): Pruner {
  * The device's retention policy in one statement (it runs after every backup): its own, else its device
  * group's, else the default; null when none applies or it keeps everything.
  */
+/**
+ * The retention policy that applies to a device: its own, else its device group's, else the default row;
+ * null when none does. A device by its row's columns, inside a statement over `devices`.
+ */
+export function retentionPolicyIdSql(device: { retentionPolicyId: Column; deviceGroupId: Column }): SQL<string | null> {
+  return sql`coalesce(${device.retentionPolicyId},
+    (select g.retention_policy_id from device_groups g where g.id = ${device.deviceGroupId}),
+    (select p.id from retention_policies p where p.is_default order by p.created_at, p.id limit 1))`;
+}
+
 async function policyFor(db: Database, deviceId: string): Promise<Policy | null> {
   const [row] = await db
     .select({
@@ -148,14 +152,8 @@ async function policyFor(db: Database, deviceId: string): Promise<Policy | null>
       maxBytes: retentionPolicies.maxBytes,
     })
     .from(devices)
-    .leftJoin(deviceGroups, eq(deviceGroups.id, devices.deviceGroupId))
-    .leftJoin(
-      retentionPolicies,
-      sql`${retentionPolicies.id} = coalesce(${devices.retentionPolicyId}, ${deviceGroups.retentionPolicyId})
-        or (coalesce(${devices.retentionPolicyId}, ${deviceGroups.retentionPolicyId}) is null and ${retentionPolicies.isDefault})`,
-    )
-    .where(eq(devices.id, deviceId))
-    .limit(1);
+    .innerJoin(retentionPolicies, eq(retentionPolicies.id, retentionPolicyIdSql(devices)))
+    .where(eq(devices.id, deviceId));
   if (!row || (row.keepLast == null && row.keepDays == null && row.maxBytes == null)) return null;
   return row;
 }

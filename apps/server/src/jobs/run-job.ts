@@ -20,7 +20,7 @@ import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
 import { appendJobLog, type Lease } from './job-queue.js';
-import { collectTask, loadDevice } from './load-device.js';
+import { collectTask, loadDevice, type PreviousVersion } from './load-device.js';
 import { recordSuccessFacts } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
 import { applyRulesAndCheck } from './rules-step.js';
@@ -39,6 +39,7 @@ export interface RunJobDeps {
   maxTextBytes: number;
   /** A text version this many percent smaller than the previous fails as `suspect_output` (collection groups may override). */
   maxShrinkPercent?: number;
+  /** Told after a version is recorded for a device a retention policy applies to (the pruner). */
   afterBackup?: (deviceId: string) => void;
   /** The first retry's delay after a transient failure (doubles per attempt); default 30 s. */
   retryBaseMs?: number;
@@ -69,7 +70,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     const original = prepared.original
       ? await putOriginal(deps, prepared.original, { spoolDir, device, jobId: job.id })
       : null;
-    if (await recordAndPublish(deps, job, lease, log, stored, original)) deps.afterBackup?.(device.id);
+    const recorded = await recordAndPublish(deps, job, lease, log, { ...stored, previous: target.previous }, original);
+    if (recorded && target.retentionPolicyId) deps.afterBackup?.(device.id);
   } catch (error) {
     if (!halt.aborted) await recordJobFailure(deps, job, lease, log, error);
   } finally {
@@ -89,7 +91,7 @@ async function recordAndPublish(
   job: JobRow,
   lease: Lease,
   log: JobLog,
-  stored: Awaited<ReturnType<typeof storeArtefact>>,
+  stored: Awaited<ReturnType<typeof storeArtefact>> & { previous: PreviousVersion | null },
   original: StoredOriginal | null,
 ): Promise<boolean> {
   const backupId = randomUUID();
@@ -106,7 +108,11 @@ async function recordAndPublish(
     if (!(await appendJobLog(tx, lease, line, finished))) return false;
     const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
     events = await recordSuccessFacts(tx, facts);
-    if (changed) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
+    // A device's first version is not a change.
+    if (changed && stored.previous)
+      events.push(
+        ...(await recordChangeEvent(tx, changeFacts({ ...facts, previousBackupId: stored.previous.id }, stored))),
+      );
     return true;
   });
   if (!row) {
