@@ -70,7 +70,7 @@ try {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             query:
-              'query ($filter: DeviceFilter) { devices(first: 50, filter: $filter, orderBy: NAME) { edges { node { id name host port pluginKey enabled archivedAt backupState deviceGroup { id name } collectionGroup { id name } lastBackup { id createdAt changed isBinary } lastJob { id status errorCode createdAt finishedAt } } } } }',
+              'query ($filter: DeviceFilter) { devices(first: 50, filter: $filter, orderBy: NAME) { edges { node { id name host port pluginKey enabled archivedAt backupState deviceGroup { id name } collectionGroup { id name } lastBackup { id createdAt changed isBinary } lastJob { id status errorCode createdAt finishedAt } } } totalCount } }',
             variables: { filter: { pluginKey: key } },
           }),
         });
