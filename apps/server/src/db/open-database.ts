@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@devicevault/schema/db/database';
 import * as tables from '@devicevault/schema/db/tables';
+import { startPgliteVacuum } from './pglite-vacuum.js';
 import { withPreparedStatements } from './prepared-statements.js';
 
 export interface OpenDatabase {
@@ -69,6 +70,7 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
   } finally {
     await client.query(`select pg_advisory_unlock(${migrationLockId})`);
   }
+  const stopVacuum = startPgliteVacuum(client);
   return {
     db,
     kind: 'pglite',
@@ -80,6 +82,9 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    close: () => client.close(),
+    async close() {
+      await stopVacuum();
+      await client.close();
+    },
   };
 }
