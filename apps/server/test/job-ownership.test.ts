@@ -13,7 +13,7 @@ import { devices, type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { OpenDatabase } from '../src/db/open-database.js';
 import { requeueInterruptedJobs } from '../src/jobs/interrupted-jobs.js';
-import { appendJobLines, claimNextJob, maxInterruptions, renewLease } from '../src/jobs/job-queue.js';
+import { appendJobLog, claimNextJob, maxInterruptions, renewLease } from '../src/jobs/job-queue.js';
 import { createCredential, createDevice, triggerBackup } from './support/builders.js';
 import { openTestDatabase } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -74,7 +74,7 @@ describe('the job queue', () => {
 
     const renewed = await renewLease(database.db, lease, 60_000);
     const line = { seq: 99, at: new Date().toISOString(), status: 'failed' as const, message: 'late' };
-    const written = await appendJobLines(database.db, lease, [line], { errorCode: 'worker_died' });
+    const written = await appendJobLog(database.db, lease, line, { errorCode: 'worker_died' });
 
     assert.equal(second?.id, jobId);
     assert.deepEqual({ renewed, written }, { renewed: false, written: false });
@@ -94,8 +94,8 @@ describe('the job queue', () => {
     const second = await claimNextJob(database.db, 'runner-b', 60_000, []);
     const lease = { jobId, owner: 'runner-b', attempt: second!.attempts };
     const done = { seq: 5, at: new Date().toISOString(), status: 'succeeded' as const, message: 'done' };
-    const firstWrite = await appendJobLines(database.db, lease, [done], { leaseOwner: null });
-    const secondWrite = await appendJobLines(database.db, { ...lease }, [{ ...done, seq: 6 }], {});
+    const firstWrite = await appendJobLog(database.db, lease, done, { leaseOwner: null });
+    const secondWrite = await appendJobLog(database.db, { ...lease }, { ...done, seq: 6 }, {});
 
     assert.equal(first!.attempts, 1);
     assert.deepEqual(

@@ -1,6 +1,6 @@
 /**
- * A job's lines go out live as they are made, before they are stored (issue 12 item 6: live progress no
- * longer waits up to a second for its write), and are stored in batches or with the job's final write; a
+ * Progress lines go out live as a plugin says them, before they are stored (issue 12 item 6: live progress
+ * no longer waits up to a second for its write), still in seq order behind a line being written; a
  * jobProgress subscriber that arrives between a line's publication and its write still gets every line,
  * once, in order (its replay re-reads the log for the gap).
  */
@@ -10,7 +10,7 @@ import { jobs } from '@devicevault/schema/db/tables';
 import type { JobProgressEvent } from '@devicevault/schema/pubsub';
 import { eq } from 'drizzle-orm';
 import { createJobLog } from '../src/jobs/job-log.js';
-import { appendJobLines, type Lease } from '../src/jobs/job-queue.js';
+import type { Lease } from '../src/jobs/job-queue.js';
 import { createDevice } from './support/builders.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -55,7 +55,7 @@ describe('live progress lines', () => {
     return { job: { ...job!, deviceGroupId: null }, lease, storedSeqs, db };
   }
 
-  it('publishes each line as it is made, stores them within a second, and hands the rest to the final write', async () => {
+  it('publishes a progress line before it is stored, and stores it with the next line', async () => {
     const { job, lease, storedSeqs, db } = await runningJob();
     const seen: JobProgressEvent[] = [];
     const live = server.app.pubsub.subscribe('jobProgress', job.id);
@@ -64,30 +64,35 @@ describe('live progress lines', () => {
     })();
     const log = createJobLog({ db, pubsub: server.app.pubsub }, job, lease);
     log.progress('Connected');
-    await until('the line is published', () => (seen.length === 1 ? true : undefined));
+    await until('the progress line is published', () => (seen.length === 1 ? true : undefined));
     assert.deepEqual(await storedSeqs(), [0], 'published before its write');
-    await until('the line is stored on its own', async () => ((await storedSeqs()).length === 2 ? true : undefined));
-    log.progress('Read 2 KB');
-    log.progress('Storing 2 KB (text)', 'storing');
-    const earlier = await log.drain();
+    assert.equal(await log.add('storing', 'Storing 1 B (text)'), true);
+    assert.deepEqual(await storedSeqs(), [0, 1, 2]);
     assert.deepEqual(
-      earlier.map((line) => [line.seq, line.status]),
+      seen.map((event) => [event.seq, event.status]),
       [
-        [2, 'running'],
-        [3, 'storing'],
+        [1, 'running'],
+        [2, 'storing'],
       ],
     );
-    const final = log.next('succeeded', 'Stored a new version');
-    assert.equal(await appendJobLines(db, lease, [...earlier, final], { leaseOwner: null }), true);
-    log.publish(final);
-    await until('four lines', () => (seen.length === 4 ? true : undefined));
-    assert.deepEqual(
-      seen.map((event) => event.seq),
-      [1, 2, 3, 4],
-    );
-    // The drained lines were taken out of the batch: nothing is written twice.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    assert.deepEqual(await storedSeqs(), [0, 1, 2, 3, 4]);
+    await live.return?.();
+  });
+
+  it('publishes a progress line made while an added line is being written only after that line', async () => {
+    const { job, lease, db } = await runningJob();
+    const seen: number[] = [];
+    const live = server.app.pubsub.subscribe('jobProgress', job.id);
+    void (async () => {
+      for await (const event of live) seen.push(event.seq);
+    })();
+    const log = createJobLog({ db, pubsub: server.app.pubsub }, job, lease);
+    const stored = log.add('running', 'Logged in');
+    log.progress('Reading the configuration');
+    log.progress('Read 2 KB');
+    await stored;
+    await log.settled();
+    await until('three lines', () => (seen.length === 3 ? true : undefined));
+    assert.deepEqual(seen, [1, 2, 3]);
     await live.return?.();
   });
 
@@ -116,9 +121,12 @@ describe('live progress lines', () => {
     // The subscriber has replayed the stored log (seq 0 only) once it shows the queued line.
     await until('the replayed queued line', () => (received.length >= 1 ? true : undefined));
     log.progress('Read 2 KB'); // seq 2, live: the subscriber sees a gap and re-reads the log for seq 1
-    log.progress('Storing 2 KB (text)', 'storing'); // seq 3
+    assert.equal(await log.add('storing', 'Storing 2 KB (text)'), true);
     const final = log.next('succeeded', 'Stored a new version');
-    assert.equal(await appendJobLines(db, lease, [...(await log.drain()), final], { leaseOwner: null }), true);
+    await db
+      .update(jobs)
+      .set({ status: 'succeeded', log: [...(await db.select().from(jobs).where(eq(jobs.id, job.id)))[0]!.log, final] })
+      .where(eq(jobs.id, job.id));
     log.publish(final);
     await done;
     assert.deepEqual(

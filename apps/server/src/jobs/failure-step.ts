@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { publishDeviceEvents } from './device-events.js';
 import { JobFailure } from './job-failure.js';
 import type { JobLog } from './job-log.js';
-import { appendJobLines, type Lease } from './job-queue.js';
+import { appendJobLog, type Lease } from './job-queue.js';
 import { recordFailureFacts } from './outcome-facts.js';
 
 /** Failures worth another attempt: the device or the path to it may answer next time. */
@@ -44,14 +44,14 @@ export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Le
     error instanceof JobFailure ? error : new JobFailure('plugin_error', `unexpected failure: ${String(error)}`);
   const { code, message } = failure;
   try {
-    const earlier = await log.drain();
+    await log.settled();
     if (transientCodes.has(code) && lease.attempt < job.maxAttempts) {
       const delayMs = retryDelayMs(lease.attempt, deps.retryBaseMs ?? 30_000);
       const runAfter = new Date((deps.now?.() ?? new Date()).getTime() + delayMs);
       const text = `Attempt ${lease.attempt} of ${job.maxAttempts} failed (${code}: ${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`;
       const line = log.next('queued', text, { errorCode: code });
       const patch = { runAfter, leaseOwner: null, leaseExpiresAt: null, errorCode: code, errorMessage: message };
-      if (await appendJobLines(deps.db, lease, [...earlier, line], patch)) log.publish(line);
+      if (await appendJobLog(deps.db, lease, line, patch)) log.publish(line);
       deps.log.info('job will be retried', { jobId: job.id, deviceId: job.deviceId, code, delayMs });
       return;
     }
@@ -65,7 +65,7 @@ export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Le
       leaseExpiresAt: null,
     };
     const events = await deps.db.transaction(async (tx) => {
-      if (!(await appendJobLines(tx, lease, [...earlier, line], finished))) return null;
+      if (!(await appendJobLog(tx, lease, line, finished))) return null;
       return recordFailureFacts(tx, { deviceId: job.deviceId, jobId: job.id, code, message, attempt: lease.attempt });
     });
     if (!events) return;

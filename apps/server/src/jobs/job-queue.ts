@@ -150,10 +150,19 @@ export async function renewLease(db: Database, lease: Lease, leaseMs: number): P
 }
 
 /**
- * Appends log lines (and optionally changes status and other columns) in one statement, only while the lease
- * holds and the job is not finished: a terminal line is written once. The job takes the last line's status.
- * False when nothing was written.
+ * Appends one log line (and optionally changes status and other columns) in one statement, only while the
+ * lease holds and the job is not finished: a terminal line is written once. False when nothing was written.
  */
+export async function appendJobLog(
+  db: Database,
+  lease: Lease,
+  line: JobLogLine,
+  patch: Partial<JobRow> = {},
+): Promise<boolean> {
+  return appendJobLines(db, lease, [line], patch);
+}
+
+/** appendJobLog for several lines at once; the job takes the last line's status. */
 export async function appendJobLines(
   db: Database,
   lease: Lease,

@@ -19,7 +19,7 @@ import { type Collected, collectArtefact, formatBytes } from './collect-step.js'
 import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
-import { appendJobLines, type Lease } from './job-queue.js';
+import { appendJobLog, type Lease } from './job-queue.js';
 import { collectTask, loadDevice, type PreviousVersion } from './load-device.js';
 import { recordSuccessFacts } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
@@ -64,7 +64,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     await pinHostKey(deps.db, device, collected);
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
-    log.progress(`Storing ${formatBytes(prepared.size)} (${kind})`, 'storing');
+    if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
     const stored = await storeArtefact(deps, target, job.id, prepared);
     // The restorable original goes encrypted to a store of its own; its row is written with the version.
     const original = prepared.original
@@ -96,7 +96,7 @@ async function recordAndPublish(
 ): Promise<boolean> {
   const backupId = randomUUID();
   const { changed } = stored.version;
-  const earlier = await log.drain();
+  await log.settled();
   const line = log.next('succeeded', changed ? 'Stored a new version' : 'Unchanged since the previous version', {
     backupId,
   });
@@ -105,7 +105,7 @@ async function recordAndPublish(
   let events: EventRow[] = [];
   const row = await recordVersion(deps.db, version, stored.texts, async (tx) => {
     if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
-    if (!(await appendJobLines(tx, lease, [...earlier, line], finished))) return false;
+    if (!(await appendJobLog(tx, lease, line, finished))) return false;
     const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
     events = await recordSuccessFacts(tx, facts);
     // A device's first version is not a change.
