@@ -400,7 +400,7 @@ export async function buildApp(
     async stop() {
       scheduler.stop();
       await inventory.stop();
-      mirrors.stop();
+      await mirrors.stop();
       await syslog?.stop();
       await collectorRoutes.stop();
       await collectorHub.stop();

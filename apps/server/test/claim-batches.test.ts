@@ -135,4 +135,16 @@ describe('claiming jobs in batches', () => {
     const [left] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${elsewhere[0]!}`);
     assert.equal(left!.status, 'queued');
   });
+
+  it('never claims a job of a device that has a job running: its jobs run one at a time', async () => {
+    const [runningId] = await queue(1);
+    const [first] = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 10);
+    assert.equal(first!.id, runningId);
+    // A change reported during the run queues a second job for the same device.
+    const [second] = await database.db.insert(jobs).values({ deviceId: first!.deviceId }).returning();
+    assert.deepEqual(await claimJobs(database.db, 'runner-b', leaseMs, [], {}, 10), []);
+    await database.db.execute(sql`update jobs set status = 'succeeded', lease_owner = null where id = ${runningId}`);
+    const [next] = await claimJobs(database.db, 'runner-b', leaseMs, [], {}, 10);
+    assert.equal(next!.id, second!.id);
+  });
 });

@@ -113,7 +113,7 @@ describe('remote git mirrors', () => {
     assert.equal(log.trim().split('\n').length, 2, 'one commit per changed version on the remote');
     await until(async () => (await health(location.id)).lastPushAt !== null, 'push health updated');
     assert.equal((await health(location.id)).lastPushError, null);
-    mirrors.stop();
+    await mirrors.stop();
   });
 
   it('fetches a remote that moved ahead and pushes again, keeping both sides’ commits', async () => {
@@ -160,7 +160,7 @@ describe('remote git mirrors', () => {
     const subjects = (await gitPlain(['--git-dir', remote, 'log', '--format=%s', 'main'])).trim().split('\n');
     assert.ok(subjects.includes('from elsewhere'));
     assert.equal(subjects.filter((subject) => subject.startsWith('ahead-rtr:')).length, 2);
-    mirrors.stop();
+    await mirrors.stop();
   });
 
   it('shows a dead remote in push health and as an event, and recovers when it answers again', async () => {
@@ -191,7 +191,7 @@ describe('remote git mirrors', () => {
     const all = await server.app.database.db.select().from(events);
     const mine = all.filter((event) => event.payload.storageLocationId === location.id).map((event) => event.kind);
     assert.deepEqual(mine.sort(), ['GIT_PUSH_FAILING', 'GIT_PUSH_RECOVERED']);
-    mirrors.stop();
+    await mirrors.stop();
   });
 
   it('pushes over SSH with an ed25519 key stored encrypted (a real sshd on loopback)', {
@@ -270,7 +270,7 @@ describe('remote git mirrors', () => {
       async () => (await readdir(join(server.dataDir, 'mirror-keys'))).length === 0,
       'the key file lives only for the push',
     );
-    mirrors.stop();
+    await mirrors.stop();
     listener.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -356,7 +356,7 @@ describe('remote git mirrors', () => {
     assert.equal(refused, 0, 'every request carried the token header');
     const config = await readFile(join(server.dataDir, 'locations', 'http-mirror', 'config'), 'utf8');
     assert.equal(config.includes(token), false, 'the token is never written to the repository');
-    mirrors.stop();
+    await mirrors.stop();
     http.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -69,4 +69,47 @@ describe('a subscriber whose access changes', () => {
     assert.equal(afterRevocation, 0);
     assert.equal(completed, true, 'the subscription ends once its user is disabled');
   });
+
+  it('checks a job event against the group it carries only while that is fresh; an old one is read again', async () => {
+    const groupA = await createDeviceGroup(server);
+    const groupB = await createDeviceGroup(server);
+    // The device is in B now; events below claim A as their publisher read it, fresh or a minute ago.
+    const device = await createDevice(server, { pluginKey: 'noop', deviceGroupId: groupB.id });
+    const viewerA = await createUserAndSignIn(server, 'viewer', [groupA.id]);
+    const viewerB = await createUserAndSignIn(server, 'viewer', [groupB.id]);
+    const heard = { a: [] as string[], b: [] as string[] };
+    for (const [who, token] of [
+      ['a', viewerA.token],
+      ['b', viewerB.token],
+    ] as const)
+      server
+        .ws(token)
+        .subscribe<{ jobEvents: { message: string } }>(
+          { query: 'subscription { jobEvents { message } }' },
+          { next: (result) => heard[who].push(result.data!.jobEvents.message), error: () => {}, complete: () => {} },
+        );
+    const line = (message: string, groupId: string, at: number) => ({
+      seq: 1,
+      at: new Date().toISOString(),
+      status: 'running' as const,
+      message,
+      jobId: '00000000-0000-4000-8000-00000000000a',
+      deviceId: device.id,
+      deviceGroupId: groupId,
+      deviceGroupAt: at,
+    });
+    // Publish until both subscriptions are live (a probe each can see), then the two lines under test.
+    for (const deadline = Date.now() + patienceMs; Date.now() < deadline; ) {
+      server.app.pubsub.publish('jobEvents', line('probe A', groupA.id, Date.now()));
+      server.app.pubsub.publish('jobEvents', line('probe B', groupB.id, Date.now()));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (heard.a.includes('probe A') && heard.b.includes('probe B')) break;
+    }
+    server.app.pubsub.publish('jobEvents', line('stale, says A', groupA.id, Date.now() - 60_000));
+    server.app.pubsub.publish('jobEvents', line('end', groupB.id, Date.now()));
+    await eventually(() => heard.b.includes('end'));
+    assert.ok(heard.b.includes('stale, says A'), 'an old carried group is read again: the device is in B');
+    assert.ok(!heard.a.includes('stale, says A'), "a viewer of A doesn't get an event of a device now in B");
+    assert.ok(!heard.b.includes('probe A') && !heard.a.includes('probe B'));
+  });
 });

@@ -7,10 +7,12 @@ export interface JobProgressEvent extends JobLogLine {
   jobId: string;
   deviceId: string;
   /**
-   * The device's group when the line was made, when its publisher knew it: subscriptions check access with
-   * it instead of reading the group (a 50-job burst no longer waits on the database behind the jobs).
+   * The device's group as its publisher read it (the enqueue, the claim), and when (epoch ms): while that is
+   * recent, subscriptions check access with it instead of reading it (a 50-job burst no longer waits on the
+   * database behind the jobs); older, they read the group as for any event.
    */
   deviceGroupId?: string | null;
+  deviceGroupAt?: number;
 }
 
 /** A durable device event (a row of `events`), published after its transaction commits. */

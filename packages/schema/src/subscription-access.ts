@@ -13,14 +13,20 @@ import { canReadDevice, type Viewer } from './policy.js';
 type Verdict = boolean | 'end';
 
 /**
- * An event's device: its id, or its id with the group it was in when the event was made (the publisher knew
- * it, so nothing needs reading), or null for an event without a device.
+ * An event's device: its id, or its id with the group its publisher read and when (epoch ms), or null for an
+ * event without a device.
  */
-export type EventDevice = string | null | { id: string; groupId: string | null };
+export type EventDevice = string | null | { id: string; groupId: string | null; readAt: number };
+
+// A carried group is trusted as long as the shared lookup keeps an answer (apps/server/src/device-access.ts):
+// a device moved to another group stops reaching the old group's subscribers as soon as it would there.
+const carriedGroupTtlMs = 5_000;
 
 const idOf = (device: EventDevice) => (device === null || typeof device === 'string' ? device : device.id);
 const carriedGroupOf = (device: EventDevice) =>
-  device === null || typeof device === 'string' ? undefined : device.groupId;
+  device === null || typeof device === 'string' || Date.now() - device.readAt >= carriedGroupTtlMs
+    ? undefined
+    : device.groupId;
 
 export function visibleEvents<T>(
   ctx: Context,

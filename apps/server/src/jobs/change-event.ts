@@ -11,8 +11,6 @@ import { insertDeviceEvents } from './device-events.js';
 
 export interface ChangeFacts {
   deviceId: string;
-  /** The version this one follows (read with the job's device); none for a device's first version. */
-  previousBackupId: string;
   jobId: string;
   backupId: string;
   changedBy: string | null;
@@ -28,7 +26,8 @@ export async function recordChangeEvent(tx: Database, facts: ChangeFacts): Promi
       /* previousVersionText */
       select b.id, b.significant_sha256 as "significantSha256", t.content
       from backups b left join text_contents t on t.sha256 = b.sha256 and not b.is_binary
-      where b.id = ${facts.previousBackupId}`),
+      where b.device_id = ${facts.deviceId} and b.id <> ${facts.backupId}
+      order by b.created_at desc nulls last, b.id desc nulls last limit 1`),
   );
   if (!previous) return [];
   const counts =
@@ -37,7 +36,7 @@ export async function recordChangeEvent(tx: Database, facts: ChangeFacts): Promi
       : lineCounts(previous.content, facts.text);
   const significant =
     !previous.significantSha256 || !facts.significantSha256 || previous.significantSha256 !== facts.significantSha256;
-  const { deviceId, text: _text, significantSha256: _sha, previousBackupId: _previous, ...payload } = facts;
+  const { deviceId, text: _text, significantSha256: _sha, ...payload } = facts;
   return insertDeviceEvents(tx, [
     {
       kind: 'BACKUP_CHANGED',
@@ -65,7 +64,7 @@ function lineCounts(oldText: string, newText: string) {
 
 /** The change facts of a version the store step just wrote (its main text is the first of `texts`). */
 export function changeFacts(
-  facts: { deviceId: string; previousBackupId: string; jobId: string; backupId: string; changedBy: string | null },
+  facts: { deviceId: string; jobId: string; backupId: string; changedBy: string | null },
   stored: {
     version: { isBinary: boolean; sha256: string; significantSha256?: string | null };
     texts: { sha256: string; content: string }[];

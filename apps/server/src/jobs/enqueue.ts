@@ -42,8 +42,15 @@ export function createEnqueue(deps: EnqueueDeps): JobQueuePort['enqueue'] {
         )
       : [];
     const skippedCount = matched - queued.length;
+    const deviceGroupAt = Date.now();
     for (const job of queued) {
-      const event = { ...line, jobId: job.jobId, deviceId: job.deviceId, deviceGroupId: job.deviceGroupId };
+      const event = {
+        ...line,
+        jobId: job.jobId,
+        deviceId: job.deviceId,
+        deviceGroupId: job.deviceGroupId,
+        deviceGroupAt,
+      };
       deps.pubsub.publish('jobProgress', job.jobId, event);
       deps.pubsub.publish('jobEvents', event);
     }

@@ -15,8 +15,8 @@ export interface Lease {
   attempt: number;
 }
 
-/** A claimed job with its device's group (for its live lines' access checks). */
-export type ClaimedJob = JobRow & { deviceGroupId: string | null };
+/** A claimed job with its device's group and when it was read (for its live lines' access checks). */
+export type ClaimedJob = JobRow & { deviceGroupId: string | null; deviceGroupAt: number };
 
 /** After this many dead owners a job fails with worker_died: it may be what kills them. */
 export const maxInterruptions = 5;
@@ -50,7 +50,9 @@ export async function claimNextJob(
 
 /**
  * Claims up to `limit` due jobs in one statement, in queue order, never one in `running` (jobs this process
- * is running already), skipping jobs whose collection group is at its cap of running jobs (leases still
+ * is running already) nor one whose device has a job running (a change reported during a run queues a job
+ * that must compare with what that run stores, and a device gets one session at a time), skipping jobs
+ * whose collection group is at its cap of running jobs (leases still
  * valid) or outside its backup window, and taking no more than the global cap leaves room for. Within one
  * batch, each group's and the global count go up by one per claimed job, so a batch never overshoots a cap.
  */
@@ -85,6 +87,8 @@ export async function claimJobs(
         left join collection_groups cg on cg.id = d.collection_group_id
         where j.status = 'queued' and j.run_after <= ${now} and ${zone}
           and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
+          and not exists (select 1 from jobs r where r.device_id = j.device_id
+            and r.status in ('running', 'storing') and r.lease_expires_at > now())
           and (cg.max_concurrent is null
             or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
           and (cg.window_start_minute is null or cg.window_end_minute is null or ${insideWindowSql(now)})
@@ -123,7 +127,7 @@ export async function claimJobs(
     .from(jobs)
     .leftJoin(devices, eq(devices.id, jobs.deviceId))
     .where(sql`${jobs.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(claimed)}::jsonb))`)
-    .then((found) => found.map((row) => ({ ...row.job, deviceGroupId: row.deviceGroupId })));
+    .then((found) => found.map((row) => ({ ...row.job, deviceGroupId: row.deviceGroupId, deviceGroupAt: Date.now() })));
   return rows.sort(
     (a, b) => a.runAfter.getTime() - b.runAfter.getTime() || a.createdAt.getTime() - b.createdAt.getTime(),
   );

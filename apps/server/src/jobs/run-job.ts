@@ -108,11 +108,8 @@ async function recordAndPublish(
     if (!(await appendJobLog(tx, lease, line, finished))) return false;
     const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
     events = await recordSuccessFacts(tx, facts);
-    // A device's first version is not a change.
-    if (changed && stored.previous)
-      events.push(
-        ...(await recordChangeEvent(tx, changeFacts({ ...facts, previousBackupId: stored.previous.id }, stored))),
-      );
+    // A device's first version is not a change (its jobs run one at a time: see claimJobs).
+    if (changed && stored.previous) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
     return true;
   });
   if (!row) {

@@ -239,9 +239,17 @@ export function createGitMirrors(deps: GitMirrorDeps) {
     async idle(locationId: string) {
       while (stateOf(locationId).running) await new Promise((resolve) => setTimeout(resolve, 20));
     },
-    stop() {
+    /**
+     * No new pushes; waits (up to 10 s) for running ones, which write in the location's repository: the
+     * data dir may be removed next (a test's teardown removing it under a push failed with ENOTEMPTY).
+     */
+    async stop() {
       stopped = true;
       for (const state of states.values()) if (state.retry) clearTimeout(state.retry);
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+        if (![...states.values()].some((state) => state.running)) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
   };
 }

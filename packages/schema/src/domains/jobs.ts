@@ -128,28 +128,10 @@ function readableEvents(ctx: Context): AsyncGenerator<JobProgressEvent> {
     ctx,
     () => ctx.pubsub.subscribe('jobEvents'),
     (event) =>
-      event.deviceGroupId === undefined ? event.deviceId : { id: event.deviceId, groupId: event.deviceGroupId },
+      event.deviceGroupId === undefined || event.deviceGroupAt === undefined
+        ? event.deviceId
+        : { id: event.deviceId, groupId: event.deviceGroupId, readAt: event.deviceGroupAt },
   );
-}
-
-// A progress line is stored within a second of being published (apps/server/src/jobs/job-log.ts); a busy
-// database gets several times that before a gap is given up on.
-const gapPatienceMs = 5_000;
-
-/**
- * The stored lines after `afterSeq` and before `beforeSeq`, once all are stored: a progress line goes out live
- * before it is written, so one published before a subscriber subscribed may be stored only after it read the
- * log. Gives what is there after `gapPatienceMs` (a line of a runner that lost the job is never stored).
- */
-async function storedLinesBetween(ctx: Context, jobId: string, afterSeq: number, beforeSeq: number) {
-  for (const deadline = Date.now() + gapPatienceMs; ; ) {
-    const [row] = await ctx.db.select({ log: jobs.log }).from(jobs).where(eq(jobs.id, jobId));
-    const lines = (row?.log ?? []).filter((line) => line.seq > afterSeq && line.seq < beforeSeq);
-    if (lines.length >= beforeSeq - afterSeq - 1 || Date.now() >= deadline) {
-      return lines.sort((a, b) => a.seq - b.seq);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**
@@ -177,12 +159,6 @@ async function* replayThenFollow(jobId: string, ctx: Context): AsyncGenerator<Jo
       if (event.seq <= lastSeq) continue;
       const viewer = await ctx.currentViewer();
       if (!viewer || !canReadDevice(viewer, row.device)) return;
-      if (event.seq > lastSeq + 1) {
-        for (const line of await storedLinesBetween(ctx, jobId, lastSeq, event.seq)) {
-          lastSeq = line.seq;
-          yield { ...line, jobId, deviceId: job.deviceId };
-        }
-      }
       lastSeq = event.seq;
       yield event;
       if (terminalStatuses.has(event.status)) return;
