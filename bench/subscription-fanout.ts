@@ -4,7 +4,7 @@
  * made it) to its arrival at a subscriber; every subscriber must receive every line. Beside it, a bare `ws`
  * server broadcasts the same payloads with the same timing to 1,000 plain sockets, each line's latency from
  * when it was due: the ratio of the p99s says what DeviceVault adds over the network itself. Goal: p99 ≤ 100 ms on PostgreSQL, ≤ 250 ms on PGlite.
- * The subscribers run in a child process (bench/support/fanout-clients.ts), as dashboards run elsewhere.
+ * The subscribers run in child processes (bench/support/fanout-clients.ts), as dashboards run elsewhere.
  * `DATABASE_URL=… node --conditions=source --import tsx bench/subscription-fanout.ts` for PostgreSQL.
  */
 import { fork } from 'node:child_process';
@@ -19,6 +19,9 @@ const argument = (name: string, fallback: number) =>
   Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const subscriberCount = argument('subscribers', 1000);
 const jobCount = argument('jobs', 50);
+// Subscribers may be spread over several processes (`--client-processes=N`); on 2 cores one is best, as the
+// clients only timestamp what arrives (see fanout-clients.ts) and a second process competes with the server.
+const clientProcesses = argument('client-processes', 1);
 const clientScript = fileURLToPath(new URL('./support/fanout-clients.ts', import.meta.url));
 
 interface Line {
@@ -38,27 +41,59 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Starts the subscriber process; `finish` collects what every subscriber received. */
+/** Starts the subscriber processes; `finish` collects what every subscriber received. */
 async function startClients(url: string, graphql: { query: string; authorization: string } | null) {
+  const children = Array.from({ length: clientProcesses }, (_, index) => {
+    const count = Math.floor(subscriberCount / clientProcesses) + (index < subscriberCount % clientProcesses ? 1 : 0);
+    return startClientProcess(url, graphql, count);
+  });
+  const started = await Promise.all(children);
+  return {
+    /** Waits (up to a minute) until the subscribers together received `expected` messages. */
+    async drained(expected: number) {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        const totals = await Promise.all(started.map((child) => child.count()));
+        if (totals.reduce((sum, total) => sum + total, 0) >= expected) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async finish(): Promise<Received> {
+      const parts = await Promise.all(started.map((child) => child.finish()));
+      const received: Record<string, number[]> = {};
+      for (const part of parts)
+        for (const [key, times] of Object.entries(part.received)) received[key] = [...(received[key] ?? []), ...times];
+      return { counts: parts.flatMap((part) => part.counts), received };
+    },
+  };
+}
+
+async function startClientProcess(
+  url: string,
+  graphql: { query: string; authorization: string } | null,
+  count: number,
+) {
   const child = fork(clientScript, [], { execArgv: ['--conditions=source', '--import', 'tsx'] });
   const messages: ((message: { type: string }) => void)[] = [];
   child.on('message', (message: { type: string }) => {
     for (const listener of messages) listener(message);
   });
   const next = (type: string) =>
-    new Promise<unknown>((resolve) => messages.push((message) => message.type === type && resolve(message)));
+    new Promise<unknown>((resolve) => {
+      const listener = (message: { type: string }) => {
+        if (message.type !== type) return;
+        messages.splice(messages.indexOf(listener), 1);
+        resolve(message);
+      };
+      messages.push(listener);
+    });
   const readyNow = next('ready');
-  child.send({ type: 'start', start: { url, count: subscriberCount, graphql } });
+  child.send({ type: 'start', start: { url, count, graphql } });
   await readyNow;
   return {
-    /** Waits (up to a minute) until the subscribers together received `expected` messages. */
-    async drained(expected: number) {
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-        const counted = next('count');
-        child.send({ type: 'count' });
-        if (((await counted) as { total: number }).total >= expected) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    async count() {
+      const counted = next('count');
+      child.send({ type: 'count' });
+      return ((await counted) as { total: number }).total;
     },
     async finish(): Promise<Received> {
       const result = next('result');
@@ -188,7 +223,7 @@ const p99 = percentile(run.latencies, 99);
 const bareP99 = percentile(bare.latencies, 99);
 const queued = run.lines.filter((line) => line.status === 'queued').length;
 console.log(
-  `${subscriberCount} subscribers × ${run.lines.length} events of ${jobCount} jobs (${queued} queued lines) on ${run.database}: ` +
+  `${subscriberCount} subscribers (in ${clientProcesses} processes) × ${run.lines.length} events of ${jobCount} jobs (${queued} queued lines) on ${run.database}: ` +
     `p50 ${ms(percentile(run.latencies, 50))}, p99 ${ms(p99)}, max ${ms(run.latencies.reduce((a, b) => Math.max(a, b), 0))}; ` +
     `${run.missing} subscribers missed an event; ${run.latencies.length} deliveries in ${(run.elapsedMs / 1000).toFixed(1)} s`,
 );

@@ -15,7 +15,11 @@ export interface Lease {
   attempt: number;
 }
 
-/** A claimed job with its device's group and when it was read (for its live lines' access checks). */
+/**
+ * A claimed job with its device's group and when it was read (for its live lines' access checks). Its log
+ * ends with the line the claim wrote ("Collecting …", status running), which the runner publishes at once:
+ * written by the claim statement itself, it costs no write of its own and waits for nothing.
+ */
 export type ClaimedJob = JobRow & { deviceGroupId: string | null; deviceGroupAt: number };
 
 /** After this many dead owners a job fails with worker_died: it may be what kills them. */
@@ -109,14 +113,21 @@ export async function claimJobs(
         ) w
         where ${max}::int is null or (select coalesce(sum(n), 0) from busy) + w.nth <= ${max}::int
       )
-      update jobs set
+      update jobs j set
         status = 'running',
-        attempts = attempts + 1,
+        attempts = j.attempts + 1,
         lease_owner = ${owner},
         lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
-        started_at = coalesce(started_at, now())
-      where id in (select id from chosen)
-      returning id`);
+        started_at = coalesce(j.started_at, now()),
+        log = j.log || jsonb_build_array(jsonb_build_object(
+          'seq', (select coalesce(max((line->>'seq')::int), -1) + 1 from jsonb_array_elements(j.log) line),
+          'at', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'status', 'running',
+          'message', format('Collecting %s (%s:%s) with %s', d.name, d.host, d.port, d.plugin_key),
+          'attempt', j.attempts + 1))
+      from devices d
+      where d.id = j.device_id and j.id in (select id from chosen)
+      returning j.id`);
     return rowsOf<{ id: string }>(result).map((row) => row.id);
   });
   if (claimed.length === 0) return [];

@@ -48,12 +48,13 @@ export interface RunJobDeps {
 /** Runs one claimed job to its end; `halt` aborts when the server stops or the lease was lost. */
 export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: AbortSignal): Promise<void> {
   const log = createJobLog(deps, job, lease);
+  // The claim wrote the job's "Collecting …" line under our lease; every later write checks the lease.
+  const claimed = job.log.at(-1);
+  if (claimed?.status === 'running' && claimed.attempt === lease.attempt) log.publish(claimed);
   const spoolDir = spoolDirFor(deps.spoolRoot, lease);
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
-    // Written with the next line (the claim just set the job running under our lease; every later write checks it).
-    log.progress(`Collecting ${device.name} (${device.host}:${device.port}) with ${device.pluginKey}`);
     await mkdir(spoolDir, { recursive: true });
     const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
       // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
