@@ -154,13 +154,15 @@ describe('schedules with a fake clock', () => {
         (id) => first.get(id) === second.get(id) && first.get(id) === spreadOffsetSeconds(id, spreadSeconds),
       ),
     );
-    // Spread, not bunched: no one second of the hour starts more than a handful of devices.
+    // Spread, not bunched: no one second of the hour starts more than a handful of devices. The offsets hash
+    // random ids, so the busiest of 3,600 seconds is a Poisson maximum (mean 2.8 a second): 13 or more came up
+    // about once in 50 runs with a bound of 12 (likely the one failure seen); 20 or more about once in ten million.
     const perSecond = new Map<number, number>();
     for (const offset of first.values()) perSecond.set(offset, (perSecond.get(offset) ?? 0) + 1);
     t.diagnostic(
       `${perSecond.size} distinct start seconds of 3600; busiest second starts ${Math.max(...perSecond.values())}`,
     );
-    assert.ok(Math.max(...perSecond.values()) <= 12, `busiest second starts ${Math.max(...perSecond.values())}`);
+    assert.ok(Math.max(...perSecond.values()) < 20, `busiest second starts ${Math.max(...perSecond.values())}`);
     assert.ok(perSecond.size > 3000, `${perSecond.size} distinct start seconds`);
     assert.deepEqual(await slotsOf(row.id, 'fired'), ['2026-05-04T06:00:00.000Z', '2026-05-05T06:00:00.000Z']);
   });
