@@ -155,8 +155,8 @@ describe('schedules with a fake clock', () => {
       ),
     );
     // Spread, not bunched: no one second of the hour starts more than a handful of devices. The offsets hash
-    // random ids, so the busiest of 3,600 seconds is a Poisson maximum (mean 2.8 a second): 13 or more came up
-    // about once in 50 runs with a bound of 12 (likely the one failure seen); 20 or more about once in ten million.
+    // random ids, so the busiest of 3,600 seconds is a Poisson maximum (mean 2.8 a second): above 12 in about
+    // one run in 50 (a bound of 12 failed once), 20 or more in about one in ten million.
     const perSecond = new Map<number, number>();
     for (const offset of first.values()) perSecond.set(offset, (perSecond.get(offset) ?? 0) + 1);
     t.diagnostic(
