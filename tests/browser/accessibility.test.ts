@@ -117,7 +117,8 @@ describe('accessibility and small screens', () => {
 
     assert.match(announcement, new RegExp(`Backup of ${device.name}`));
     assert.deepEqual(firstFocus, { text: 'Skip to content', target: 'MAIN' });
-    assert.ok(viewNames.length >= 2, JSON.stringify(viewNames));
+    // View on every text version; Compare with previous on all but the oldest listed.
+    assert.ok(viewNames.length >= 1, JSON.stringify(viewNames));
     assert.ok(
       viewNames.every((name) =>
         /^(View|Compare with previous:) the version of .+\d{2}:\d{2}:\d{2} [A-Z]{3,5}/.test(name),

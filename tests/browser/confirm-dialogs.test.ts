@@ -1,7 +1,8 @@
-// The device page's Archive asks first (issue 15 item 2), in Chromium: a modal dialog naming the device takes
-// focus; Escape and Cancel leave the device as it was; confirming archives it and offers Restore.
-// (The devices list's bulk Archive has the same dialog: bulk-actions.test.ts.)
-// Screenshot: test-output/archive-confirm-device.png.
+// Actions that are awkward to undo ask first in an in-page dialog (issue 15 item 2), in Chromium: the device
+// page's Archive (a modal dialog naming the device takes focus; Escape and Cancel leave the device as it was;
+// confirming archives it and offers Restore), its Delete, and the users page's Delete. (The devices list's bulk
+// Archive has the same dialog: bulk-actions.test.ts; Forget host key: device-admin-flows.test.ts.)
+// Screenshots: test-output/archive-confirm-device.png, delete-confirm-device.png.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +18,7 @@ import {
   startDashboardStack,
 } from './support/dashboard-stack.js';
 
-describe('archiving a device from its page', () => {
+describe('confirming awkward-to-undo actions', () => {
   let stack: DashboardStack;
   let page: Page;
   const name = `golf-${Math.random().toString(36).slice(2, 8)}`;
@@ -71,5 +72,66 @@ describe('archiving a device from its page', () => {
     await page.getByRole('button', { name: 'Restore from archive' }).waitFor();
 
     assert.equal(await archived(), true);
+  });
+
+  it('asks before deleting a device: Escape keeps it, confirming deletes it and returns to the list', {
+    skip,
+  }, async () => {
+    const doomed = `hotel-${Math.random().toString(36).slice(2, 8)}`;
+    const { data } = await stack.graphql(
+      'mutation ($input: CreateDeviceInput!) { createDevice(input: $input) { ... on CreateDeviceSuccess { device { id } } } }',
+      { input: { name: doomed, host: '127.0.0.1', pluginKey: 'binary_dummy' } },
+    );
+    const id = (data?.createDevice as { device: { id: string } }).device.id;
+    const exists = async () =>
+      ((await stack.graphql('query ($id: ID!) { device(id: $id) { id } }', { id })).data?.device ?? null) !== null;
+    await signInThroughUi(page, stack.webUrl);
+    await page.goto(`${stack.webUrl}/devices/${id}`);
+    const dialog = page.getByRole('dialog', { name: `Delete ${doomed}?` });
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    await page.screenshot({ path: path.join(outputDir, 'delete-confirm-device.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(focused, 'Cancel', 'focus starts on the safe answer');
+    assert.equal(await exists(), true, 'Escape deletes nothing');
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: `Delete ${doomed}` }).click();
+    await page.waitForURL(`${stack.webUrl}/devices`);
+    assert.equal(await exists(), false);
+  });
+
+  it('asks before deleting a user: Cancel keeps them, confirming deletes them', { skip }, async () => {
+    const username = `india-${Math.random().toString(36).slice(2, 8)}`;
+    const created = await stack.graphql(
+      'mutation ($input: CreateUserInput!) { createUser(input: $input) { __typename } }',
+      { input: { username, password: 'a-long-enough-password', role: 'viewer', deviceGroupIds: [] } },
+    );
+    assert.equal((created.data?.createUser as { __typename: string }).__typename, 'CreateUserSuccess');
+    const listed = async () => {
+      const { data } = await stack.graphql(
+        'query ($search: String!) { users(first: 10, filter: { search: $search }) { edges { node { username } } } }',
+        { search: username },
+      );
+      return (data?.users as { edges: { node: { username: string } }[] }).edges.some(
+        (edge) => edge.node.username === username,
+      );
+    };
+    await signInThroughUi(page, stack.webUrl);
+    await page.goto(`${stack.webUrl}/admin/users`);
+    const dialog = page.getByRole('dialog', { name: `Delete user ${username}?` });
+
+    await page.getByRole('button', { name: `Delete user ${username}` }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await listed(), true, 'Cancel deletes nothing');
+
+    await page.getByRole('button', { name: `Delete user ${username}` }).click();
+    await dialog.getByRole('button', { name: `Delete ${username}` }).click();
+    await page.getByRole('button', { name: `Delete user ${username}` }).waitFor({ state: 'detached' });
+    assert.equal(await listed(), false);
   });
 });

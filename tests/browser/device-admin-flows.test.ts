@@ -67,12 +67,15 @@ describe('device pages: host key, versions and sort', () => {
     return (data?.device as { hostKeyFingerprint: string | null } | undefined)?.hostKeyFingerprint ?? null;
   }
 
-  /** Forgets the key through the device page's button (accepting its confirm) and waits for the page to say so. */
+  /** Forgets the key through the device page's button (answering its dialog) and waits for the page to say so. */
   async function forgetOnPage(target: Page, device: Device) {
     await target.goto(`${webUrl}/devices/${device.id}`);
     await target.getByTestId('host-key').waitFor();
-    target.once('dialog', (dialog) => void dialog.accept());
     await target.getByRole('button', { name: 'Forget host key' }).click();
+    const dialog = target.getByRole('dialog', { name: `Forget the host key of ${device.name}?` });
+    // Focus starts on Cancel: Enter alone must not forget the key.
+    assert.equal(await target.evaluate(() => document.activeElement?.textContent), 'Cancel');
+    await dialog.getByRole('button', { name: 'Forget host key' }).click();
     await target.locator('.device-actions').getByText('Host key forgotten: the next key is pinned').waitFor();
     await target.getByTestId('host-key').waitFor({ state: 'detached' });
     await target.getByText('not pinned yet (trusted on first use)').waitFor();
@@ -204,6 +207,12 @@ describe('device pages: host key, versions and sort', () => {
     assert.equal((await firstRow.getByTestId('first-version').textContent())?.trim(), 'first');
     assert.equal(await firstRow.getByTestId('changed-by').count(), 0);
     assert.equal(await page.getByTestId('first-version').count(), 1, 'only one version is the first');
+    assert.equal(
+      await firstRow.getByTestId(`compare-previous-${firstJob.backupId}`).count(),
+      0,
+      'nothing before the first',
+    );
+    assert.equal(await changedRow.getByTestId(`compare-previous-${changeJob!.backup?.id}`).count(), 1);
   });
 
   it('sorts the devices list by a column, keeps the sort in the URL, and Back returns to it', { skip }, async () => {

@@ -129,7 +129,8 @@ describe('a backup of a device that cannot be collected', () => {
     const hanging = await startReplayServer(recording, { username: 'netops', password: 'p', fault: 'hang_after_auth' });
     try {
       const group = await server.gql(
-        `mutation { createCollectionGroup(input: { name: "fast", timeoutSeconds: 2 }) {
+        // One attempt: a timeout is retried (after 30 s, then 60 s), which this test is not about.
+        `mutation { createCollectionGroup(input: { name: "fast", timeoutSeconds: 2, maxAttempts: 1 }) {
           ... on CreateCollectionGroupSuccess { collectionGroup { id } } } }`,
       );
       const credential = await createCredential(server, { username: 'netops', secret: 'p' });

@@ -349,19 +349,25 @@ function BackupListPage({
                     }}
                   >
                     View
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    data-testid={`compare-previous-${row.id}`}
-                    aria-label={`Compare with previous: the version of ${formatDateTime(row.createdAt)}`}
-                    onClick={(event) => {
-                      event.stopPropagation();
-                      onComparePrevious(row);
-                    }}
-                  >
-                    Compare with previous
                   </button>
+                  {/* The oldest version listed has nothing before it to compare with. */}
+                  {isFirst ? null : (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="button button-quiet"
+                        data-testid={`compare-previous-${row.id}`}
+                        aria-label={`Compare with previous: the version of ${formatDateTime(row.createdAt)}`}
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          onComparePrevious(row);
+                        }}
+                      >
+                        Compare with previous
+                      </button>
+                    </>
+                  )}
                 </>
               )}{' '}
               <DownloadLink backup={row} /> <OriginalDownloadLink backup={row} />

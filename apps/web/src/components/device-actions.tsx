@@ -76,7 +76,8 @@ export function DeviceActions({
   const announce = useAnnounce();
   const { isAdmin } = usePermissions();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [confirmArchive, setConfirmArchive] = useState(false);
+  // Which awkward-to-undo action is waiting for its answer in the dialog.
+  const [confirming, setConfirming] = useState<'archive' | 'forgetHostKey' | 'delete' | null>(null);
 
   async function run(label: string, promise: PromiseLike<Result>) {
     const result = await promise;
@@ -114,19 +115,19 @@ export function DeviceActions({
           Restore from archive
         </button>
       ) : (
-        <button type="button" className="button button-quiet" onClick={() => setConfirmArchive(true)}>
+        <button type="button" className="button button-quiet" onClick={() => setConfirming('archive')}>
           Archive
         </button>
       )}
       <ConfirmDialog
-        open={confirmArchive}
+        open={confirming === 'archive'}
         title={`Archive ${device.name}?`}
         confirmLabel={`Archive ${device.name}`}
         onConfirm={() => {
-          setConfirmArchive(false);
+          setConfirming(null);
           void run('Archived', client.mutation(DeviceActions_ArchiveMutation, { input: { id: device.id } }));
         }}
-        onCancel={() => setConfirmArchive(false)}
+        onCancel={() => setConfirming(null)}
       >
         <p>
           {device.name} will no longer be backed up or listed by default. Its versions are kept, and it can be restored
@@ -134,33 +135,51 @@ export function DeviceActions({
         </p>
       </ConfirmDialog>
       {device.hostKeyFingerprint ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => {
-            if (!window.confirm(`Accept the next host key ${device.name} presents?`)) return;
-            void run(
-              'Host key forgotten: the next key is pinned',
-              client.mutation(DeviceActions_ForgetHostKeyMutation, { input: { id: device.id, forgetHostKey: true } }),
-            );
-          }}
-        >
+        <button type="button" className="button button-quiet" onClick={() => setConfirming('forgetHostKey')}>
           Forget host key
         </button>
       ) : null}
+      <ConfirmDialog
+        open={confirming === 'forgetHostKey'}
+        title={`Forget the host key of ${device.name}?`}
+        confirmLabel="Forget host key"
+        onConfirm={() => {
+          setConfirming(null);
+          void run(
+            'Host key forgotten: the next key is pinned',
+            client.mutation(DeviceActions_ForgetHostKeyMutation, { input: { id: device.id, forgetHostKey: true } }),
+          );
+        }}
+        onCancel={() => setConfirming(null)}
+      >
+        <p>
+          The next backup accepts whatever key {device.name} presents and pins it. Do this only when you know the
+          device's key changed (a replaced device or a new key), not to silence a warning you can't explain.
+        </p>
+      </ConfirmDialog>
       {isAdmin ? (
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={async () => {
-            if (!window.confirm(`Delete ${device.name} with all its versions? Archive keeps the history.`)) return;
-            if (await run('Deleted', client.mutation(DeviceActions_DeleteMutation, { input: { id: device.id } }))) {
-              router.push('/devices');
-            }
-          }}
-        >
-          Delete
-        </button>
+        <>
+          <button type="button" className="button button-danger" onClick={() => setConfirming('delete')}>
+            Delete
+          </button>
+          <ConfirmDialog
+            open={confirming === 'delete'}
+            title={`Delete ${device.name}?`}
+            confirmLabel={`Delete ${device.name}`}
+            onConfirm={async () => {
+              setConfirming(null);
+              if (await run('Deleted', client.mutation(DeviceActions_DeleteMutation, { input: { id: device.id } }))) {
+                router.push('/devices');
+              }
+            }}
+            onCancel={() => setConfirming(null)}
+          >
+            <p>
+              {device.name} and every one of its versions are deleted for good. Archive instead to stop its backups and
+              keep its history.
+            </p>
+          </ConfirmDialog>
+        </>
       ) : null}
       {message ? (
         <span className={message.ok ? 'inline-ok' : 'inline-error'} role={message.ok ? undefined : 'alert'}>

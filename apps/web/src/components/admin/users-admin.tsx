@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/error-message';
 import { formatDateTime } from '../../lib/format';
 import { graphql } from '../../lib/graphql';
 import { useAnnounce } from '../announcer';
+import { ConfirmDialog } from '../confirm-dialog';
 import { FormField, type FormProblem, problemOf } from '../forms/form-field';
 import { UserEditor } from './user-editor';
 
@@ -47,6 +48,7 @@ export function UsersAdmin() {
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [generated, setGenerated] = useState<{ username: string; password: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<{ id: string; username: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -116,15 +118,7 @@ export function UsersAdmin() {
                     type="button"
                     className="button button-quiet"
                     aria-label={`Delete user ${node.username}`}
-                    onClick={async () => {
-                      if (!window.confirm(`Delete ${node.username}?`)) return;
-                      const result = await remove({ input: { id: node.id } });
-                      const payload = result.data?.deleteUser;
-                      const message = payload && 'message' in payload ? payload.message : null;
-                      if (message) setProblem({ field: null, message });
-                      announce(message ?? `User ${node.username} deleted`);
-                      reexecute({ requestPolicy: 'network-only' });
-                    }}
+                    onClick={() => setDeleting(node)}
                   >
                     Delete
                   </button>
@@ -134,6 +128,28 @@ export function UsersAdmin() {
           </tbody>
         </table>
       </div>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete user ${deleting?.username ?? ''}?`}
+        confirmLabel={`Delete ${deleting?.username ?? ''}`}
+        onConfirm={async () => {
+          const user = deleting;
+          setDeleting(null);
+          if (!user) return;
+          const result = await remove({ input: { id: user.id } });
+          const payload = result.data?.deleteUser;
+          const message = payload && 'message' in payload ? payload.message : null;
+          if (message) setProblem({ field: null, message });
+          announce(message ?? `User ${user.username} deleted`);
+          reexecute({ requestPolicy: 'network-only' });
+        }}
+        onCancel={() => setDeleting(null)}
+      >
+        <p>
+          {deleting?.username} can no longer sign in, and their sessions and API tokens stop working. The audit log
+          keeps what they did.
+        </p>
+      </ConfirmDialog>
       {editingUser ? (
         <UserEditor
           key={editingUser.id}
