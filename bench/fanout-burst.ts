@@ -23,6 +23,10 @@ type Subscribers = Awaited<ReturnType<typeof startSubscribers>>;
 /** The subscriber process: graphql-ws subscribers when `graphql` is given, plain sockets otherwise. */
 async function startSubscribers(url: string, graphql: { query: string; authorization: string } | null) {
   const child = fork(clientScript, [], { execArgv: ['--conditions=source', '--import', 'tsx'] });
+  // A subscriber process that dies (its server refused it) would otherwise leave this one waiting forever.
+  child.once('exit', (code) => {
+    if (code !== null && code !== 0) throw new Error(`a subscriber process exited with ${code}`);
+  });
   const listeners: ((message: Message) => void)[] = [];
   child.on('message', (message: Message) => {
     for (const listener of listeners) listener(message);

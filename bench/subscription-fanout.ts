@@ -73,6 +73,10 @@ async function startClientProcess(
   count: number,
 ) {
   const child = fork(clientScript, [], { execArgv: ['--conditions=source', '--import', 'tsx'] });
+  // A subscriber process that dies (its server refused it) would otherwise leave this one waiting forever.
+  child.once('exit', (code) => {
+    if (code !== null && code !== 0) throw new Error(`a subscriber process exited with ${code}`);
+  });
   const messages: ((message: { type: string }) => void)[] = [];
   child.on('message', (message: { type: string }) => {
     for (const listener of messages) listener(message);

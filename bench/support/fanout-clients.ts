@@ -110,6 +110,7 @@ async function open(start: Start): Promise<Subscriber> {
     subscriber.chunks.push({ at: Date.now(), data });
     subscriber.walker.walk(data);
   };
+  socket.on('error', (error) => console.error('subscriber socket error', String(error)));
   if (!start.graphql) {
     if (head.length > 0) record(head);
     socket.on('data', record);
@@ -128,7 +129,7 @@ async function open(start: Start): Promise<Subscriber> {
     });
     const handshaking = (data: Buffer) => handshake.write(data);
     socket.on('data', handshaking);
-    socket.on('error', reject);
+    socket.once('close', () => reject(new Error('the server closed the socket before acknowledging it')));
     if (head.length > 0) handshake.write(head);
     sendText(socket, { type: 'connection_init', payload: { authorization: start.graphql!.authorization } });
   });

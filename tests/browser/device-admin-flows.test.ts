@@ -73,6 +73,7 @@ describe('device pages: host key, versions and sort', () => {
     await target.getByTestId('host-key').waitFor();
     await target.getByRole('button', { name: 'Forget host key' }).click();
     const dialog = target.getByRole('dialog', { name: `Forget the host key of ${device.name}?` });
+    await dialog.waitFor();
     // Focus starts on Cancel: Enter alone must not forget the key.
     assert.equal(await target.evaluate(() => document.activeElement?.textContent), 'Cancel');
     await dialog.getByRole('button', { name: 'Forget host key' }).click();

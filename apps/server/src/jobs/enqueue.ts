@@ -34,14 +34,8 @@ export function createEnqueue(deps: EnqueueDeps): JobQueuePort['enqueue'] {
     const ids = request.deviceIds ? [...new Set(request.deviceIds)] : null;
     const line: JobLogLine = { seq: 0, at: now().toISOString(), status: 'queued', message: queuedBy(request) };
     const { queued, matched } = await insertJobs(deps.db, request, ids, line, request.runAfter ?? now());
-    const queuedIds = new Set(queued.map((job) => job.deviceId));
-    const skipped = ids
-      ? await explainSkipped(
-          deps.db,
-          ids.filter((id) => !queuedIds.has(id)),
-        )
-      : [];
-    const skippedCount = matched - queued.length;
+    // Published before anything else is awaited: a runner (of any process) may claim a job as soon as it is
+    // committed and publish its "running" line, and a follower drops a line older than one it has seen.
     const deviceGroupAt = Date.now();
     for (const job of queued) {
       const event = {
@@ -54,6 +48,14 @@ export function createEnqueue(deps: EnqueueDeps): JobQueuePort['enqueue'] {
       deps.pubsub.publish('jobProgress', job.jobId, event);
       deps.pubsub.publish('jobEvents', event);
     }
+    const queuedIds = new Set(queued.map((job) => job.deviceId));
+    const skipped = ids
+      ? await explainSkipped(
+          deps.db,
+          ids.filter((id) => !queuedIds.has(id)),
+        )
+      : [];
+    const skippedCount = matched - queued.length;
     await audit.record({
       action: 'jobs.enqueue',
       outcome: 'success',

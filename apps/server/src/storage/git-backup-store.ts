@@ -12,8 +12,8 @@
  * `collectGarbage` removes nothing. Set `remote.origin.url` in the repository to have every commit pushed
  * there (best effort, in the background).
  */
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import type { BackupStore, ByteRange, PutRequest, StoredObject } from './backup-store.js';
 import { git, gitPlain, streamBlob } from './git-cli.js';
@@ -60,7 +60,8 @@ export function devicePath(deviceId: string): string {
 // through writing it ("not a git repository").
 const opening = new Map<string, Promise<{ gitDir: string; branchRef: string }>>();
 
-export function ensureGitRepository(path: string): Promise<{ gitDir: string; branchRef: string }> {
+export function ensureGitRepository(location: string): Promise<{ gitDir: string; branchRef: string }> {
+  const path = resolve(location);
   let pending = opening.get(path);
   if (!pending) {
     pending = openOrInitRepository(path).finally(() => opening.delete(path));
@@ -75,35 +76,14 @@ async function openOrInitRepository(path: string): Promise<{ gitDir: string; bra
     const branchRef = (await git(nonBare, ['symbolic-ref', 'HEAD'])).stdout.trim();
     return { gitDir: nonBare, branchRef };
   }
-  if (!(await exists(join(path, 'HEAD')))) await initBareRepository(path);
+  if (!(await exists(join(path, 'HEAD')))) {
+    await mkdir(path, { recursive: true });
+    await gitPlain(['init', '--bare', '--quiet', '--initial-branch=main', path]);
+    // Never let git repack or prune on its own while jobs write; history is the point.
+    await git(path, ['config', 'gc.auto', '0']);
+  }
   const branchRef = (await git(path, ['symbolic-ref', 'HEAD'])).stdout.trim();
   return { gitDir: path, branchRef };
-}
-
-/**
- * Initialised beside the target and renamed into place, so another server process never sees a half-made
- * repository: the rename replaces a missing or empty directory atomically; a directory with something in it
- * (another process won, or files were there already) is initialised in place, which git allows repeatedly.
- */
-async function initBareRepository(path: string): Promise<void> {
-  const staging = `${path}.init-${process.pid}-${Date.now().toString(36)}`;
-  await mkdir(dirname(path), { recursive: true });
-  try {
-    await gitPlain(['init', '--bare', '--quiet', '--initial-branch=main', staging]);
-    // Never let git repack or prune on its own while jobs write; history is the point.
-    await git(staging, ['config', 'gc.auto', '0']);
-    try {
-      await rename(staging, path);
-      return;
-    } catch (error) {
-      if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-  if (await exists(join(path, 'HEAD'))) return;
-  await gitPlain(['init', '--bare', '--quiet', '--initial-branch=main', path]);
-  await git(path, ['config', 'gc.auto', '0']);
 }
 
 export function createGitBackupStore(
