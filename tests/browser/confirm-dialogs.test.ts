@@ -82,7 +82,8 @@ describe('confirming awkward-to-undo actions', () => {
       'mutation ($input: CreateDeviceInput!) { createDevice(input: $input) { ... on CreateDeviceSuccess { device { id } } } }',
       { input: { name: doomed, host: '127.0.0.1', pluginKey: 'binary_dummy' } },
     );
-    const id = (data?.createDevice as { device: { id: string } }).device.id;
+    const id = (data?.createDevice as { device?: { id: string } } | undefined)?.device?.id ?? '';
+    assert.ok(id, JSON.stringify(data));
     const exists = async () =>
       ((await stack.graphql('query ($id: ID!) { device(id: $id) { id } }', { id })).data?.device ?? null) !== null;
     await signInThroughUi(page, stack.webUrl);
@@ -110,13 +111,13 @@ describe('confirming awkward-to-undo actions', () => {
       'mutation ($input: CreateUserInput!) { createUser(input: $input) { __typename } }',
       { input: { username, password: 'a-long-enough-password', role: 'viewer', deviceGroupIds: [] } },
     );
-    assert.equal((created.data?.createUser as { __typename: string }).__typename, 'CreateUserSuccess');
+    assert.equal((created.data?.createUser as { __typename?: string } | undefined)?.__typename, 'CreateUserSuccess');
     const listed = async () => {
       const { data } = await stack.graphql(
         'query ($search: String!) { users(first: 10, filter: { search: $search }) { edges { node { username } } } }',
         { search: username },
       );
-      return (data?.users as { edges: { node: { username: string } }[] }).edges.some(
+      return ((data?.users as { edges: { node: { username: string } }[] } | undefined)?.edges ?? []).some(
         (edge) => edge.node.username === username,
       );
     };
