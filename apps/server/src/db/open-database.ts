@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@devicevault/schema/db/database';
 import * as tables from '@devicevault/schema/db/tables';
-import { parseOnce } from './pglite-parsers.js';
+import { clientForDrizzle } from './pglite-client.js';
 import { startPgliteVacuum } from './pglite-vacuum.js';
 import { withPreparedStatements } from './prepared-statements.js';
 
@@ -63,7 +63,7 @@ async function openPglite(dir: string | undefined): Promise<OpenDatabase> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const client = new PGlite(dir);
-  const db = drizzle(await parseOnce(client), { schema: tables });
+  const db = drizzle(await clientForDrizzle(client), { schema: tables });
   // A single PGlite instance is one connection, but two processes could still open the same dir.
   await client.query(`select pg_advisory_lock(${migrationLockId})`);
   try {

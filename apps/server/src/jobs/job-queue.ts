@@ -184,9 +184,21 @@ export async function appendJobLines(
   lines: readonly JobLogLine[],
   patch: Partial<JobRow> = {},
 ): Promise<boolean> {
-  const status = lines.at(-1)?.status;
-  if (!status) return true;
-  const written = await db
+  if (lines.length === 0) return true;
+  return (await jobLinesUpdate(db, lease, lines, patch)).length === 1;
+}
+
+/**
+ * appendJobLines as a CTE of the statement that records the job's version (record-version.ts): it returns
+ * the job's id when the lines were written, so `(select count(*) from <it>)` is 1 exactly then.
+ */
+export function jobLinesCte(db: Database, lease: Lease, lines: readonly JobLogLine[], patch: Partial<JobRow> = {}) {
+  return db.$with('finished_job', {}).as(jobLinesUpdate(db, lease, lines, patch).getSQL());
+}
+
+function jobLinesUpdate(db: Database, lease: Lease, lines: readonly JobLogLine[], patch: Partial<JobRow>) {
+  const status = lines.at(-1)!.status;
+  return db
     .update(jobs)
     .set({ ...patch, status, log: sql`${jobs.log} || ${JSON.stringify(lines)}::jsonb` })
     .where(
@@ -198,7 +210,6 @@ export async function appendJobLines(
       ),
     )
     .returning({ id: jobs.id });
-  return written.length === 1;
 }
 
 /**

@@ -8,23 +8,30 @@ import type { EventRow } from '@devicevault/schema/db/tables';
 import { sql } from 'drizzle-orm';
 import { insertDeviceEvents } from './device-events.js';
 
-export async function recordSuccessFacts(
-  tx: Database,
-  facts: { deviceId: string; jobId: string; backupId: string; changed: boolean; changedBy: string | null },
-): Promise<EventRow[]> {
-  const [row] = rowsOf<{ previous: string }>(
-    await tx.execute(sql`
+/**
+ * A success's device side, as a CTE of the statement that records the version (record-version.ts): the
+ * device's state before it, as `previous`, for recordRecovery.
+ */
+export function deviceSucceededCte(db: Database, deviceId: string) {
+  return db.$with('device_state', {}).as(sql`
       /* deviceSucceeded */
       update devices d set last_success_at = now(), consecutive_failures = 0,
         backup_state = case when d.enabled and d.archived_at is null then 'FRESH' else 'DISABLED' end
-      from (select id, backup_state from devices where id = ${facts.deviceId}) old
+      from (select id, backup_state from devices where id = ${deviceId}) old
       where d.id = old.id
-      returning old.backup_state as previous`),
-  );
-  if (!row || !['FAILING', 'STALE'].includes(row.previous)) return [];
+      returning old.backup_state as previous`);
+}
+
+/** DEVICE_RECOVERED when the success ended a FAILING or STALE state (`previous`, from deviceSucceededCte). */
+export async function recordRecovery(
+  tx: Database,
+  facts: { deviceId: string; jobId: string; backupId: string; changed: boolean; changedBy: string | null },
+  previous: string | null,
+): Promise<EventRow[]> {
+  if (!previous || !['FAILING', 'STALE'].includes(previous)) return [];
   const { deviceId, ...payload } = facts;
   return insertDeviceEvents(tx, [
-    { kind: 'DEVICE_RECOVERED', deviceId, payload: { ...payload, previousState: row.previous } },
+    { kind: 'DEVICE_RECOVERED', deviceId, payload: { ...payload, previousState: previous } },
   ]);
 }
 

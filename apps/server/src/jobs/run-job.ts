@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Database } from '@devicevault/schema/db/database';
 import { backupOriginals, type DeviceRow, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
@@ -19,9 +19,9 @@ import { type Collected, collectArtefact, formatBytes } from './collect-step.js'
 import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
-import { appendJobLog, type Lease } from './job-queue.js';
+import { jobLinesCte, type Lease } from './job-queue.js';
 import { collectTask, loadDevice, type PreviousVersion } from './load-device.js';
-import { recordSuccessFacts } from './outcome-facts.js';
+import { deviceSucceededCte, recordRecovery } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
 import { applyRulesAndCheck } from './rules-step.js';
 import { spoolDirFor } from './spool-sweep.js';
@@ -104,14 +104,24 @@ async function recordAndPublish(
   const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
   const version = { ...stored.version, id: backupId, jobId: job.id, changedBy: job.changedBy };
   let events: EventRow[] = [];
-  const row = await recordVersion(deps.db, version, stored.texts, async (tx) => {
-    if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
-    if (!(await appendJobLog(tx, lease, line, finished))) return false;
-    const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
-    events = await recordSuccessFacts(tx, facts);
-    // A device's first version is not a change (its jobs run one at a time: see claimJobs).
-    if (changed && stored.previous) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
-    return true;
+  const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
+  // The job's final line and its device's state go in the version's own statement (one round trip).
+  const finishedJob = jobLinesCte(deps.db, lease, [line], finished);
+  const deviceState = deviceSucceededCte(deps.db, job.deviceId);
+  const row = await recordVersion(deps.db, version, stored.texts, {
+    with: [finishedJob, deviceState],
+    returning: {
+      jobWritten: sql<number>`(select count(*) from ${finishedJob})::int`.mapWith(Number),
+      previousState: sql<string | null>`(select previous from ${deviceState})`,
+    },
+    async afterwards(tx, { jobWritten, previousState }) {
+      if (jobWritten !== 1) return false;
+      if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
+      events = await recordRecovery(tx, facts, previousState);
+      // A device's first version is not a change (its jobs run one at a time: see claimJobs).
+      if (changed && stored.previous) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
+      return true;
+    },
   });
   if (!row) {
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
