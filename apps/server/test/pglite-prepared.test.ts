@@ -1,8 +1,9 @@
 /**
  * PGlite plans a long statement once it keeps coming back (src/db/pglite-prepared.ts): it is PREPAREd and
- * then sent as EXECUTE with its values as literals. The answers must be exactly those of the plain statement,
- * whatever the values hold (quotes, backslashes, non-ASCII, null, numbers), in a transaction or not, and
- * values PGlite spells per type (booleans, dates, objects) go the usual way. PGlite only.
+ * then sent as EXECUTE with its values as literals, serialized as PGlite's driver would. The answers must be
+ * exactly those of the plain statement whatever the values hold (quotes, backslashes, non-ASCII, null,
+ * numbers, booleans, dates, objects, bytes, and values PGlite reads per type), in a transaction or not.
+ * PGlite only.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -68,18 +69,26 @@ describe('long statements planned once on PGlite', { skip: process.env.DATABASE_
     assert.ok((await preparedTexts()).some((text) => text.includes('host <> $2')));
   });
 
-  it('sends statements with booleans, dates or objects the usual way', async () => {
+  it('answers as the usual way for values PGlite serializes per type (dates, booleans, objects, bytes)', async () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
-    for (let round = 0; round < 5; round++) {
-      const [row] = rowsOf<{ flag: boolean; at: string; doc: { a: number } }>(
-        await database.db.execute(
-          sql`${padding} select ${true}::boolean as flag, ${at}::timestamptz as at, ${JSON.stringify({ a: 1 })}::jsonb as doc, 'usual way' as marker`,
-        ),
+    const typed = () =>
+      database.db.execute(
+        sql`${padding} select ${true}::boolean as flag, ${'t'}::boolean as flag_text, ${at}::timestamptz as at,
+          ${0}::timestamptz as epoch, ${JSON.stringify({ a: "it's" })}::jsonb as doc, ${new Uint8Array([0, 39, 255])}::bytea as bytes,
+          'per type' as marker`,
       );
-      assert.equal(row?.flag, true);
-      assert.equal(new Date(row!.at).toISOString(), at.toISOString());
-      assert.deepEqual(row?.doc, { a: 1 });
-    }
-    assert.ok(!(await preparedTexts()).some((text) => text.includes('usual way')), 'not prepared');
+    const answers = [];
+    for (let round = 0; round < 5; round++) answers.push(rowsOf(await typed())[0]);
+
+    for (const answer of answers.slice(1)) assert.deepEqual(answer, answers[0]);
+    assert.ok(
+      (await preparedTexts()).some((text) => text.includes('per type')),
+      'it was prepared',
+    );
+  });
+
+  it('leaves statements PREPARE does not take as they are, however long', async () => {
+    for (let round = 0; round < 5; round++) await database.db.execute(sql`${padding} set local work_mem = '4MB'`);
+    assert.ok(!(await preparedTexts()).some((text) => text.includes('work_mem')));
   });
 });

@@ -15,7 +15,7 @@ const rawTextTypes = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.
 const asSent = (value: string) => value;
 
 type QueryOptions = { parsers?: unknown } | undefined;
-type Queryable = { query(sql: string, params?: unknown[], options?: QueryOptions): Promise<unknown> };
+type Queryable = { query(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: unknown[] }> };
 
 function withoutParsers(options: QueryOptions): QueryOptions {
   if (!options?.parsers) return options;
@@ -45,7 +45,7 @@ function wrapQuery<T extends object>(target: T, statements: PreparedStatements, 
 export async function clientForDrizzle(client: PGlite): Promise<PGlite> {
   await client.waitReady;
   for (const oid of rawTextTypes) client.parsers[oid] = asSent;
-  const statements = createPreparedStatements();
+  const statements = createPreparedStatements(client.serializers as Parameters<typeof createPreparedStatements>[0]);
   type Transaction = Parameters<Parameters<PGlite['transaction']>[0]>[0];
   const transaction = <R>(run: (tx: Transaction) => Promise<R>) =>
     client.transaction((tx) => run(wrapQuery(tx, statements)));

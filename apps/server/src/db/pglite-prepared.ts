@@ -1,52 +1,78 @@
 /**
  * PGlite plans every statement anew: its driver sends each one unnamed, and drizzle's `.prepare(name)` names
  * nothing there. A job's load (one 4 KB statement) cost 1.8 ms of CPU a run, 0.5 ms once planned by a
- * server-side PREPARE. So a long statement that keeps coming back is PREPAREd once (on the connection it
- * came on, in a transaction or not: a prepared statement outlives a rollback) and then sent as EXECUTE with
- * its values as literals. Only values PGlite sends as their plain text whatever the parameter's type are rewritten
- * (strings, finite numbers, null): a quoted literal reaches the same type input function, so results are
- * identical. Anything else (booleans, which it spells per type, dates, objects, buffers) goes the usual way. Hand-written: PGlite offers no named statements.
+ * server-side PREPARE. So a long query that keeps coming back is PREPAREd once (on the connection it came
+ * on, in a transaction or not: a prepared statement outlives a rollback) and then sent as EXECUTE with its
+ * values as literals, each turned into text by PGlite's own serializer for the parameter's type, as its
+ * driver would before sending it: the same text reaches the same type input function, so results are
+ * identical. Hand-written: PGlite offers no named statements.
  */
-type Value = string | number | null;
+type Serializers = Record<number, ((value: unknown) => string) | undefined>;
 
 // Short statements plan in microseconds; these are the ones whose planning shows.
 const minLength = 1_000;
+// Past these, a statement is a one-off bulk write (an import chunk), not a hot query.
+const maxLength = 16_000;
+const maxValues = 200;
 // Seen this often before it is prepared: a statement built per call (an IN list of varying length) never is.
 const preparedAfter = 3;
 const maxPrepared = 64;
 const maxCounted = 1_000;
+// Only what PREPARE accepts: DDL, SET, DO, COPY and the like go as they are, however long.
+const preparable = /^\s*(?:(?:\/\*[\s\S]*?\*\/|--[^\n]*\n)\s*)*(?:select|insert|update|delete|with|values)\b/i;
+
+interface Prepared {
+  name: string;
+  /** The parameters' type oids, as PostgreSQL inferred them (the same inference as an unnamed Parse). */
+  types: number[];
+}
 
 export interface PreparedStatements {
   /**
    * The statement to send instead (EXECUTE …, no values), or null to send this one as it is; `run` sends a
-   * statement on the connection the caller is on (a PREPARE there).
+   * statement on the connection the caller is on (the PREPARE goes there).
    */
   rewrite(
     text: string,
     values: readonly unknown[] | undefined,
-    run: (text: string) => Promise<unknown>,
+    run: (text: string) => Promise<{ rows: unknown[] }>,
   ): Promise<string | null>;
 }
 
-export function createPreparedStatements(): PreparedStatements {
+export function createPreparedStatements(serializers: Serializers): PreparedStatements {
   const seen = new Map<string, number>();
   // Never evicted (a statement in flight could be using the name): past the cap, new texts go unprepared.
-  const prepared = new Map<string, string>();
+  const prepared = new Map<string, Prepared | null>();
+  // Being prepared by one caller: the others go the usual way meanwhile. Waiting for that PREPARE could
+  // deadlock, as a PREPARE outside a transaction waits for the transaction a waiter may be in.
+  const preparing = new Set<string>();
   let next = 0;
 
-  async function prepare(text: string, run: (text: string) => Promise<unknown>): Promise<string> {
+  async function prepare(text: string, run: (text: string) => Promise<{ rows: unknown[] }>): Promise<Prepared> {
     const name = `dv_statement_${next++}`;
     await run(`prepare ${name} as ${text}`);
-    prepared.set(text, name);
-    return name;
+    const [row] = (
+      await run(`select parameter_types::oid[]::int[] as types from pg_prepared_statements where name = '${name}'`)
+    ).rows as { types: number[] | null }[];
+    return { name, types: row?.types ?? [] };
+  }
+
+  function literal(value: unknown, type: number | undefined): string | null {
+    if (value === null || value === undefined) return 'null';
+    const serialize = type === undefined ? undefined : serializers[type];
+    const text = serialize ? serialize(value) : String(value);
+    // PostgreSQL text holds no NUL: the usual way fails with PostgreSQL's own message.
+    if (text.includes('\u0000')) return null;
+    // standard_conforming_strings is on: only quotes are doubled.
+    return `'${text.replaceAll("'", "''")}'`;
   }
 
   return {
     async rewrite(text, values = [], run) {
-      if (text.length < minLength || !values.every(isPlain)) return null;
-      let name = prepared.get(text);
-      if (!name) {
-        if (prepared.size >= maxPrepared) return null;
+      if (text.length < minLength || text.length > maxLength || values.length > maxValues) return null;
+      let statement = prepared.get(text);
+      if (statement === undefined) {
+        if (preparing.has(text) || prepared.size + preparing.size >= maxPrepared || !preparable.test(text)) return null;
         const count = (seen.get(text) ?? 0) + 1;
         if (count < preparedAfter) {
           if (seen.size >= maxCounted) seen.clear();
@@ -54,22 +80,23 @@ export function createPreparedStatements(): PreparedStatements {
           return null;
         }
         seen.delete(text);
-        // PGlite runs one statement at a time, and nothing is awaited between the check and here: one PREPARE per text.
-        name = await prepare(text, run);
+        preparing.add(text);
+        // A PREPARE that fails leaves the text to go the usual way for good.
+        statement = await prepare(text, run).catch(() => null);
+        preparing.delete(text);
+        prepared.set(text, statement);
       }
-      return values.length === 0
-        ? `execute ${name}`
-        : `execute ${name}(${(values as Value[]).map(literal).join(', ')})`;
+      if (!statement || statement.types.length !== values.length) return null;
+      try {
+        const literals = values.map((value, index) => literal(value, statement.types[index]));
+        if (literals.some((item) => item === null)) return null;
+        return literals.length === 0
+          ? `execute ${statement.name}`
+          : `execute ${statement.name}(${literals.join(', ')})`;
+      } catch {
+        // A serializer refused the value: the usual way refuses it with the same error.
+        return null;
+      }
     },
   };
-}
-
-function isPlain(value: unknown): value is Value {
-  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-}
-
-/** As PGlite would send it (text), quoted: standard_conforming_strings is on, so only quotes are doubled. */
-function literal(value: Value): string {
-  if (value === null) return 'null';
-  return `'${String(value).replaceAll("'", "''")}'`;
 }
