@@ -418,9 +418,14 @@ describe('remote collector in a network namespace the server cannot reach', () =
 function relay(targetPort: number) {
   let server: Server | null = null;
   const sockets = new Set<Socket>();
+  // A connection the listener hands over after a cut (accepted just before it) would otherwise live on,
+  // and a collector reusing it (keep-alive) would never notice the cut.
+  let cutting = false;
   return {
     async open(port = 0): Promise<number> {
+      cutting = false;
       server = createServer((socket) => {
+        if (cutting) return socket.destroy();
         const upstream = connect(targetPort, '127.0.0.1');
         for (const end of [socket, upstream]) {
           sockets.add(end);
@@ -436,6 +441,7 @@ function relay(targetPort: number) {
       return (server.address() as { port: number }).port;
     },
     async cut() {
+      cutting = true;
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server = null;
