@@ -73,26 +73,35 @@ export async function claimJobs(
   const now = limits.now ? sql`${limits.now.toISOString()}::timestamptz` : sql`statement_timestamp()`;
   const max = limits.maxConcurrent ?? null;
   const zone = limits.zoneId ? sql`d.zone_id = ${limits.zoneId}::uuid` : sql`d.zone_id is null`;
+  // Each queued job reads its device by primary key (`offset 0` keeps that lookup from being merged into a
+  // join) and the devices with a job running are hashed once: with statistics older than the queue (PGlite
+  // has no autovacuum; a fleet just imported and triggered) the planner otherwise nested-looped every queued
+  // job over every device, 50 ms per claim at 1,000 jobs instead of a few.
   const claimed = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
     const result = await tx.execute(sql`
       /* claimJobs */
-      with busy as (
-        select d.collection_group_id as group_id, count(*)::int as n
-        from jobs r join devices d on d.id = r.device_id
+      with running_jobs as (
+        select r.device_id from jobs r
         where r.status in ('running', 'storing') and r.lease_expires_at > now()
-        group by d.collection_group_id
+      ),
+      busy as (
+        select d.group_id, count(*)::int as n
+        from running_jobs r
+        cross join lateral (select collection_group_id as group_id from devices where id = r.device_id offset 0) d
+        group by d.group_id
       ),
       candidates as (
         select j.id, j.run_after, j.created_at, cg.id as group_id, cg.max_concurrent,
           coalesce((select n from busy where group_id = cg.id), 0) as group_busy
         from jobs j
-        join devices d on d.id = j.device_id
+        cross join lateral (
+          select zone_id, collection_group_id from devices where id = j.device_id offset 0
+        ) d
         left join collection_groups cg on cg.id = d.collection_group_id
         where j.status = 'queued' and j.run_after <= ${now} and ${zone}
           and j.id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))
-          and not exists (select 1 from jobs r where r.device_id = j.device_id
-            and r.status in ('running', 'storing') and r.lease_expires_at > now())
+          and j.device_id not in (select device_id from running_jobs)
           and (cg.max_concurrent is null
             or coalesce((select n from busy where group_id = cg.id), 0) < cg.max_concurrent)
           and (cg.window_start_minute is null or cg.window_end_minute is null or ${insideWindowSql(now)})

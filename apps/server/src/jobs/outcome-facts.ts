@@ -10,12 +10,14 @@ import { insertDeviceEvents } from './device-events.js';
 
 /**
  * A success's device side, as a CTE of the statement that records the version (record-version.ts): the
- * device's state before it, as `previous`, for recordRecovery.
+ * device's state before it, as `previous`, for recordRecovery. A device without a pinned host key gets the one
+ * this job saw (trust on first use).
  */
-export function deviceSucceededCte(db: Database, deviceId: string) {
+export function deviceSucceededCte(db: Database, deviceId: string, hostKeyFingerprint: string | null = null) {
   return db.$with('device_state', {}).as(sql`
       /* deviceSucceeded */
       update devices d set last_success_at = now(), consecutive_failures = 0,
+        host_key_fingerprint = coalesce(d.host_key_fingerprint, ${hostKeyFingerprint}::text),
         backup_state = case when d.enabled and d.archived_at is null then 'FRESH' else 'DISABLED' end
       from (select id, backup_state from devices where id = ${deviceId}) old
       where d.id = old.id

@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Database } from '@devicevault/schema/db/database';
-import { backupOriginals, type DeviceRow, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
+import { backupOriginals, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
 import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import { changeFacts, recordChangeEvent } from './change-event.js';
-import { type Collected, collectArtefact, formatBytes } from './collect-step.js';
+import { collectArtefact, formatBytes } from './collect-step.js';
 import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
@@ -52,6 +52,9 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   const claimed = job.log.at(-1);
   if (claimed?.status === 'running' && claimed.attempt === lease.attempt) log.publish(claimed);
   const spoolDir = spoolDirFor(deps.spoolRoot, lease);
+  // The first host key a device shows is pinned (trust on first use) by the statement that records the job's
+  // outcome: with the version on success, before the failure otherwise.
+  let firstHostKey: string | null = null;
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
@@ -62,7 +65,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       onLine: (text) => log.progress(text),
     });
     if (halt.aborted) return;
-    await pinHostKey(deps.db, device, collected);
+    if (collected.hostKeyFingerprint && !device.hostKeyFingerprint) firstHostKey = collected.hostKeyFingerprint;
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
     if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
@@ -71,19 +74,28 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     const original = prepared.original
       ? await putOriginal(deps, prepared.original, { spoolDir, device, jobId: job.id })
       : null;
-    const recorded = await recordAndPublish(deps, job, lease, log, { ...stored, previous: target.previous }, original);
+    const recorded = await recordAndPublish(deps, job, lease, log, {
+      stored: { ...stored, previous: target.previous },
+      original,
+      firstHostKey,
+    });
     if (recorded && target.retentionPolicyId) deps.afterBackup?.(device.id);
   } catch (error) {
-    if (!halt.aborted) await recordJobFailure(deps, job, lease, log, error);
+    if (halt.aborted) return;
+    // A no-op when the failure came after a success had recorded it.
+    if (firstHostKey) await pinHostKey(deps.db, job.deviceId, firstHostKey);
+    await recordJobFailure(deps, job, lease, log, error);
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
 }
 
-/** The first host key a device shows is pinned (trust on first use). */
-async function pinHostKey(db: Database, device: DeviceRow, collected: Collected) {
-  if (!collected.hostKeyFingerprint || device.hostKeyFingerprint) return;
-  await db.update(devices).set({ hostKeyFingerprint: collected.hostKeyFingerprint }).where(eq(devices.id, device.id));
+/** Pins a device's first host key when its job fails after collecting (a success pins it as it records). */
+async function pinHostKey(db: Database, deviceId: string, fingerprint: string) {
+  await db
+    .update(devices)
+    .set({ hostKeyFingerprint: fingerprint })
+    .where(and(eq(devices.id, deviceId), isNull(devices.hostKeyFingerprint)));
 }
 
 /** Steps "record" and "publish": the version, its text and the job's final line in one transaction. */
@@ -92,9 +104,13 @@ async function recordAndPublish(
   job: JobRow,
   lease: Lease,
   log: JobLog,
-  stored: Awaited<ReturnType<typeof storeArtefact>> & { previous: PreviousVersion | null },
-  original: StoredOriginal | null,
+  outcome: {
+    stored: Awaited<ReturnType<typeof storeArtefact>> & { previous: PreviousVersion | null };
+    original: StoredOriginal | null;
+    firstHostKey: string | null;
+  },
 ): Promise<boolean> {
+  const { stored, original } = outcome;
   const backupId = randomUUID();
   const { changed } = stored.version;
   await log.settled();
@@ -107,7 +123,7 @@ async function recordAndPublish(
   const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
   // The job's final line and its device's state go in the version's own statement (one round trip).
   const finishedJob = jobLinesCte(deps.db, lease, [line], finished);
-  const deviceState = deviceSucceededCte(deps.db, job.deviceId);
+  const deviceState = deviceSucceededCte(deps.db, job.deviceId, outcome.firstHostKey);
   const row = await recordVersion(deps.db, version, stored.texts, {
     with: [finishedJob, deviceState],
     returning: {
