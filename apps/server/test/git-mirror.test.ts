@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -217,9 +217,14 @@ describe('remote git mirrors', () => {
         '',
       ].join('\n'),
     );
+    // sshd refuses to start without its privilege-separation directory (normally made by the service unit);
+    // on a machine where no other test made it, each sshd exited at once and the push failed with EPIPE.
+    await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch(() => {});
     // `sshd -i` per connection (inetd mode) behind a listener on port 0.
     const listener = createServer((socket) => {
       const child = spawn(sshd, ['-i', '-f', join(dir, 'sshd_config')], { stdio: ['pipe', 'pipe', 'ignore'] });
+      // An sshd that ended while data was still arriving must not throw in the test process: the push fails.
+      child.stdin.on('error', () => socket.destroy());
       socket.pipe(child.stdin);
       child.stdout.pipe(socket);
       socket.on('error', () => child.kill());

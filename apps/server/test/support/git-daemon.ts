@@ -12,6 +12,8 @@ export async function startGitDaemon(baseDir: string): Promise<Server> {
       ['daemon', '--inetd', '--enable=receive-pack', '--export-all', `--base-path=${baseDir}`, baseDir],
       { stdio: ['pipe', 'pipe', 'ignore'] },
     );
+    // A daemon that ended while data was still arriving must not throw in the test process.
+    child.stdin.on('error', () => socket.destroy());
     socket.pipe(child.stdin);
     child.stdout.pipe(socket);
     socket.on('error', () => child.kill());
