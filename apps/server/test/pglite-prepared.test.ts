@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { OpenDatabase } from '../src/db/open-database.js';
 import { openTestDatabase } from './support/test-database.js';
 
-// Long enough to be worth planning once (the threshold is 1,000 characters).
+// Long enough to be worth planning once (the threshold is 150 characters).
 const padding = sql.raw(`/* ${'long statement '.repeat(80)} */`);
 
 describe('long statements planned once on PGlite', { skip: process.env.DATABASE_URL ? 'PGlite only' : false }, () => {

@@ -51,6 +51,13 @@ export type CollectOutcome =
       significantSha256?: string;
       /** A spool file holding the significant view itself (text only), when there is one. */
       significantSpoolPath?: string;
+      /**
+       * A text artefact's text and significant view as the spool files hold them, when the pool collected it:
+       * the runner's rules and its `text_contents` row need the text, and reading back what the worker just
+       * wrote cost two file reads per job. The spool file is still what the store moves into place.
+       */
+      text?: string;
+      significantText?: string;
       hostKeyFingerprint?: string;
       /**
        * With scrubbing on, the config without the plugin's secret masks (the restorable original), when they

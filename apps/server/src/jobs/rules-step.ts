@@ -28,15 +28,22 @@ export async function applyRulesAndCheck(
   if (collected.isBinary) return collected;
   const { device } = target;
   const { originalText, ...rest } = collected;
-  const text = await readFile(collected.spoolPath, 'utf8');
-  const significant = collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null;
+  const text = collected.text ?? (await readFile(collected.spoolPath, 'utf8'));
+  const significant =
+    collected.significantText ??
+    (collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null);
   const ruled = applyUserRules({ text, significant }, target.rules, device.scrubSecrets);
 
   let prepared: Prepared = rest;
-  if (ruled.text !== text) prepared = { ...prepared, ...(await spool(spoolDir, ruled.text, '.txt')) };
+  if (ruled.text !== text) prepared = { ...prepared, ...(await spool(spoolDir, ruled.text, '.txt')), text: ruled.text };
   if (ruled.significant !== significant) {
     const view = ruled.significant === null ? null : await spool(spoolDir, ruled.significant, '.significant.txt');
-    prepared = { ...prepared, significantSpoolPath: view?.spoolPath, significantSha256: view?.sha256 };
+    prepared = {
+      ...prepared,
+      significantSpoolPath: view?.spoolPath,
+      significantSha256: view?.sha256,
+      significantText: ruled.significant ?? undefined,
+    };
   }
 
   const { previous } = target;

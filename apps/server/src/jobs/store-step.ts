@@ -49,10 +49,12 @@ function sameVersion(previous: PreviousVersion, collected: Collected): boolean {
 
 /** The config text (and its significant view) for `text_contents`. */
 async function readTexts(collected: Collected): Promise<TextContent[]> {
-  const texts: TextContent[] = [{ sha256: collected.sha256, content: await readFile(collected.spoolPath, 'utf8') }];
+  const content = collected.text ?? (await readFile(collected.spoolPath, 'utf8'));
+  const texts: TextContent[] = [{ sha256: collected.sha256, content }];
   const { significantSpoolPath, significantSha256 } = collected;
   if (significantSpoolPath && significantSha256 && significantSha256 !== collected.sha256) {
-    texts.push({ sha256: significantSha256, content: await readFile(significantSpoolPath, 'utf8') });
+    const significant = collected.significantText ?? (await readFile(significantSpoolPath, 'utf8'));
+    texts.push({ sha256: significantSha256, content: significant });
   }
   return texts;
 }

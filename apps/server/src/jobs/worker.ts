@@ -76,6 +76,8 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
       significantSha256:
         artefact.significantText === undefined ? undefined : sha256(Buffer.from(artefact.significantText)),
       significantSpoolPath,
+      text: artefact.text,
+      significantText: artefact.significantText,
       hostKeyFingerprint: artefact.hostKeyFingerprint,
       // In memory, never in the spool: the unmasked config must not touch the disk in the clear.
       originalText: artefact.originalText,
