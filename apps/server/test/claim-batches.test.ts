@@ -147,4 +147,21 @@ describe('claiming jobs in batches', () => {
     const [next] = await claimJobs(database.db, 'runner-b', leaseMs, [], {}, 10);
     assert.equal(next!.id, second!.id);
   });
+
+  it('claims one job per device in a batch when two of its jobs are due (a retry and a change it reported)', async () => {
+    const [retry] = await queue(1);
+    const [retried] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${retry!}`);
+    const [change] = await database.db.insert(jobs).values({ deviceId: retried!.deviceId }).returning();
+    const first = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 10);
+    assert.deepEqual(
+      first.map((job) => job.id),
+      [retry],
+    );
+    await database.db.execute(sql`update jobs set status = 'succeeded', lease_owner = null where id = ${retry!}`);
+    const second = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 10);
+    assert.deepEqual(
+      second.map((job) => job.id),
+      [change!.id],
+    );
+  });
 });

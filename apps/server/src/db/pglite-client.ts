@@ -5,7 +5,7 @@
  *   table, hundreds of types with the array types: measured 0.14 ms of JavaScript per statement, about as
  *   much as PGlite's own work for a one-row update. The same parsers are set on the instance once instead,
  *   and the per-query ones dropped;
- * - long statements that keep coming back are planned once (pglite-prepared.ts).
+ * - statements that keep coming back are planned once (pglite-prepared.ts) and then sent as one simple Query.
  */
 import { type PGlite, types } from '@electric-sql/pglite';
 import { createPreparedStatements, type PreparedStatements } from './pglite-prepared.js';
@@ -15,7 +15,11 @@ const rawTextTypes = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.
 const asSent = (value: string) => value;
 
 type QueryOptions = { parsers?: unknown } | undefined;
-type Queryable = { query(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: unknown[] }> };
+type Results = { rows: unknown[] };
+type Queryable = {
+  query(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results>;
+  exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+};
 
 function withoutParsers(options: QueryOptions): QueryOptions {
   if (!options?.parsers) return options;
@@ -26,9 +30,13 @@ function withoutParsers(options: QueryOptions): QueryOptions {
 /** The same object for every use but `query` (and `transaction`, given), whose options lose their parsers. */
 function wrapQuery<T extends object>(target: T, statements: PreparedStatements, transaction?: unknown): T {
   const query = (target as unknown as Queryable).query.bind(target);
+  const exec = (target as unknown as Queryable).exec.bind(target);
   const ownQuery = async (sql: string, params?: unknown[], options?: QueryOptions) => {
     const execute = await statements.rewrite(sql, params, (text) => query(text));
-    return execute ? query(execute, [], withoutParsers(options)) : query(sql, params, withoutParsers(options));
+    // An EXECUTE has no parameters left: it goes as one simple Query message (two calls into PostgreSQL)
+    // instead of PGlite's extended-protocol round (six: parse, describe, bind, describe, execute, sync).
+    if (execute) return (await exec(execute, withoutParsers(options)))[0];
+    return query(sql, params, withoutParsers(options));
   };
   return new Proxy(target, {
     get(object, key) {

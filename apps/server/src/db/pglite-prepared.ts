@@ -66,8 +66,9 @@ export function createPreparedStatements(serializers: Serializers): PreparedStat
     const text = serialize ? serialize(value) : String(value);
     // PostgreSQL text holds no NUL: the usual way fails with PostgreSQL's own message.
     if (text.includes('\u0000')) return null;
-    // standard_conforming_strings is on: only quotes are doubled.
-    return `'${text.replaceAll("'", "''")}'`;
+    // An escape string reads the same whatever standard_conforming_strings says: backslashes and quotes
+    // doubled, nothing can end the literal (the EXECUTE goes as a simple Query, where a `;` could start another).
+    return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
   }
 
   return {

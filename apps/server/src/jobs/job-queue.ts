@@ -92,7 +92,7 @@ export async function claimJobs(
         group by d.group_id
       ),
       candidates as (
-        select j.id, j.run_after, j.created_at, cg.id as group_id, cg.max_concurrent,
+        select j.id, j.device_id, j.run_after, j.created_at, cg.id as group_id, cg.max_concurrent,
           coalesce((select n from busy where group_id = cg.id), 0) as group_busy
         from jobs j
         cross join lateral (
@@ -111,10 +111,12 @@ export async function claimJobs(
       ),
       within_group as (
         select c.id, c.run_after, c.created_at from (
-          select c.*, row_number() over (partition by c.group_id order by c.run_after, c.created_at, c.id) as nth
+          select c.*, row_number() over (partition by c.group_id order by c.run_after, c.created_at, c.id) as nth,
+            row_number() over (partition by c.device_id order by c.run_after, c.created_at, c.id) as device_nth
           from candidates c
         ) c
-        where c.max_concurrent is null or c.group_busy + c.nth <= c.max_concurrent
+        -- One job per device per batch (a retry and a change-triggered job can both be due).
+        where c.device_nth = 1 and (c.max_concurrent is null or c.group_busy + c.nth <= c.max_concurrent)
       ),
       chosen as (
         select w.id from (

@@ -8,16 +8,27 @@ import type { EventRow } from '@devicevault/schema/db/tables';
 import { sql } from 'drizzle-orm';
 import { insertDeviceEvents } from './device-events.js';
 
+/** A host key a job saw at the address it connected to, to pin when the device has none yet (trust on first use). */
+export interface FirstHostKey {
+  fingerprint: string;
+  host: string;
+  port: number;
+}
+
 /**
  * A success's device side, as a CTE of the statement that records the version (record-version.ts): the
  * device's state before it, as `previous`, for recordRecovery. A device without a pinned host key gets the one
- * this job saw (trust on first use).
+ * this job saw, unless its address changed meanwhile (that key belongs to the old one).
  */
-export function deviceSucceededCte(db: Database, deviceId: string, hostKeyFingerprint: string | null = null) {
+export function deviceSucceededCte(db: Database, deviceId: string, hostKey: FirstHostKey | null = null) {
+  const pinned = hostKey
+    ? sql`case when d.host = ${hostKey.host} and d.port = ${hostKey.port}
+        then coalesce(d.host_key_fingerprint, ${hostKey.fingerprint}) else d.host_key_fingerprint end`
+    : sql`d.host_key_fingerprint`;
   return db.$with('device_state', {}).as(sql`
       /* deviceSucceeded */
       update devices d set last_success_at = now(), consecutive_failures = 0,
-        host_key_fingerprint = coalesce(d.host_key_fingerprint, ${hostKeyFingerprint}::text),
+        host_key_fingerprint = ${pinned},
         backup_state = case when d.enabled and d.archived_at is null then 'FRESH' else 'DISABLED' end
       from (select id, backup_state from devices where id = ${deviceId}) old
       where d.id = old.id

@@ -21,7 +21,7 @@ import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
 import { jobLinesCte, type Lease } from './job-queue.js';
 import { collectTask, loadDevice, type PreviousVersion } from './load-device.js';
-import { deviceSucceededCte, recordRecovery } from './outcome-facts.js';
+import { deviceSucceededCte, type FirstHostKey, recordRecovery } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
 import { applyRulesAndCheck } from './rules-step.js';
 import { spoolDirFor } from './spool-sweep.js';
@@ -54,7 +54,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   const spoolDir = spoolDirFor(deps.spoolRoot, lease);
   // The first host key a device shows is pinned (trust on first use) by the statement that records the job's
   // outcome: with the version on success, before the failure otherwise.
-  let firstHostKey: string | null = null;
+  let firstHostKey: FirstHostKey | null = null;
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
@@ -65,7 +65,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       onLine: (text) => log.progress(text),
     });
     if (halt.aborted) return;
-    if (collected.hostKeyFingerprint && !device.hostKeyFingerprint) firstHostKey = collected.hostKeyFingerprint;
+    if (collected.hostKeyFingerprint && !device.hostKeyFingerprint)
+      firstHostKey = { fingerprint: collected.hostKeyFingerprint, host: device.host, port: device.port };
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
     if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
@@ -82,8 +83,12 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     if (recorded && target.retentionPolicyId) deps.afterBackup?.(device.id);
   } catch (error) {
     if (halt.aborted) return;
-    // A no-op when the failure came after a success had recorded it.
-    if (firstHostKey) await pinHostKey(deps.db, job.deviceId, firstHostKey);
+    // A no-op when the failure came after a success had recorded it; a failing pin must not keep the
+    // failure from being recorded (nor reject: nothing awaits a job's promise until shutdown).
+    if (firstHostKey)
+      await pinHostKey(deps.db, job.deviceId, firstHostKey).catch((pinError) =>
+        deps.log.warn('could not pin the host key', { jobId: job.id, error: String(pinError).slice(0, 200) }),
+      );
     await recordJobFailure(deps, job, lease, log, error);
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
@@ -91,11 +96,13 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
 }
 
 /** Pins a device's first host key when its job fails after collecting (a success pins it as it records). */
-async function pinHostKey(db: Database, deviceId: string, fingerprint: string) {
+async function pinHostKey(db: Database, deviceId: string, { fingerprint, host, port }: FirstHostKey) {
   await db
     .update(devices)
     .set({ hostKeyFingerprint: fingerprint })
-    .where(and(eq(devices.id, deviceId), isNull(devices.hostKeyFingerprint)));
+    .where(
+      and(eq(devices.id, deviceId), isNull(devices.hostKeyFingerprint), eq(devices.host, host), eq(devices.port, port)),
+    );
 }
 
 /** Steps "record" and "publish": the version, its text and the job's final line in one transaction. */
@@ -107,7 +114,7 @@ async function recordAndPublish(
   outcome: {
     stored: Awaited<ReturnType<typeof storeArtefact>> & { previous: PreviousVersion | null };
     original: StoredOriginal | null;
-    firstHostKey: string | null;
+    firstHostKey: FirstHostKey | null;
   },
 ): Promise<boolean> {
   const { stored, original } = outcome;
