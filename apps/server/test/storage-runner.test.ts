@@ -26,6 +26,8 @@ interface Scripted {
   bytes: Buffer | string;
   significant?: string;
   isBinary?: boolean;
+  /** The host key the session saw, as a worker reports it. */
+  hostKey?: string;
 }
 
 let dataDir: string;
@@ -55,6 +57,7 @@ const pool: CollectPool = {
       size: bytes.length,
       significantSha256: next.significant === undefined ? undefined : sha256(next.significant),
       significantSpoolPath,
+      hostKeyFingerprint: next.hostKey,
     };
   },
   async close() {},
@@ -226,9 +229,20 @@ describe('the runner storing a version', () => {
       .returning();
     const device = await newDevice({ storageLocationId: location!.id });
 
-    const job = await collect(device.id, { bytes: 'hostname broken\n' });
+    const job = await collect(device.id, { bytes: 'hostname broken\n', hostKey: 'SHA256:first-seen' });
 
     assert.deepEqual([job.status, job.errorCode], ['failed', 'storage_failed']);
     assert.deepEqual(await versionsOf(device.id), []);
+    // Trust on first use holds even when the job failed after the session: the key it saw is pinned.
+    const [row] = await database.db.select().from(devices).where(eq(devices.id, device.id));
+    assert.equal(row!.hostKeyFingerprint, 'SHA256:first-seen');
+  });
+
+  it('pins the first host key with the version, and never replaces a pinned one', async () => {
+    const device = await newDevice();
+    await collect(device.id, { bytes: 'hostname pinned\n', hostKey: 'SHA256:first' });
+    await collect(device.id, { bytes: 'hostname pinned again\n', hostKey: 'SHA256:second' });
+    const [row] = await database.db.select().from(devices).where(eq(devices.id, device.id));
+    assert.equal(row!.hostKeyFingerprint, 'SHA256:first');
   });
 });
