@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +24,26 @@ const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/devic
 const adminPassword = 'crash-recovery-password';
 const deviceCount = 100;
 const kills = 3;
+// What the devices answer reaches the server this much later, so a job lasts seconds and a kill finds some in
+// flight: with faster collection, a clean clone on PostgreSQL finished all 100 between the triggers and the
+// first look, and no kill ever happened.
+const answerDelayMs = 150;
+
+/** A TCP relay to `port` that delays what comes back (in order); resolves with its own port. */
+async function startSlowRelay(port: number): Promise<Server> {
+  const relay = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    client.pipe(upstream);
+    upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), answerDelayMs));
+    upstream.on('end', () => setTimeout(() => client.end(), answerDelayMs));
+    // A killed server's sockets simply go away: neither side may throw in the test process.
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return relay;
+}
 
 interface JobState {
   status: string;
@@ -35,19 +56,24 @@ describe('a server killed with SIGKILL up to three times while backing up 100 de
   let dataDir: string;
   let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
   const replays: ReplayServer[] = [];
+  const relays: Server[] = [];
   let server: { process: ChildProcess; url: string } | undefined;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dv-crash-'));
     database = await freshDatabaseUrl();
     const recording = await loadRecording(join(fixtures, 'ios/C9200L-24P-4G_17.09.04a.simulation.yaml'));
-    for (let i = 0; i < 4; i++)
-      replays.push(await startReplayServer(recording, { username: 'netops', password: 'pw' }));
+    for (let i = 0; i < 4; i++) {
+      const replay = await startReplayServer(recording, { username: 'netops', password: 'pw' });
+      replays.push(replay);
+      relays.push(await startSlowRelay(replay.port));
+    }
   });
 
   after(async () => {
     server?.process.kill('SIGTERM');
     if (server) await exited(server.process);
+    for (const relay of relays) relay.close();
     await Promise.all(replays.map((replay) => replay.close()));
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
@@ -111,7 +137,12 @@ describe('a server killed with SIGKILL up to three times while backing up 100 de
     const credentialId = credential.createCredential.credential.id;
     const deviceIds: string[] = [];
     for (let i = 0; i < deviceCount; i++) {
-      const input = { name: `crash-${i}`, host: '127.0.0.1', port: replays[i % 4]!.port, pluginKey: 'cisco_ios' };
+      const input = {
+        name: `crash-${i}`,
+        host: '127.0.0.1',
+        port: (relays[i % 4]!.address() as { port: number }).port,
+        pluginKey: 'cisco_ios',
+      };
       const created = await gql(createDeviceMutation, { input: { ...input, credentialId } }, token);
       deviceIds.push(created.createDevice.device.id);
     }
