@@ -50,7 +50,10 @@ export async function tftpDownload(
   const progress = (event: Parameters<CollectContext['progress']>[0]) =>
     ctx.progress({ ...event, totalBytes: state.totalBytes });
   try {
-    return await spoolStream(tftpBlocks(options, ctx.signal, state, ctx.networkPolicy), { ...ctx, progress });
+    // The policy is checked before the spool file exists: a denied or unresolvable device leaves nothing behind,
+    // and its reason is never masked by a spool error.
+    const initial = await resolvePeer(options.host, options.port, ctx.networkPolicy);
+    return await spoolStream(tftpBlocks(options, initial, ctx.signal, state), { ...ctx, progress });
   } catch (error) {
     if (isCollectError(error)) throw error;
     if (ctx.signal.aborted) throw abortErrorFrom(ctx.signal);
@@ -84,11 +87,10 @@ function requestedOptions(options: TftpReadOptions): Record<string, string> {
 
 async function* tftpBlocks(
   options: TftpReadOptions,
+  initial: Peer & { family: 4 | 6 },
   signal: AbortSignal,
   state: TransferState,
-  policy: NetworkPolicy | undefined,
 ): AsyncGenerator<Buffer> {
-  const initial = await resolvePeer(options.host, options.port, policy);
   const socket = createSocket(initial.family === 6 ? 'udp6' : 'udp4');
   const exchange = udpExchange(socket, signal);
   await new Promise<void>((resolve, reject) => {
