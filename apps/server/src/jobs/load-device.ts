@@ -3,6 +3,7 @@
  * the device, its credential, its collection group's limits, the network policy, the user's rules that apply
  * to it, its latest version (the shrink check and "unchanged" compare against it), where a new version
  * goes and whether a retention policy applies. (A job read each of these on its own before: 8 statements; issue 13 item 2.)
+ * The jobs of one claim start together, so their loads go as one statement for all of them.
  */
 
 import type { NetworkPolicy } from '@devicevault/plugins/transports/network-policy';
@@ -20,6 +21,7 @@ import {
   storageLocations,
 } from '@devicevault/schema/db/tables';
 import { networkPolicyOf, networkPolicyValueSql } from '@devicevault/schema/network-policy-setting';
+import DataLoader from 'dataloader';
 import { eq, sql } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { storageLocationIdSql } from '../storage/storage-registry.js';
@@ -58,6 +60,7 @@ const latestVersionSql = sql<PreviousVersion | null>`(select json_build_object('
   from ${backups} b where b.device_id = ${devices.id}
   order by b.created_at desc nulls last, b.id desc nulls last limit 1)`;
 
+// The ids go as one text parameter whatever the batch's size, so the statement stays one prepared statement.
 function loadStatement(db: Database) {
   return db
     .select({
@@ -75,20 +78,36 @@ function loadStatement(db: Database) {
     .leftJoin(credentials, eq(credentials.id, devices.credentialId))
     .leftJoin(collectionGroups, eq(collectionGroups.id, devices.collectionGroupId))
     .leftJoin(storageLocations, eq(storageLocations.id, storageLocationIdSql(devices)))
-    .where(eq(devices.id, sql.placeholder('deviceId')))
-    .prepare('loadDevice');
+    .where(sql`${devices.id} = any(string_to_array(${sql.placeholder('deviceIds')}, ',')::uuid[])`)
+    .prepare('loadDevices');
 }
 
-// Built once per database: drizzle builds a statement's SQL on every run otherwise (0.5 ms of this one's).
-const loadStatements = new WeakMap<Database, ReturnType<typeof loadStatement>>();
+type LoadedRow = Awaited<ReturnType<ReturnType<typeof loadStatement>['execute']>>[number];
+
+// Per database: the statement is built once (drizzle builds a statement's SQL on every run otherwise, 0.5 ms of
+// this one's), and the loads asked for in one tick (a claim's jobs starting) go as one statement. No cache:
+// every job reads what holds when it starts.
+const loaders = new WeakMap<Database, DataLoader<string, LoadedRow | null>>();
+
+function loaderFor(db: Database) {
+  let loader = loaders.get(db);
+  if (!loader) {
+    const statement = loadStatement(db);
+    loader = new DataLoader(
+      async (deviceIds: readonly string[]) => {
+        const rows = await statement.execute({ deviceIds: deviceIds.join(',') });
+        const byId = new Map(rows.map((row) => [row.device.id, row]));
+        return deviceIds.map((id) => byId.get(id) ?? null);
+      },
+      { cache: false, maxBatchSize: 100 },
+    );
+    loaders.set(db, loader);
+  }
+  return loader;
+}
 
 export async function loadDevice(db: Database, deviceId: string, defaultTimeoutSeconds: number): Promise<JobTarget> {
-  let load = loadStatements.get(db);
-  if (!load) {
-    load = loadStatement(db);
-    loadStatements.set(db, load);
-  }
-  const [row] = await load.execute({ deviceId });
+  const row = await loaderFor(db).load(deviceId);
   if (!row) throw new JobFailure('invalid_options', 'the device no longer exists');
   const { device } = row;
   if (!device.enabled) throw new JobFailure('aborted', 'the device was disabled after this job was queued');
