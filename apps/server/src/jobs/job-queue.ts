@@ -79,6 +79,10 @@ export async function claimJobs(
   // job over every device, 50 ms per claim at 1,000 jobs instead of a few.
   const claimed = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
+    // Walk the queue in order on jobs_queue_idx and stop at the batch. Statistics lag a burst (PGlite analyzes
+    // once a minute), and with a queue it believed tiny the planner sorted every queued job, device lookups
+    // included, to take a few: 35 ms per claim at 3,000 queued, 1.6 ms this way. Only for this transaction.
+    await tx.execute(sql`set local enable_sort = off`);
     const result = await tx.execute(sql`
       /* claimJobs */
       with running_jobs as (

@@ -218,6 +218,8 @@ export const jobs = pgTable(
   },
   (t) => [
     index('jobs_claim_idx').on(t.status, t.runAfter),
+    // The queue in claim order: a claim walks it from the front and stops at its batch (claimJobs).
+    index('jobs_queue_idx').on(t.runAfter, t.createdAt).where(sql`status = 'queued'`),
     index('jobs_device_created_idx').on(t.deviceId, t.createdAt.desc()),
     // The fleet's `jobs` list, newest first (keyset on created_at, id).
     index('jobs_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_queue_idx" ON "jobs" USING btree ("run_after","created_at") WHERE status = 'queued';
