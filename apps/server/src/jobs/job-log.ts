@@ -15,8 +15,15 @@ export interface JobLog {
   add(status: JobStatus, message: string, patch?: Partial<JobRow>, extra?: Partial<JobLogLine>): Promise<boolean>;
   /** A progress line: stored with the next added line, or within a second, so a chatty plugin costs few writes. */
   progress(message: string): void;
+  /** A line (a status change) that waits, with no timer, to be stored with the next write or taken by `takeWaiting`. */
+  stage(status: JobStatus, message: string): void;
   /** Resolves once every line added so far is stored or refused. */
   settled(): Promise<void>;
+  /**
+   * Once the write in flight is done, hands over the lines still waiting, in seq order, for the caller to store
+   * in its own statement (the final line's, with the version) and publish once stored.
+   */
+  takeWaiting(): Promise<JobLogLine[]>;
   /** The next line, for a line written elsewhere (the final one is written with the version). */
   next(status: JobStatus, message: string, extra?: Partial<JobLogLine>): JobLogLine;
   publish(line: JobLogLine): void;
@@ -81,9 +88,24 @@ export function createJobLog(
       pending.push({ line: log.next('running', message), patch: {} });
       if (!writing && !timer) timer = setTimeout(flush, progressFlushMs);
     },
+    stage(status, message) {
+      pending.push({ line: log.next(status, message), patch: {} });
+    },
     async settled() {
       flush();
       while (writing) await writing;
+    },
+    async takeWaiting() {
+      // An added line (someone awaits its write) goes its own way first; only lines nobody awaits are taken.
+      while (writing || pending.some((entry) => entry.done)) {
+        flush();
+        await writing;
+      }
+      clearTimeout(timer);
+      timer = undefined;
+      const lines = pending.map((entry) => entry.line);
+      pending = [];
+      return lines;
     },
     next(status, message, extra = {}) {
       return { seq: seq++, at: new Date().toISOString(), status, message, attempt: lease.attempt, ...extra };

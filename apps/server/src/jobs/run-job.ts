@@ -69,7 +69,11 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       firstHostKey = { fingerprint: collected.hostKeyFingerprint, host: device.host, port: device.port };
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
-    if (!(await log.add('storing', `Storing ${formatBytes(prepared.size)} (${kind})`))) return;
+    const storing = `Storing ${formatBytes(prepared.size)} (${kind})`;
+    // A large artefact shows "storing" (and checks the lease) before its bytes go to the store, which takes a
+    // while; a small one stores in milliseconds, so its line goes with the final one: one write less per job.
+    if (prepared.size <= storedQuietlyUpTo) log.stage('storing', storing);
+    else if (!(await log.add('storing', storing))) return;
     const stored = await storeArtefact(deps, target, job.id, prepared);
     // The restorable original goes encrypted to a store of its own; its row is written with the version.
     const original = prepared.original
@@ -94,6 +98,9 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     await rm(spoolDir, { recursive: true, force: true });
   }
 }
+
+// Stored in milliseconds by every store (a text config is a few hundred KB at most).
+const storedQuietlyUpTo = 1024 * 1024;
 
 /** Pins a device's first host key when its job fails after collecting (a success pins it as it records). */
 async function pinHostKey(db: Database, deviceId: string, { fingerprint, host, port }: FirstHostKey) {
@@ -120,7 +127,7 @@ async function recordAndPublish(
   const { stored, original } = outcome;
   const backupId = randomUUID();
   const { changed } = stored.version;
-  await log.settled();
+  const waiting = await log.takeWaiting();
   const line = log.next('succeeded', changed ? 'Stored a new version' : 'Unchanged since the previous version', {
     backupId,
   });
@@ -129,7 +136,7 @@ async function recordAndPublish(
   let events: EventRow[] = [];
   const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
   // The job's final line and its device's state go in the version's own statement (one round trip).
-  const finishedJob = jobLinesCte(deps.db, lease, [line], finished);
+  const finishedJob = jobLinesCte(deps.db, lease, [...waiting, line], finished);
   const deviceState = deviceSucceededCte(deps.db, job.deviceId, outcome.firstHostKey);
   const row = await recordVersion(deps.db, version, stored.texts, {
     with: [finishedJob, deviceState],
@@ -150,7 +157,7 @@ async function recordAndPublish(
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
     return false;
   }
-  log.publish(line);
+  for (const written of [...waiting, line]) log.publish(written);
   publishDeviceEvents(deps.pubsub, events);
   deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: row.size });
   return true;
