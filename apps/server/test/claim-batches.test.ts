@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { rowsOf } from '@devicevault/schema/db/database';
 import { collectionGroups, devices, jobs, zones } from '@devicevault/schema/db/tables';
 import { sql } from 'drizzle-orm';
 import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
@@ -82,6 +83,19 @@ describe('claiming jobs in batches', () => {
       queued.slice(3),
     );
     assert.ok([...first, ...second].every((job) => job.status === 'running' && job.attempts === 1));
+  });
+
+  it("keeps the claim's planner settings inside its own transaction", async () => {
+    const setting = async (name: string) =>
+      rowsOf<{ value: string }>(await database.db.execute(sql`select current_setting(${name}) as value`))[0]?.value;
+    const outside = { sort: await setting('enable_sort'), jit: await setting('jit') };
+    await queue(2);
+
+    const claimed = await claimJobs(database.db, 'runner-a', leaseMs, [], {}, 2);
+
+    assert.equal(claimed.length, 2);
+    assert.deepEqual({ sort: await setting('enable_sort'), jit: await setting('jit') }, outside);
+    assert.equal(outside.sort, 'on');
   });
 
   it('stops a batch at the collection group cap, counting jobs already running', async () => {

@@ -2,17 +2,16 @@
  * A small artefact's "storing" line waits to go with the job's final line (one write less per job, issue 13):
  * staged lines are neither stored nor published until someone stores them, they keep their seq order with the
  * progress lines around them, a write in flight finishes before they are handed over, and an `add` stores them
- * with its own line as before.
+ * with its own line as before; lines given back after a failed statement are stored with the next write.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { JobLogLine } from '@devicevault/schema/db/tables';
-import { devices, jobs } from '@devicevault/schema/db/tables';
-import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
+import { devices, type JobLogLine, jobs } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
 import type { OpenDatabase } from '../src/db/open-database.js';
 import { createJobLog } from '../src/jobs/job-log.js';
 import { appendJobLines, claimJobs, type Lease } from '../src/jobs/job-queue.js';
+import { createFanOutPubSub } from '../src/pubsub.js';
 import { openTestDatabase } from './support/test-database.js';
 
 describe('staged job log lines', () => {
@@ -34,12 +33,10 @@ describe('staged job log lines', () => {
     await db.insert(jobs).values({ deviceId: device!.id, trigger: 'manual' });
     const [job] = await claimJobs(db, 'staging-test', 60_000, [], {}, 1);
     assert.ok(job, 'the job was claimed');
+    const events = new EventTarget();
     const published: JobLogLine[] = [];
-    const pubsub = {
-      publish: (topic: string, ...rest: unknown[]) => {
-        if (topic === 'jobEvents') published.push(rest[0] as JobLogLine);
-      },
-    } as unknown as DeviceVaultPubSub;
+    events.addEventListener('jobEvents', (event) => published.push((event as CustomEvent<JobLogLine>).detail));
+    const pubsub = createFanOutPubSub(events);
     const lease: Lease = { jobId: job.id, owner: 'staging-test', attempt: job.attempts };
     const log = createJobLog({ db, pubsub }, job, lease);
     const stored = async () => (await db.select().from(jobs).where(eq(jobs.id, job.id)))[0]!;
@@ -50,7 +47,9 @@ describe('staged job log lines', () => {
     const { log, published, stored } = await claimedJobLog();
     log.progress('Running show running-config');
     log.stage('storing', 'Storing 12 KB (text)');
+
     const waiting = await log.takeWaiting();
+
     assert.deepEqual(
       waiting.map((line) => [line.status, line.message]),
       [
@@ -76,7 +75,9 @@ describe('staged job log lines', () => {
   it('stores a staged line with the next added line, in order', async () => {
     const { log, published, stored } = await claimedJobLog();
     log.stage('storing', 'Storing 3 MB (binary)');
+
     assert.equal(await log.add('running', 'Still here'), true);
+
     const row = await stored();
     assert.deepEqual(
       row.log.slice(1).map((line) => [line.status, line.message]),
@@ -95,7 +96,9 @@ describe('staged job log lines', () => {
     const { lease, log, stored } = await claimedJobLog();
     const added = log.add('running', 'Written first');
     log.stage('storing', 'Storing 1 KB (text)');
+
     const waiting = await log.takeWaiting();
+
     assert.equal(await added, true);
     assert.deepEqual(
       waiting.map((line) => line.message),
@@ -114,6 +117,27 @@ describe('staged job log lines', () => {
     assert.deepEqual(
       row.log.slice(1).map((line) => line.message),
       ['Written first', 'Storing 1 KB (text)', 'Stored a new version'],
+    );
+  });
+
+  it('stores lines given back after a failed statement with the next write, ahead of later lines', async () => {
+    const { log, published, stored } = await claimedJobLog();
+    log.stage('storing', 'Storing 2 KB (text)');
+    const taken = await log.takeWaiting();
+
+    log.putBack(taken);
+    assert.equal(await log.add('failed', 'could not record the version'), true);
+
+    assert.deepEqual(
+      (await stored()).log.slice(1).map((line) => [line.status, line.message]),
+      [
+        ['storing', 'Storing 2 KB (text)'],
+        ['failed', 'could not record the version'],
+      ],
+    );
+    assert.deepEqual(
+      published.map((line) => line.message),
+      ['Storing 2 KB (text)', 'could not record the version'],
     );
   });
 });

@@ -3,34 +3,22 @@
  * gets its own device, or its own failure when the device was disabled or deleted after the job was queued.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectionGroups, devices } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
-import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
+import type { OpenDatabase } from '../src/db/open-database.js';
 import { JobFailure } from '../src/jobs/job-failure.js';
 import { type JobTarget, loadDevice } from '../src/jobs/load-device.js';
-import { freshDatabaseUrl } from './support/test-database.js';
+import { openTestDatabase } from './support/test-database.js';
 
 describe('loading the devices of jobs that start together', () => {
-  let dataDir: string;
   let database: OpenDatabase;
-  let dropDatabase: () => Promise<void>;
+  let close: () => Promise<void>;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dv-load-device-'));
-    const fresh = await freshDatabaseUrl();
-    dropDatabase = fresh.drop;
-    database = await openDatabase({ url: fresh.url, pgliteDir: join(dataDir, 'pglite') });
+    ({ database, close } = await openTestDatabase('dv-load-device-'));
   });
-
-  after(async () => {
-    await database.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   async function device(values: Partial<typeof devices.$inferInsert> = {}): Promise<string> {
     const [row] = await database.db

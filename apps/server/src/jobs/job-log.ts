@@ -9,13 +9,16 @@ import { appendJobLines, type Lease, nextSeq } from './job-queue.js';
 
 export interface JobLog {
   /**
-   * Stores (then publishes) a line after every line added before it, in the same statement as any progress
-   * lines still waiting; false when the lease was lost.
+   * Stores (then publishes) a line after every line added before it, in the same statement as any progress or
+   * staged lines still waiting; false when the lease was lost.
    */
   add(status: JobStatus, message: string, patch?: Partial<JobRow>, extra?: Partial<JobLogLine>): Promise<boolean>;
   /** A progress line: stored with the next added line, or within a second, so a chatty plugin costs few writes. */
   progress(message: string): void;
-  /** A line (a status change) that waits, with no timer, to be stored with the next write or taken by `takeWaiting`. */
+  /**
+   * A line (a status change) that starts no timer of its own: it waits to be stored with the next write (a
+   * progress flush may take it along) or to be taken by `takeWaiting`.
+   */
   stage(status: JobStatus, message: string): void;
   /** Resolves once every line added so far is stored or refused. */
   settled(): Promise<void>;
@@ -24,6 +27,8 @@ export interface JobLog {
    * in its own statement (the final line's, with the version) and publish once stored.
    */
   takeWaiting(): Promise<JobLogLine[]>;
+  /** Gives back lines taken by `takeWaiting` whose statement failed, ahead of any line queued since. */
+  putBack(lines: readonly JobLogLine[]): void;
   /** The next line, for a line written elsewhere (the final one is written with the version). */
   next(status: JobStatus, message: string, extra?: Partial<JobLogLine>): JobLogLine;
   publish(line: JobLogLine): void;
@@ -106,6 +111,9 @@ export function createJobLog(
       const lines = pending.map((entry) => entry.line);
       pending = [];
       return lines;
+    },
+    putBack(lines) {
+      pending.unshift(...lines.map((line) => ({ line, patch: {} })));
     },
     next(status, message, extra = {}) {
       return { seq: seq++, at: new Date().toISOString(), status, message, attempt: lease.attempt, ...extra };

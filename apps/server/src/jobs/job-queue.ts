@@ -78,13 +78,14 @@ export async function claimJobs(
   // has no autovacuum; a fleet just imported and triggered) the planner otherwise nested-looped every queued
   // job over every device, 50 ms per claim at 1,000 jobs instead of a few.
   const claimed = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${claimLockId})`);
-    // Walk the queue in order on jobs_queue_idx and stop at the batch. Statistics lag a burst (PGlite analyzes
-    // once a minute), and with a queue it believed tiny the planner sorted every queued job, device lookups
-    // included, to take a few: 35 ms per claim at 3,000 queued, 1.6 ms this way. The sorts it cannot avoid
-    // (the window functions) then cost billions in its estimate, which made PostgreSQL JIT-compile every claim
-    // (0.7 s each): no JIT either. Both only for this transaction.
-    await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
+    // The settings make the claim walk the queue in order on jobs_queue_idx and stop at the batch. Statistics lag
+    // a burst (PGlite analyzes once a minute), and with a queue it believed tiny the planner sorted every queued
+    // job, device lookups included, to take a few: 35 ms per claim at 3,000 queued, 1.6 ms this way. The sorts
+    // it cannot avoid (the window functions) then cost billions in its estimate, which made PostgreSQL
+    // JIT-compile every claim (0.7 s each): no JIT either. Both only for this transaction.
+    await tx.execute(sql`
+      /* claimJobsLock */
+      select pg_advisory_xact_lock(${claimLockId}), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
     const result = await tx.execute(sql`
       /* claimJobs */
       with running_jobs as (

@@ -70,10 +70,15 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
     const kind = prepared.isBinary ? 'binary' : 'text';
     const storing = `Storing ${formatBytes(prepared.size)} (${kind})`;
-    // A large artefact shows "storing" (and checks the lease) before its bytes go to the store, which takes a
-    // while; a small one stores in milliseconds, so its line goes with the final one: one write less per job.
-    if (prepared.size <= storedQuietlyUpTo) log.stage('storing', storing);
+    // A small artefact bound for the fs store is stored in milliseconds, so its line goes with the final one: one
+    // write less per job. Bytes a runner stores after losing its lease are then an unreferenced blob, which the
+    // store's garbage collector removes. A large artefact shows "storing" while it takes a while, and a git
+    // commit is for good: both check the lease first.
+    const quick =
+      prepared.size <= storedQuietlyUpTo && deps.storage.forLocationRow(target.location).store.kind === 'fs';
+    if (quick) log.stage('storing', storing);
     else if (!(await log.add('storing', storing))) return;
+    if (halt.aborted) return;
     const stored = await storeArtefact(deps, target, job.id, prepared);
     // The restorable original goes encrypted to a store of its own; its row is written with the version.
     const original = prepared.original
@@ -99,7 +104,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   }
 }
 
-// Stored in milliseconds by every store (a text config is a few hundred KB at most).
+// Written in milliseconds by the fs store, text or binary (a text config is a few hundred KB at most).
 const storedQuietlyUpTo = 1024 * 1024;
 
 /** Pins a device's first host key when its job fails after collecting (a success pins it as it records). */
@@ -127,16 +132,18 @@ async function recordAndPublish(
   const { stored, original } = outcome;
   const backupId = randomUUID();
   const { changed } = stored.version;
+  // Lines still waiting (the last progress, a staged "storing") are stored with the final one.
   const waiting = await log.takeWaiting();
   const line = log.next('succeeded', changed ? 'Stored a new version' : 'Unchanged since the previous version', {
     backupId,
   });
+  const lines = [...waiting, line];
   const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
   const version = { ...stored.version, id: backupId, jobId: job.id, changedBy: job.changedBy };
   let events: EventRow[] = [];
   const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
   // The job's final line and its device's state go in the version's own statement (one round trip).
-  const finishedJob = jobLinesCte(deps.db, lease, [...waiting, line], finished);
+  const finishedJob = jobLinesCte(deps.db, lease, lines, finished);
   const deviceState = deviceSucceededCte(deps.db, job.deviceId, outcome.firstHostKey);
   const row = await recordVersion(deps.db, version, stored.texts, {
     with: [finishedJob, deviceState],
@@ -152,12 +159,16 @@ async function recordAndPublish(
       if (changed && stored.previous) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
       return true;
     },
+  }).catch((error: unknown) => {
+    // The failure's statement stores them instead (recordJobFailure).
+    log.putBack(waiting);
+    throw error;
   });
   if (!row) {
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
     return false;
   }
-  for (const written of [...waiting, line]) log.publish(written);
+  for (const written of lines) log.publish(written);
   publishDeviceEvents(deps.pubsub, events);
   deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: row.size });
   return true;
