@@ -26,7 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { readEnv } from '../apps/server/src/env.js';
+import { defaultSessionsPerWorker, readEnv } from '../apps/server/src/env.js';
 import { loadRecording } from '../packages/plugins/src/replay/load-recording.js';
 import { fixturesRoot } from '../packages/plugins/test/support/replay-collect.js';
 import { rowsOf } from '../packages/schema/src/db/database.js';
@@ -188,7 +188,7 @@ async function runServer(remote: boolean) {
   // The defaults a fresh install gets, with nothing tuned.
   const defaults = readEnv({ DEVICEVAULT_DEMO: '0' });
   const workers = args.workers ? Number(args.workers) : defaults.workers;
-  const sessionsPerWorker = defaults.sessionsPerWorker ?? 64;
+  const sessionsPerWorker = defaults.sessionsPerWorker ?? defaultSessionsPerWorker;
   const bench = await startBenchApp({ workers, sessionsPerWorker, jobTimeoutSeconds: defaults.jobTimeoutSeconds });
   let collector: Awaited<ReturnType<typeof startCollector>> | undefined;
   try {

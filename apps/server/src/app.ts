@@ -32,7 +32,7 @@ import { createCollectorRoutes, isCollectorRequest } from './collectors/collecto
 import { type OpenDatabase, openDatabase } from './db/open-database.js';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet.js';
 import { createDeviceAccess } from './device-access.js';
-import type { Env } from './env.js';
+import { defaultSessionsPerWorker, type Env } from './env.js';
 import { limitBody } from './http/body-limit.js';
 import { createClientAddress } from './http/client-address.js';
 import { cookieFromTrustedOrigin, corsFor } from './http/cors.js';
@@ -139,7 +139,7 @@ export async function buildApp(
   const viewers = createViewerCache((token) => resolveViewer(db, token), 5_000);
   const stopAuthListen = await database.listen('devicevault_auth', viewers.clear, viewers.clear);
   const { pubsub } = events;
-  const sessionsPerWorker = env.sessionsPerWorker ?? 64;
+  const sessionsPerWorker = env.sessionsPerWorker ?? defaultSessionsPerWorker;
   const pool = createCollectPool(env.workers, { sessionsPerWorker });
   // What running a job needs, shared by the server's own runner and its remote collectors' jobs.
   const jobDeps = {

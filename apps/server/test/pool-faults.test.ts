@@ -81,6 +81,7 @@ describe('the collection pool under faults', () => {
     const { outcome } = await runJob('binary_dummy');
     assert.ok(outcome.ok, `the next job failed: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.sha256, dummySha256);
+    assert.ok(outcome.spoolPath, 'a binary comes back as a spool file');
     assert.equal((await readFile(outcome.spoolPath)).length, 1024 * 1024);
   }
 

@@ -36,12 +36,13 @@ let dropDatabase: () => Promise<void>;
 let runner: JobRunner;
 const script: Scripted[] = [];
 
-/** Writes the next scripted artefact into the job's spool dir, as the worker would. */
+/** Writes the next scripted artefact into the job's spool dir, as a collector's upload arrives (files, not memory). */
 const pool: CollectPool = {
   async run(task): Promise<CollectOutcome> {
     const next = script.shift();
     if (!next) return { ok: false, code: 'plugin_error', message: 'nothing scripted' };
     const bytes = Buffer.isBuffer(next.bytes) ? next.bytes : Buffer.from(next.bytes);
+    await mkdir(task.spoolDir, { recursive: true });
     const spoolPath = join(task.spoolDir, `${randomBytes(6).toString('hex')}.txt`);
     await writeFile(spoolPath, bytes);
     let significantSpoolPath: string | undefined;

@@ -44,7 +44,11 @@ function gitOut(repo: string, args: string[]): string {
   return execFileSync('git', [`--git-dir=${repo}`, ...args], { encoding: 'utf8', maxBuffer: 64 * MiB });
 }
 
-async function putBytes(store: BackupStore, bytes: Buffer, request: Partial<PutRequest> = {}) {
+async function putBytes(
+  store: BackupStore,
+  bytes: Buffer,
+  request: Partial<Omit<PutRequest, 'spoolPath' | 'bytes'>> = {},
+) {
   const spoolPath = join(work, 'spool', `${Math.random().toString(36).slice(2)}.part`);
   await mkdir(join(work, 'spool'), { recursive: true });
   await writeFile(spoolPath, bytes);
@@ -115,6 +119,27 @@ for (const kind of ['fs', 'git'] as const) {
       } finally {
         await expected.close();
       }
+    });
+
+    it('stores a text handed over in memory byte for byte, and again as the same object', async () => {
+      // The runner's path for a text config: no spool file, the bytes themselves.
+      const bytes = Buffer.from(`hostname in-memory-${kind}\ninterface Ethernet1\n description ümlaut ✓\n`, 'utf8');
+      const request = {
+        bytes,
+        sha256: sha256(bytes),
+        size: bytes.length,
+        deviceId: '00000000-0000-4000-8000-0000000000bb',
+        deviceName: 'in-memory',
+        jobId: 'job-memory',
+        isBinary: false,
+      };
+
+      const stored = await store.put(request);
+      const again = await store.put({ ...request, jobId: 'job-memory-2' });
+
+      assert.deepEqual(await streamToBuffer(await store.read(stored.ref)), bytes);
+      assert.deepEqual(await streamToBuffer(await store.read(again.ref)), bytes);
+      if (kind === 'fs') assert.equal(again.ref, stored.ref);
     });
 
     it('serves a single byte and a range from the start', async () => {

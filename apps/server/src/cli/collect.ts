@@ -4,7 +4,7 @@
  * removed afterwards. Text goes to stdout (or --out), binaries to --out; a failure prints one line,
  * `devicevault: <code>: <message>`, and exits non-zero.
  */
-import { copyFile, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
@@ -69,14 +69,16 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
 }
 
 async function deliver(outcome: Extract<CollectOutcome, { ok: true }>, out: string | undefined): Promise<void> {
-  if (out === undefined) {
-    // Text only (binaries require --out); at most maxTextBytes, so reading it whole is fine.
-    const text = await readFile(outcome.spoolPath);
+  if (outcome.spoolPath === undefined) {
+    // A text, held in memory (at most maxTextBytes).
+    const text = outcome.text ?? '';
+    if (out !== undefined) return writeFile(out, text);
     await new Promise<void>((resolve, reject) =>
       process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
     );
     return;
   }
+  if (out === undefined) throw new Error('a binary needs --out');
   try {
     await rename(outcome.spoolPath, out);
   } catch (error) {

@@ -159,8 +159,11 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     for (let backoff = firstBackoffMs; ; backoff = Math.min(backoff * 2, maxBackoffMs)) {
       try {
         if (outcome.ok) {
-          await upload(jobId, 'artefact', outcome.spoolPath);
-          if (outcome.significantSpoolPath) await upload(jobId, 'significant', outcome.significantSpoolPath);
+          await upload(jobId, 'artefact', outcome.spoolPath ?? Buffer.from(outcome.text ?? '', 'utf8'));
+          if (outcome.significantSpoolPath !== undefined)
+            await upload(jobId, 'significant', outcome.significantSpoolPath);
+          else if (outcome.significantText !== undefined)
+            await upload(jobId, 'significant', Buffer.from(outcome.significantText, 'utf8'));
         }
         job.finishing = true;
         const result = await call<{ status: string; errorCode: string | null }>(`jobs/${jobId}/finish`, {
@@ -178,12 +181,15 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     }
   }
 
-  /** Streams one file to the server: read from disk as it is sent, never whole in memory. */
-  async function upload(jobId: string, name: 'artefact' | 'significant', path: string) {
+  /**
+   * Sends one artefact to the server: a spool file read from disk as it is sent, never whole in memory, or a
+   * text the pool returned in memory (capped at DEVICEVAULT_MAX_TEXT_BYTES).
+   */
+  async function upload(jobId: string, name: 'artefact' | 'significant', source: string | Buffer) {
     const response = await fetch(`${base}jobs/${jobId}/${name}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/octet-stream' },
-      body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+      body: typeof source === 'string' ? (Readable.toWeb(createReadStream(source)) as ReadableStream) : source,
       duplex: 'half',
       signal: done.signal,
     } as RequestInit);
@@ -264,7 +270,7 @@ function remoteOutcome(outcome: CollectOutcome): RemoteOutcome {
     sha256: outcome.sha256,
     size: outcome.size,
     significantSha256: outcome.significantSha256,
-    hasSignificant: outcome.significantSpoolPath !== undefined,
+    hasSignificant: outcome.significantSpoolPath !== undefined || outcome.significantText !== undefined,
     hostKeyFingerprint: outcome.hostKeyFingerprint,
     originalText: outcome.originalText,
   };

@@ -11,6 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -259,6 +260,8 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
         },
       });
       // Streamed to disk as it arrives, never whole in memory; a dropped upload leaves a file the run removes.
+      // The run makes no spool directory of its own for a text (the pool hands texts over in memory).
+      await mkdir(job.spoolDir, { recursive: true });
       await pipeline(body, tap, createWriteStream(path, { flags: 'w', mode: 0o600 }), { signal: job.halt.signal });
       const file = { path, sha256: hash.digest('hex'), size };
       job.files.set(name, file);

@@ -12,7 +12,10 @@ export interface CollectTask {
   timeouts: CollectTimeouts;
   maxTextBytes: number;
   scrubSecrets: boolean;
-  /** A directory of this job's own; the runner deletes it whatever happens. */
+  /**
+   * A directory of this job's own for binary spool files, made by the runner for binary plugins only (a text
+   * never touches the disk); the runner deletes it whatever happens.
+   */
   spoolDir: string;
   /** The admin's device network policy, read for each job (workers never open the database). */
   networkPolicy?: NetworkPolicy;
@@ -44,18 +47,19 @@ export type CollectOutcome =
   | {
       ok: true;
       isBinary: boolean;
-      spoolPath: string;
+      /**
+       * A binary's spool file, or a text's when it came as a file (a remote collector's upload). A text the
+       * pool collected comes in `text` only: it is at most DEVICEVAULT_MAX_TEXT_BYTES and the runner's rules and
+       * `text_contents` row need it in memory anyway, so it is never written to a file and read back.
+       */
+      spoolPath?: string;
       sha256: string;
       size: number;
       /** sha256 of the plugin's significant-changes view, when it defines one. */
       significantSha256?: string;
-      /** A spool file holding the significant view itself (text only), when there is one. */
+      /** A spool file holding the significant view itself, when the text came as files. */
       significantSpoolPath?: string;
-      /**
-       * A text artefact's text and significant view as the spool files hold them, when the pool collected it:
-       * the runner's rules and its `text_contents` row need the text, and reading back what the worker just
-       * wrote cost two file reads per job. The spool file is still what the store moves into place.
-       */
+      /** The text and its significant view in memory (sha256 and size are of the text's UTF-8 bytes). */
       text?: string;
       significantText?: string;
       hostKeyFingerprint?: string;

@@ -6,10 +6,8 @@
  * plugin's text before the user's rules) is returned as `original` when it differs from what is stored.
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
 import { applyUserRules } from '@devicevault/schema/config-rules';
-import type { Collected } from './collect-step.js';
+import { type Collected, textsOf } from './collect-step.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget } from './load-device.js';
 import { shrinkReason } from './output-checks.js';
@@ -23,25 +21,21 @@ export async function applyRulesAndCheck(
   deps: { maxShrinkPercent?: number },
   target: Pick<JobTarget, 'device' | 'maxShrinkPercent' | 'rules' | 'previous'>,
   collected: Collected,
-  spoolDir: string,
 ): Promise<Prepared> {
   if (collected.isBinary) return collected;
   const { device } = target;
   const { originalText, ...rest } = collected;
-  const text = collected.text ?? (await readFile(collected.spoolPath, 'utf8'));
-  const significant =
-    collected.significantText ??
-    (collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null);
+  const { text, significant } = await textsOf(collected);
   const ruled = applyUserRules({ text, significant }, target.rules, device.scrubSecrets);
 
-  let prepared: Prepared = rest;
-  if (ruled.text !== text) prepared = { ...prepared, ...(await spool(spoolDir, ruled.text, '.txt')), text: ruled.text };
+  // What the rules changed is held in memory from here on (a text is capped); spool files, if any, stay unused.
+  let prepared: Prepared = { ...rest, text, significantText: significant ?? undefined };
+  if (ruled.text !== text) prepared = { ...prepared, ...measured(ruled.text), spoolPath: undefined, text: ruled.text };
   if (ruled.significant !== significant) {
-    const view = ruled.significant === null ? null : await spool(spoolDir, ruled.significant, '.significant.txt');
     prepared = {
       ...prepared,
-      significantSpoolPath: view?.spoolPath,
-      significantSha256: view?.sha256,
+      significantSpoolPath: undefined,
+      significantSha256: ruled.significant === null ? undefined : measured(ruled.significant).sha256,
       significantText: ruled.significant ?? undefined,
     };
   }
@@ -61,9 +55,7 @@ export async function applyRulesAndCheck(
   return prepared;
 }
 
-async function spool(spoolDir: string, text: string, suffix: string) {
+function measured(text: string) {
   const bytes = Buffer.from(text, 'utf8');
-  const spoolPath = newSpoolPath(spoolDir, suffix);
-  await writeFile(spoolPath, bytes, { flag: 'wx' });
-  return { spoolPath, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
 }

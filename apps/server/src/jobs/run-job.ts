@@ -4,7 +4,7 @@
  * blocked) writes nothing, and a job ends with exactly one outcome.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Database } from '@devicevault/schema/db/database';
 import { backupOriginals, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
@@ -58,7 +58,6 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
-    await mkdir(spoolDir, { recursive: true });
     const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
       // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
       signal: AbortSignal.any([halt, AbortSignal.timeout(target.timeoutMs + 5_000)]),
@@ -67,7 +66,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     if (halt.aborted) return;
     if (collected.hostKeyFingerprint && !device.hostKeyFingerprint)
       firstHostKey = { fingerprint: collected.hostKeyFingerprint, host: device.host, port: device.port };
-    const prepared = await applyRulesAndCheck(deps, target, collected, spoolDir);
+    const prepared = await applyRulesAndCheck(deps, target, collected);
     const kind = prepared.isBinary ? 'binary' : 'text';
     const storing = `Storing ${formatBytes(prepared.size)} (${kind})`;
     // A small artefact bound for the fs store is stored in milliseconds, so its line goes with the final one: one
@@ -100,6 +99,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       );
     await recordJobFailure(deps, job, lease, log, error);
   } finally {
+    // A text job made no directory: then this is one lstat that finds nothing.
     await rm(spoolDir, { recursive: true, force: true });
   }
 }

@@ -2,11 +2,11 @@
  * Step "store": compares the collected artefact with the device's previous version and puts new bytes in
  * the device's storage location; an unchanged version points at the previous version's bytes instead.
  */
-import { readFile } from 'node:fs/promises';
+import type { PutSource } from '../storage/backup-store.js';
 import type { NewVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import type { TextContent } from '../storage/text-contents.js';
-import type { Collected } from './collect-step.js';
+import { type Collected, textsOf } from './collect-step.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget, PreviousVersion } from './load-device.js';
 
@@ -28,7 +28,15 @@ export async function storeArtefact(
   const texts = collected.isBinary ? [] : await readTexts(collected);
   try {
     const target = deps.storage.forLocationRow(location);
-    const stored = await target.store.put({ ...collected, deviceId: device.id, deviceName: device.name, jobId });
+    const stored = await target.store.put({
+      ...bytesOf(collected),
+      sha256: collected.sha256,
+      size: collected.size,
+      isBinary: collected.isBinary,
+      deviceId: device.id,
+      deviceName: device.name,
+      jobId,
+    });
     const { isBinary, sha256, size } = collected;
     const where = { storageKind: stored.kind, storageRef: stored.ref, storageLocationId: target.locationId };
     return {
@@ -47,14 +55,20 @@ function sameVersion(previous: PreviousVersion, collected: Collected): boolean {
   return Boolean(collected.significantSha256) && previous.significantSha256 === collected.significantSha256;
 }
 
+/** A spool file when there is one (a binary, a collector's upload), else the text's own bytes, held in memory. */
+function bytesOf(collected: Collected): PutSource {
+  if (collected.spoolPath !== undefined) return { spoolPath: collected.spoolPath };
+  if (collected.isBinary || collected.text === undefined)
+    throw new Error('a collected artefact came with neither a spool file nor its text');
+  return { bytes: Buffer.from(collected.text, 'utf8') };
+}
+
 /** The config text (and its significant view) for `text_contents`. */
 async function readTexts(collected: Collected): Promise<TextContent[]> {
-  const content = collected.text ?? (await readFile(collected.spoolPath, 'utf8'));
-  const texts: TextContent[] = [{ sha256: collected.sha256, content }];
-  const { significantSpoolPath, significantSha256 } = collected;
-  if (significantSpoolPath && significantSha256 && significantSha256 !== collected.sha256) {
-    const significant = collected.significantText ?? (await readFile(significantSpoolPath, 'utf8'));
+  const { text, significant } = await textsOf(collected);
+  const texts: TextContent[] = [{ sha256: collected.sha256, content: text }];
+  const { significantSha256 } = collected;
+  if (significant !== null && significantSha256 && significantSha256 !== collected.sha256)
     texts.push({ sha256: significantSha256, content: significant });
-  }
   return texts;
 }

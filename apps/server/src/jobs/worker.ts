@@ -1,14 +1,12 @@
 /**
- * The piscina worker: runs one plugin with plain data in and a spool file plus a result out.
+ * The piscina worker: runs one plugin with plain data in and a result out (a binary's bytes in a spool file).
  * It never opens the database or publishes events; the runner on the main thread owns side effects.
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { type MessagePort, threadId } from 'node:worker_threads';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
-import { newSpoolPath } from '@devicevault/plugins/runtime/spool';
 import type { CollectOutcome, CollectProgressEnd, CollectStop, CollectTask, CollectThread } from './collect-task.js';
 import { incompleteReason } from './output-checks.js';
 
@@ -59,23 +57,14 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
     }
     const incomplete = incompleteReason(plugin, artefact.text, bytes.length);
     if (incomplete) return { ok: false, code: 'suspect_output', message: incomplete };
-    const spoolPath = newSpoolPath(task.spoolDir, '.txt');
-    await writeFile(spoolPath, bytes, { flag: 'wx' });
-    // The significant view goes to the runner too, so significant-only diffs can be shown later.
-    let significantSpoolPath: string | undefined;
-    if (artefact.significantText !== undefined) {
-      significantSpoolPath = newSpoolPath(task.spoolDir, '.significant.txt');
-      await writeFile(significantSpoolPath, artefact.significantText, { flag: 'wx' });
-    }
+    // The text goes back in memory, never through a file: it is capped, and the runner needs it whole anyway.
     return {
       ok: true,
       isBinary: false,
-      spoolPath,
       sha256: sha256(bytes),
       size: bytes.length,
       significantSha256:
         artefact.significantText === undefined ? undefined : sha256(Buffer.from(artefact.significantText)),
-      significantSpoolPath,
       text: artefact.text,
       significantText: artefact.significantText,
       hostKeyFingerprint: artefact.hostKeyFingerprint,

@@ -12,9 +12,13 @@ export interface StoredObject {
   ref: string;
 }
 
-export interface PutRequest {
-  /** A finished spool file; the store moves or copies it, then the caller may delete what is left. */
-  spoolPath: string;
+/**
+ * The bytes to store: a finished spool file, which the store moves or copies (the caller may then delete what is
+ * left), or a text config's bytes, which the runner holds in memory anyway (at most DEVICEVAULT_MAX_TEXT_BYTES).
+ */
+export type PutSource = { spoolPath: string; bytes?: undefined } | { bytes: Buffer; spoolPath?: undefined };
+
+export type PutRequest = PutSource & {
   sha256: string;
   size: number;
   deviceId: string;
@@ -24,7 +28,7 @@ export interface PutRequest {
   isBinary: boolean;
   /** When the version was taken (imports keep the original time); defaults to now. */
   takenAt?: Date;
-}
+};
 
 /** An inclusive byte range, as in HTTP `Range: bytes=start-end`. */
 export interface ByteRange {

@@ -4,7 +4,7 @@
  * either the whole blob or nothing under its name; temp files a crash leaves behind are garbage-collected.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BackupStore, ByteRange, GarbageReport, PutRequest, StoredObject } from './backup-store.js';
@@ -37,7 +37,8 @@ export function createFsBackupStore(root: string, options: FsBackupStoreOptions 
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.${request.jobId}.${process.pid}.tmp`;
       try {
-        await (options.copy ?? moveOrCopy)(request.spoolPath, temp);
+        if (request.bytes) await writeFile(temp, request.bytes, { flag: 'wx' });
+        else await (options.copy ?? moveOrCopy)(request.spoolPath, temp);
         const handle = await open(temp, 'r+');
         try {
           const { size } = await handle.stat();

@@ -14,6 +14,7 @@
  */
 import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import type { BackupStore, ByteRange, PutRequest, StoredObject } from './backup-store.js';
 import { git, gitPlain, streamBlob } from './git-cli.js';
@@ -107,11 +108,15 @@ export function createGitBackupStore(
     const state = stateOf(gitDir);
     const file = devicePath(request.deviceId);
     const indexEnv = { GIT_INDEX_FILE: join(gitDir, 'devicevault.index') };
-    // By path, not stdin: git then streams big files into a pack instead of reading them into memory.
+    // A spool file by path, not stdin: git then streams big files into a pack instead of reading them into memory
+    // (a text config's bytes, already in memory and capped, go on stdin).
     const startedAt = Date.now();
     let blob: string;
     try {
-      blob = (await git(gitDir, ['hash-object', '-w', '--no-filters', '--', request.spoolPath])).stdout.trim();
+      const written = request.bytes
+        ? await git(gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: Readable.from([request.bytes]) })
+        : await git(gitDir, ['hash-object', '-w', '--no-filters', '--', request.spoolPath]);
+      blob = written.stdout.trim();
     } catch (error) {
       // git leaves its temp object behind when the disk fills up; nothing may stay of a failed write.
       await removeTempObjects(gitDir, startedAt);

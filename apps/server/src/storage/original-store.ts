@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,6 +44,8 @@ export async function putOriginal(
     },
   });
   try {
+    // The job's spool directory exists only once something is spooled (a text job's config stays in memory).
+    await mkdir(where.spoolDir, { recursive: true });
     await pipeline(
       Readable.from([plaintext]),
       deps.secrets.blobs.encrypting(),

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,6 +37,8 @@ export async function spoolStream(
     },
   });
   try {
+    // Made here, by the only writer of spool files: the runner makes no directory for a text job's nothing.
+    await mkdir(ctx.spoolDir, { recursive: true });
     await pipeline(source, meter, createWriteStream(spoolPath, { flags: 'wx' }), { signal: ctx.signal });
   } catch (error) {
     await rm(spoolPath, { force: true });
