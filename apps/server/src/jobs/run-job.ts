@@ -4,7 +4,8 @@
  * blocked) writes nothing, and a job ends with exactly one outcome.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
+import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { Database } from '@devicevault/schema/db/database';
 import { backupOriginals, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
@@ -58,11 +59,12 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
+    // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
+    const hardStop = linkedSignal([halt], target.timeoutMs + 5_000);
     const collected = await collectArtefact(deps.pool, collectTask(job.id, target, { ...deps, spoolDir }), {
-      // The worker's own deadline fires first; this is the hard stop for a worker that ignores it.
-      signal: AbortSignal.any([halt, AbortSignal.timeout(target.timeoutMs + 5_000)]),
+      signal: hardStop.signal,
       onLine: (text) => log.progress(text),
-    });
+    }).finally(hardStop.dispose);
     if (halt.aborted) return;
     if (collected.hostKeyFingerprint && !device.hostKeyFingerprint)
       firstHostKey = { fingerprint: collected.hostKeyFingerprint, host: device.host, port: device.port };
@@ -99,9 +101,20 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       );
     await recordJobFailure(deps, job, lease, log, error);
   } finally {
-    // A text job made no directory: then this is one lstat that finds nothing.
-    await rm(spoolDir, { recursive: true, force: true });
+    await removeSpoolDir(spoolDir);
   }
+}
+
+/**
+ * A text job made no spool directory and a stored binary's file has moved out of it, so one rmdir (ENOENT or done)
+ * is the usual end; only what a failure left behind needs rm's walk.
+ */
+async function removeSpoolDir(spoolDir: string) {
+  const code = await rmdir(spoolDir).then(
+    () => null,
+    (error: NodeJS.ErrnoException) => error.code,
+  );
+  if (code && code !== 'ENOENT') await rm(spoolDir, { recursive: true, force: true });
 }
 
 // Written in milliseconds by the fs store, text or binary (a text config is a few hundred KB at most).

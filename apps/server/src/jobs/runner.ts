@@ -5,6 +5,7 @@
  * to the queue (interrupted-jobs.ts) with their spool directories swept.
  */
 import { randomUUID } from 'node:crypto';
+import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { JobRow } from '@devicevault/schema/db/tables';
 import type { JobProgressEvent } from '@devicevault/schema/pubsub';
 import { requeueInterruptedJobs } from './interrupted-jobs.js';
@@ -158,9 +159,11 @@ async function runHeld(state: RunnerState, job: JobRow) {
   const lost = new AbortController();
   state.stops.set(job.id, lost);
   const heartbeat = setInterval(() => void renew(state, lease, lost), state.leaseMs / 3);
+  const halt = linkedSignal([state.stopping.signal, lost.signal]);
   try {
-    await runJob(state.deps, job, lease, AbortSignal.any([state.stopping.signal, lost.signal]));
+    await runJob(state.deps, job, lease, halt.signal);
   } finally {
+    halt.dispose();
     clearInterval(heartbeat);
     state.stops.delete(job.id);
   }

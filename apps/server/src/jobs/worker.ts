@@ -7,6 +7,7 @@ import { type MessagePort, threadId } from 'node:worker_threads';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
 import { isCollectError } from '@devicevault/plugins/errors';
 import { findPlugin } from '@devicevault/plugins/registry';
+import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { CollectOutcome, CollectProgressEnd, CollectStop, CollectTask, CollectThread } from './collect-task.js';
 import { incompleteReason } from './output-checks.js';
 
@@ -29,7 +30,8 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
   task.progressPort.on('message', (message: CollectStop) => {
     if (message?.stop) stopped.abort(new Error(message.stop));
   });
-  const signal = AbortSignal.any([AbortSignal.timeout(task.timeouts.overallMs), stopped.signal]);
+  const deadline = linkedSignal([stopped.signal], task.timeouts.overallMs);
+  const { signal } = deadline;
   try {
     const artefact = await untilAborted(
       plugin.collect({
@@ -80,6 +82,7 @@ export async function collectWith(plugin: BackupPlugin, task: CollectTask): Prom
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, code: 'plugin_error', message: `plugin ${plugin.key} failed: ${message}` };
   } finally {
+    deadline.dispose();
     endProgress(task.progressPort);
   }
 }

