@@ -188,7 +188,10 @@ async function runServer(remote: boolean) {
   // The defaults a fresh install gets, with nothing tuned.
   const defaults = readEnv({ DEVICEVAULT_DEMO: '0' });
   const workers = args.workers ? Number(args.workers) : defaults.workers;
-  const sessionsPerWorker = defaults.sessionsPerWorker ?? defaultSessionsPerWorker;
+  // A --workers run shares the default 128 sessions among its threads, as the server would.
+  const sessionsPerWorker = args.workers
+    ? defaultSessionsPerWorker(workers)
+    : (defaults.sessionsPerWorker ?? defaultSessionsPerWorker(workers));
   const bench = await startBenchApp({ workers, sessionsPerWorker, jobTimeoutSeconds: defaults.jobTimeoutSeconds });
   let collector: Awaited<ReturnType<typeof startCollector>> | undefined;
   try {

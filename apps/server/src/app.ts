@@ -139,7 +139,7 @@ export async function buildApp(
   const viewers = createViewerCache((token) => resolveViewer(db, token), 5_000);
   const stopAuthListen = await database.listen('devicevault_auth', viewers.clear, viewers.clear);
   const { pubsub } = events;
-  const sessionsPerWorker = env.sessionsPerWorker ?? defaultSessionsPerWorker;
+  const sessionsPerWorker = env.sessionsPerWorker ?? defaultSessionsPerWorker(env.workers);
   const pool = createCollectPool(env.workers, { sessionsPerWorker });
   // What running a job needs, shared by the server's own runner and its remote collectors' jobs.
   const jobDeps = {

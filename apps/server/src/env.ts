@@ -13,8 +13,13 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === 
  */
 export const defaultWorkers = Math.max(1, Math.min(4, availableParallelism() - 1));
 
-/** Sessions wait on the network, so one thread runs many: 128 keeps a 2-core server's 128 sessions at once. */
-export const defaultSessionsPerWorker = 128;
+/** Collections at once by default, whatever the thread count (sessions wait on the network; threads are for CPU). */
+const defaultSessions = 128;
+
+/** The default sessions per thread: 128 in all, as the 2-thread default of 64 each ran before. */
+export function defaultSessionsPerWorker(workers: number): number {
+  return Math.ceil(defaultSessions / workers);
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -34,7 +39,7 @@ const schema = z.object({
   DEVICEVAULT_DOWNLOAD_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   DEVICEVAULT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
   DEVICEVAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(defaultWorkers),
-  DEVICEVAULT_SESSIONS_PER_WORKER: z.coerce.number().int().min(1).max(1000).default(defaultSessionsPerWorker),
+  DEVICEVAULT_SESSIONS_PER_WORKER: z.coerce.number().int().min(1).max(1000).optional(),
   DEVICEVAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   DEVICEVAULT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   DEVICEVAULT_MAX_TEXT_BYTES: z.coerce
@@ -84,7 +89,7 @@ export type Env = {
   pruneIntervalMinutes?: number;
   workers: number;
   /**
-   * Collections one worker thread runs at once (default 128): sessions mostly wait on the network, so threads are
+   * Collections one worker thread runs at once (default: 128 in all, shared by the threads): sessions mostly wait on the network, so threads are
    * for CPU and sessions share them; the global and collection-group caps limit the total.
    */
   sessionsPerWorker?: number;
@@ -145,7 +150,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     downloadTtlSeconds: env.DEVICEVAULT_DOWNLOAD_TTL_SECONDS,
     pruneIntervalMinutes: env.DEVICEVAULT_PRUNE_INTERVAL_MINUTES,
     workers: env.DEVICEVAULT_WORKERS,
-    sessionsPerWorker: env.DEVICEVAULT_SESSIONS_PER_WORKER,
+    sessionsPerWorker: env.DEVICEVAULT_SESSIONS_PER_WORKER ?? defaultSessionsPerWorker(env.DEVICEVAULT_WORKERS),
     jobTimeoutSeconds: env.DEVICEVAULT_JOB_TIMEOUT_SECONDS,
     jobLeaseSeconds: env.DEVICEVAULT_JOB_LEASE_SECONDS,
     maxTextBytes: env.DEVICEVAULT_MAX_TEXT_BYTES,

@@ -142,6 +142,27 @@ for (const kind of ['fs', 'git'] as const) {
       if (kind === 'fs') assert.equal(again.ref, stored.ref);
     });
 
+    if (kind === 'fs')
+      it("overwrites a temp file a crash left under the job's own temp name", async () => {
+        const bytes = Buffer.from('hostname after-a-crash\n');
+        const hash = sha256(bytes);
+        const dir = join(root, hash.slice(0, 2), hash.slice(2, 4));
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, `${hash}.job-retried.${process.pid}.tmp`), 'half a config');
+
+        const stored = await store.put({
+          bytes,
+          sha256: hash,
+          size: bytes.length,
+          deviceId: '00000000-0000-4000-8000-0000000000cc',
+          deviceName: 'retried',
+          jobId: 'job-retried',
+          isBinary: false,
+        });
+
+        assert.deepEqual(await streamToBuffer(await store.read(stored.ref)), bytes);
+      });
+
     it('serves a single byte and a range from the start', async () => {
       const bytes = Buffer.from('0123456789');
       const stored = await putBytes(store, bytes, { deviceName: 'ranges' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
-import { abortErrorFrom, linkedSignal } from '../src/runtime/abort.js';
+import { abortErrorFrom, linkedSignal, withOverallDeadline } from '../src/runtime/abort.js';
 
 describe('a linked signal (a job deadline and the stops above it)', () => {
   it('aborts with the reason of the parent that aborted', () => {
@@ -46,5 +47,21 @@ describe('a linked signal (a job deadline and the stops above it)', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
 
     assert.equal(linked.signal.aborted, false);
+  });
+
+  it('leaves no listener on its parents once disposed, aborted or past the overall deadline', async () => {
+    const parent = new AbortController();
+    linkedSignal([parent.signal], 60_000).dispose();
+    const aborted = linkedSignal([parent.signal, new AbortController().signal]);
+    aborted.signal.addEventListener('abort', () => {});
+    const other = new AbortController();
+    const viaOther = linkedSignal([parent.signal, other.signal]);
+    other.abort(new Error('stop'));
+    const timeouts = { connectMs: 1, idleMs: 1, overallMs: 60_000 };
+    await withOverallDeadline({ signal: parent.signal, timeouts }, async () => 'done');
+
+    assert.equal(viaOther.signal.aborted, true);
+    aborted.dispose();
+    assert.equal(getEventListeners(parent.signal, 'abort').length, 0);
   });
 });

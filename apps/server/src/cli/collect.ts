@@ -71,7 +71,8 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
 async function deliver(outcome: Extract<CollectOutcome, { ok: true }>, out: string | undefined): Promise<void> {
   if (outcome.spoolPath === undefined) {
     // A text, held in memory (at most maxTextBytes).
-    const text = outcome.text ?? '';
+    const { text } = outcome;
+    if (text === undefined) throw new Error('the collection returned neither a text nor a file');
     if (out !== undefined) return writeFile(out, text);
     await new Promise<void>((resolve, reject) =>
       process.stdout.write(text, (error) => (error ? reject(error) : resolve())),

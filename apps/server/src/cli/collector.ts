@@ -12,6 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { RemoteOutcome, RemoteTask } from '../collectors/collector-hub.js';
 import { formatBytes } from '../jobs/collect-step.js';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
@@ -138,8 +139,9 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
       const spoolDir = await mkdtemp(join(tmpdir(), 'devicevault-collector-'));
       try {
         const { attempt: _attempt, ...rest } = task;
-        const signal = AbortSignal.any([job.stop.signal, done.signal]);
-        const outcome = await pool.run({ ...rest, spoolDir }, { signal, onProgress });
+        const stopped = linkedSignal([job.stop.signal, done.signal]);
+        const { signal } = stopped;
+        const outcome = await pool.run({ ...rest, spoolDir }, { signal, onProgress }).finally(stopped.dispose);
         if (signal.aborted) return;
         await report(task.jobId, outcome, job);
       } catch (error) {
@@ -159,7 +161,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     for (let backoff = firstBackoffMs; ; backoff = Math.min(backoff * 2, maxBackoffMs)) {
       try {
         if (outcome.ok) {
-          await upload(jobId, 'artefact', outcome.spoolPath ?? Buffer.from(outcome.text ?? '', 'utf8'));
+          await upload(jobId, 'artefact', outcome.spoolPath ?? textBytes(outcome.text));
           if (outcome.significantSpoolPath !== undefined)
             await upload(jobId, 'significant', outcome.significantSpoolPath);
           else if (outcome.significantText !== undefined)
@@ -260,6 +262,12 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A text the pool returned in memory; one with neither text nor file is a bug, not an empty config. */
+function textBytes(text: string | undefined): Buffer {
+  if (text === undefined) throw new Error('the pool returned a text with neither its text nor a spool file');
+  return Buffer.from(text, 'utf8');
 }
 
 function remoteOutcome(outcome: CollectOutcome): RemoteOutcome {

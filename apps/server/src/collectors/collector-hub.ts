@@ -18,6 +18,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CollectErrorCode } from '@devicevault/plugins/errors';
 import { collectErrorCodes } from '@devicevault/plugins/errors';
+import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import { type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
 import type { CollectOutcome, CollectProgressMessage, CollectTask } from '../jobs/collect-task.js';
@@ -161,8 +162,11 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       done: Promise.resolve(),
     };
     const pool: CollectPool = {
-      run(collectTask, { signal, onProgress }) {
+      async run(collectTask, { signal, onProgress }) {
         const { progressPort: _port, spoolDir, ...rest } = collectTask as CollectTask;
+        // The uploads land here: made before the task is handed out and removed by the run, so an upload arriving
+        // after the run ended finds no directory instead of making one nobody removes.
+        await mkdir(spoolDir, { recursive: true });
         job.spoolDir = spoolDir;
         job.onProgress = onProgress;
         deliverTask({ ...rest, attempt: lease.attempt });
@@ -178,9 +182,11 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
     };
     held.set(row.id, job);
     armLease(job);
-    job.done = runJob({ ...deps, pool }, row, lease, AbortSignal.any([stopping.signal, job.halt.signal]))
+    const halt = linkedSignal([stopping.signal, job.halt.signal]);
+    job.done = runJob({ ...deps, pool }, row, lease, halt.signal)
       .catch((error) => deps.log.error('remote job run failed', { jobId: row.id, error: String(error) }))
       .finally(() => {
+        halt.dispose();
         clearTimeout(job.leaseTimer);
         held.delete(row.id);
         deliverTask(null);
@@ -260,8 +266,6 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
         },
       });
       // Streamed to disk as it arrives, never whole in memory; a dropped upload leaves a file the run removes.
-      // The run makes no spool directory of its own for a text (the pool hands texts over in memory).
-      await mkdir(job.spoolDir, { recursive: true });
       await pipeline(body, tap, createWriteStream(path, { flags: 'w', mode: 0o600 }), { signal: job.halt.signal });
       const file = { path, sha256: hash.digest('hex'), size };
       job.files.set(name, file);

@@ -1,5 +1,4 @@
 /** Step "collect": runs the task on the pool and turns its progress into log lines (byte counts at most 1/s). */
-import { readFile } from 'node:fs/promises';
 import type { CollectOutcome, CollectProgressMessage, CollectTask } from './collect-task.js';
 import { JobFailure } from './job-failure.js';
 import type { CollectPool } from './pool.js';
@@ -31,18 +30,4 @@ export function formatBytes(bytes: number) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** The text and its significant view: in memory from the pool, or read from a remote collector's uploads. */
-export async function textsOf(collected: Collected): Promise<{ text: string; significant: string | null }> {
-  const text = collected.text ?? (await readFile(requireSpool(collected.spoolPath), 'utf8'));
-  const significant =
-    collected.significantText ??
-    (collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null);
-  return { text, significant };
-}
-
-function requireSpool(spoolPath: string | undefined): string {
-  if (spoolPath === undefined) throw new Error('a collected text came with neither its text nor a spool file');
-  return spoolPath;
 }

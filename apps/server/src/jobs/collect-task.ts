@@ -13,8 +13,9 @@ export interface CollectTask {
   maxTextBytes: number;
   scrubSecrets: boolean;
   /**
-   * A directory of this job's own for binary spool files, made by the runner for binary plugins only (a text
-   * never touches the disk); the runner deletes it whatever happens.
+   * A directory of this job's own for its files (a binary's spool file, a collector's uploads, an encrypted
+   * original), made by whatever writes the first one: a text from the pool stays in memory and makes none. The
+   * runner deletes it whatever happens.
    */
   spoolDir: string;
   /** The admin's device network policy, read for each job (workers never open the database). */

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { applyUserRules } from '@devicevault/schema/config-rules';
-import { type Collected, textsOf } from './collect-step.js';
+import type { Collected } from './collect-step.js';
+import { textsOf } from './collected-texts.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget } from './load-device.js';
 import { shrinkReason } from './output-checks.js';

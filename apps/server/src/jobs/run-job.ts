@@ -106,8 +106,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
 }
 
 /**
- * A text job made no spool directory and a stored binary's file has moved out of it, so one rmdir (ENOENT or done)
- * is the usual end; only what a failure left behind needs rm's walk.
+ * Usually one rmdir ends it: a text from the pool made no spool directory (ENOENT), and a binary's file or an
+ * original has moved into its store (an empty one). A file left behind (a failure, a git store's copy) takes rm's walk.
  */
 async function removeSpoolDir(spoolDir: string) {
   const code = await rmdir(spoolDir).then(

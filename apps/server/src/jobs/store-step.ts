@@ -6,7 +6,8 @@ import type { PutSource } from '../storage/backup-store.js';
 import type { NewVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import type { TextContent } from '../storage/text-contents.js';
-import { type Collected, textsOf } from './collect-step.js';
+import type { Collected } from './collect-step.js';
+import { textsOf } from './collected-texts.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget, PreviousVersion } from './load-device.js';
 

@@ -37,7 +37,9 @@ export function createFsBackupStore(root: string, options: FsBackupStoreOptions 
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.${request.jobId}.${process.pid}.tmp`;
       try {
-        if (request.bytes) await writeFile(temp, request.bytes, { flag: 'wx' });
+        // 'w': the temp name is this job's and process's own; a crash between write and rename leaves one behind
+        // that the job's next attempt (same id, often the same pid in a container) must overwrite, as rename does.
+        if (request.bytes) await writeFile(temp, request.bytes, { flag: 'w' });
         else await (options.copy ?? moveOrCopy)(request.spoolPath, temp);
         const handle = await open(temp, 'r+');
         try {

@@ -14,11 +14,19 @@ export function abortErrorFrom(signal: AbortSignal): CollectError {
 }
 
 /**
- * The context with its signal also ending at `timeouts.overallMs`: the overall deadline covers a device that
- * keeps talking slowly enough never to trip the idle timer.
+ * Runs `work` with the context's signal also ending at `timeouts.overallMs`: the overall deadline covers a device
+ * that keeps talking slowly enough never to trip the idle timer. The deadline ends with the work.
  */
-export function withOverallDeadline<T extends { signal: AbortSignal; timeouts: { overallMs: number } }>(ctx: T): T {
-  return { ...ctx, signal: linkedSignal([ctx.signal], ctx.timeouts.overallMs).signal };
+export async function withOverallDeadline<T extends { signal: AbortSignal; timeouts: { overallMs: number } }, R>(
+  ctx: T,
+  work: (ctx: T) => Promise<R>,
+): Promise<R> {
+  const deadline = linkedSignal([ctx.signal], ctx.timeouts.overallMs);
+  try {
+    return await work({ ...ctx, signal: deadline.signal });
+  } finally {
+    deadline.dispose();
+  }
 }
 
 export interface LinkedSignal {

@@ -179,7 +179,7 @@ export function defineShellPlugin(definition: ShellPluginDefinition): ShellPlugi
     // Every shell plugin can be reached over TELNET instead, per device.
     options: [...(definition.options ?? []), transportOption, telnetPortOption],
     definition,
-    collect: (ctx) => collectText(definition, ctx),
+    collect: (outer) => withOverallDeadline(outer, (ctx) => collectText(definition, ctx)),
   } satisfies ShellPlugin;
 }
 
@@ -201,8 +201,7 @@ export function processCommandOutput(
   return spec.clean ? spec.clean(output, tools) : output;
 }
 
-async function collectText(definition: ShellPluginDefinition, outer: CollectContext): Promise<TextArtefact> {
-  const ctx = withOverallDeadline(outer);
+async function collectText(definition: ShellPluginDefinition, ctx: CollectContext): Promise<TextArtefact> {
   // `transport=telnet` logs in over TELNET instead; commands, prompts and cleanup stay the same.
   const telnet = wantsTelnet(ctx.target) ? await connectTelnetFor(ctx, definition.terminal) : undefined;
   // Over TELNET an exec plugin screen-scrapes its shell, as Oxidized's models do (`telnet || ssh_no_exec`).

@@ -37,7 +37,7 @@ export async function spoolStream(
     },
   });
   try {
-    // Made here, by the only writer of spool files: the runner makes no directory for a text job's nothing.
+    // Made by what writes into it: the runner makes none up front, as a text from the pool is never spooled.
     await mkdir(ctx.spoolDir, { recursive: true });
     await pipeline(source, meter, createWriteStream(spoolPath, { flags: 'wx' }), { signal: ctx.signal });
   } catch (error) {

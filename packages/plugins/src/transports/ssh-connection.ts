@@ -82,11 +82,13 @@ export async function connectSsh(
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     // ssh2 emits 'error' after 'ready' too (socket resets); without a listener that would crash the worker.
     client.on('error', (error) => settle(classifyConnectError(error, target, hostKeyRejected, socket.bytesRead)));
-    client.on('close', () =>
-      settle(
-        new CollectError('connection_dropped', `${target.host}:${target.port} closed the connection during login`),
-      ),
-    );
+    // Every session closes; only one closing before login is an error (built only then: an Error's stack costs).
+    client.on('close', () => {
+      if (!settled)
+        settle(
+          new CollectError('connection_dropped', `${target.host}:${target.port} closed the connection during login`),
+        );
+    });
     client.on('ready', () => settle(null));
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => target.password));

@@ -167,7 +167,10 @@ export function driveShell(channel: ShellStream, ctx: ShellContext, options: She
 
   channel.on('data', onData);
   channel.stderr?.on('data', onData);
-  channel.on('close', () => fail(new CollectError('connection_dropped', 'the device closed the shell mid-output')));
+  // Built only for a close we did not ask for: every shell closes, and an Error's stack costs.
+  channel.on('close', () => {
+    if (!failure) fail(new CollectError('connection_dropped', 'the device closed the shell mid-output'));
+  });
   ctx.signal.addEventListener('abort', onAbort, { once: true });
 
   return {

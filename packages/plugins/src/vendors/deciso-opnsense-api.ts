@@ -25,11 +25,10 @@ export const decisoOpnsenseApiPlugin: BackupPlugin = {
   // config.xml is one <opnsense> element; a download cut short does not close it.
   completeWhen: /<\/opnsense>\s*$/,
   minBytes: 1,
-  collect: collectOpnsense,
+  collect: (outer) => withOverallDeadline(outer, collectOpnsense),
 };
 
-async function collectOpnsense(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = withOverallDeadline(outer);
+async function collectOpnsense(ctx: CollectContext): Promise<TextArtefact> {
   const endpoint = httpEndpointFor(ctx.target);
   const call = {
     method: 'GET' as const,

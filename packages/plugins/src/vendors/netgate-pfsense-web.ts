@@ -33,11 +33,10 @@ export const netgatePfsenseWebPlugin: BackupPlugin = {
   // config.xml is one <pfsense> element; a download cut short does not close it.
   completeWhen: /<\/pfsense>\s*$/,
   minBytes: 1,
-  collect: collectPfsense,
+  collect: (outer) => withOverallDeadline(outer, collectPfsense),
 };
 
-async function collectPfsense(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = withOverallDeadline(outer);
+async function collectPfsense(ctx: CollectContext): Promise<TextArtefact> {
   const session = webSession(httpEndpointFor(ctx.target), ctx);
   try {
     ctx.progress({ message: 'opening the web configurator' });

@@ -45,11 +45,10 @@ export const paloaltoPanosApiPlugin: BackupPlugin = {
   // The exported configuration is one <config> element; an export cut short does not close it.
   completeWhen: /<\/config>\n$/,
   minBytes: 1,
-  collect: collectPanos,
+  collect: (outer) => withOverallDeadline(outer, collectPanos),
 };
 
-async function collectPanos(outer: CollectContext): Promise<TextArtefact> {
-  const ctx = withOverallDeadline(outer);
+async function collectPanos(ctx: CollectContext): Promise<TextArtefact> {
   const endpoint = httpEndpointFor(ctx.target);
   try {
     ctx.progress({ message: 'generating an API key' });
