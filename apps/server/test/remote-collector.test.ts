@@ -21,6 +21,7 @@ import { loadRecording } from '@devicevault/plugins/replay/load-recording';
 import { startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { auditLog, backups } from '@devicevault/schema/db/tables';
 import { eq, like } from 'drizzle-orm';
+import { createDeviceGroup, mutate } from './support/api-builders.js';
 import { createCredential, createDevice, triggerBackup } from './support/builders.js';
 import { type GqlData, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -230,8 +231,8 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
     if (ns) removeNamespace(ns);
   });
 
-  async function zonedDevice(port: number) {
-    const device = await createDevice(server, { pluginKey: 'cisco_ios', port, credentialId });
+  async function zonedDevice(port: number, deviceGroupId?: string) {
+    const device = await createDevice(server, { pluginKey: 'cisco_ios', port, credentialId, deviceGroupId });
     await gql('mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { __typename } }', {
       input: { id: device.id, zoneId },
     });
@@ -275,6 +276,34 @@ function remoteCollectorScenario(setup: () => Promise<{ ns: Namespace | null; sk
       return ['collector.claim', 'collector.upload', 'collector.finish'].every((action) => actions.has(action)) && rows;
     }, 'the claim, upload and outcome in the audit log');
     assert.ok(audited.every((row) => row.actor === 'collector:branch-1'));
+  });
+
+  it("stores an uploaded text as the user's scrub rule left it, measured again", async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    assert.ok(collector, 'the collector of the first test');
+    // The text arrives as an uploaded file; the rule changes it, so what is stored is the ruled text in memory.
+    const group = await createDeviceGroup(server);
+    const rule = { pattern: '^( description) .*', replacement: '$1 <description hidden>', pluginKey: 'cisco_ios' };
+    const created = await mutate(server, 'createScrubRule', { ...rule, deviceGroupId: group.id }, 'scrubRule { id }');
+    assert.equal(created.__typename, 'CreateScrubRuleSuccess');
+    const device = await zonedDevice(goodPort, group.id);
+    await mutate(server, 'updateDevice', { id: device.id, scrubSecrets: true }, 'device { id }');
+    const { job } = await triggerBackup(server, device.id);
+
+    const done = await waitFor(async () => {
+      const state = await jobState(job!.id);
+      return ['succeeded', 'failed'].includes(state.status) && state;
+    }, 'the collector to finish the job');
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.log));
+    const stored = await gql('query ($id: ID!) { job(id: $id) { backup { sha256 size content } } }', {
+      id: job!.id,
+    });
+    const { sha256, size, content } = stored.job.backup as { sha256: string; size: number; content: string };
+    assert.doesNotMatch(content, /description oxidized test one/);
+    assert.match(content, /^ description <description hidden>$/m);
+    assert.equal(size, Buffer.byteLength(content));
+    assert.equal(sha256, createHash('sha256').update(content).digest('hex'));
+    assert.equal(await backupCount(device.id), 1);
   });
 
   it('retries a killed collector’s job once its lease expires, storing nothing twice', async (t) => {

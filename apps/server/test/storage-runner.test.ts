@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { backups, deviceGroups, devices, jobs, storageLocations, textContents } from '@devicevault/schema/db/tables';
 import { asc, eq } from 'drizzle-orm';
 import { type OpenDatabase, openDatabase } from '../src/db/open-database.js';
-import type { CollectOutcome } from '../src/jobs/collect-task.js';
+import type { CollectedBytes, CollectOutcome } from '../src/jobs/collect-task.js';
 import type { CollectPool } from '../src/jobs/pool.js';
 import { createJobRunner, type JobRunner } from '../src/jobs/runner.js';
 import { createLogger } from '../src/log.js';
@@ -50,14 +50,15 @@ const pool: CollectPool = {
       significantSpoolPath = `${spoolPath}.significant`;
       await writeFile(significantSpoolPath, next.significant);
     }
+    const files: CollectedBytes = next.isBinary
+      ? { isBinary: true, spoolPath }
+      : { isBinary: false, spoolPath, significantSpoolPath };
     return {
       ok: true,
-      isBinary: next.isBinary ?? false,
-      spoolPath,
+      ...files,
       sha256: sha256(bytes),
       size: bytes.length,
       significantSha256: next.significant === undefined ? undefined : sha256(next.significant),
-      significantSpoolPath,
       hostKeyFingerprint: next.hostKey,
     };
   },

@@ -69,14 +69,24 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
 }
 
 async function deliver(outcome: Extract<CollectOutcome, { ok: true }>, out: string | undefined): Promise<void> {
-  if (outcome.spoolPath === undefined) {
+  if (outcome.text !== undefined) {
     // A text, held in memory (at most maxTextBytes).
     const { text } = outcome;
-    if (text === undefined) throw new Error('the collection returned neither a text nor a file');
-    if (out !== undefined) return writeFile(out, text);
-    await new Promise<void>((resolve, reject) =>
-      process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
-    );
+    if (out === undefined) {
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+      );
+      return;
+    }
+    // Beside the destination, then renamed over it: a failed write never leaves a half-written config there.
+    const partial = `${out}.${process.pid}.part`;
+    try {
+      await writeFile(partial, text, { flag: 'wx' });
+      await rename(partial, out);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
     return;
   }
   if (out === undefined) throw new Error('a binary needs --out');

@@ -16,6 +16,7 @@ import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { RemoteOutcome, RemoteTask } from '../collectors/collector-hub.js';
 import { formatBytes } from '../jobs/collect-step.js';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
+import { storeSource } from '../jobs/collected-texts.js';
 import { createCollectPool } from '../jobs/pool.js';
 
 const usage = `usage: devicevault collector --server URL --token dvc_... [--workers N] [--sessions-per-worker N]
@@ -161,7 +162,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     for (let backoff = firstBackoffMs; ; backoff = Math.min(backoff * 2, maxBackoffMs)) {
       try {
         if (outcome.ok) {
-          await upload(jobId, 'artefact', outcome.spoolPath ?? textBytes(outcome.text));
+          await upload(jobId, 'artefact', uploadSource(outcome));
           if (outcome.significantSpoolPath !== undefined)
             await upload(jobId, 'significant', outcome.significantSpoolPath);
           else if (outcome.significantText !== undefined)
@@ -264,10 +265,10 @@ class HttpError extends Error {
   }
 }
 
-/** A text the pool returned in memory; one with neither text nor file is a bug, not an empty config. */
-function textBytes(text: string | undefined): Buffer {
-  if (text === undefined) throw new Error('the pool returned a text with neither its text nor a spool file');
-  return Buffer.from(text, 'utf8');
+/** The spool file, or the text the pool returned in memory. */
+function uploadSource(outcome: Extract<CollectOutcome, { ok: true }>): string | Buffer {
+  const source = storeSource(outcome);
+  return source.bytes !== undefined ? source.bytes : source.spoolPath;
 }
 
 function remoteOutcome(outcome: CollectOutcome): RemoteOutcome {

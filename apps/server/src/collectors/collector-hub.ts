@@ -21,7 +21,7 @@ import { collectErrorCodes } from '@devicevault/plugins/errors';
 import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import { type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
-import type { CollectOutcome, CollectProgressMessage, CollectTask } from '../jobs/collect-task.js';
+import type { CollectedBytes, CollectOutcome, CollectProgressMessage, CollectTask } from '../jobs/collect-task.js';
 import { claimJobs, type Lease, releaseJobs, renewLease } from '../jobs/job-queue.js';
 import type { CollectPool } from '../jobs/pool.js';
 import { type RunJobDeps, runJob } from '../jobs/run-job.js';
@@ -343,14 +343,15 @@ function checkedOutcome(job: RemoteJob, outcome: RemoteOutcome, maxTextBytes: nu
   if (outcome.hasSignificant && significant?.sha256 !== outcome.significantSha256) {
     return { ok: false, code: 'connection_dropped', message: 'the collector’s upload did not arrive whole' };
   }
+  const bytes: CollectedBytes = outcome.isBinary
+    ? { isBinary: true, spoolPath: artefact.path }
+    : { isBinary: false, spoolPath: artefact.path, significantSpoolPath: significant?.path };
   return {
     ok: true,
-    isBinary: Boolean(outcome.isBinary),
-    spoolPath: artefact.path,
+    ...bytes,
     sha256: artefact.sha256,
     size: artefact.size,
-    significantSha256: outcome.significantSha256,
-    significantSpoolPath: significant?.path,
+    significantSha256: outcome.isBinary ? undefined : outcome.significantSha256,
     hostKeyFingerprint: outcome.hostKeyFingerprint,
     originalText: outcome.originalText,
   };

@@ -44,30 +44,49 @@ export interface CollectProgressEnd {
   end: true;
 }
 
-export type CollectOutcome =
+/**
+ * Where a collected artefact's bytes are. A text the pool collected comes in memory only: it is at most
+ * DEVICEVAULT_MAX_TEXT_BYTES and the runner's rules and `text_contents` row need it whole anyway, so it is
+ * never written to a file and read back. A remote collector's text arrives as uploaded files; once read it is
+ * held in memory beside them (the store then moves the file rather than write the bytes again).
+ */
+export type CollectedBytes =
   | {
-      ok: true;
-      isBinary: boolean;
-      /**
-       * A binary's spool file, or a text's when it came as a file (a remote collector's upload). A text the
-       * pool collected comes in `text` only: it is at most DEVICEVAULT_MAX_TEXT_BYTES and the runner's rules and
-       * `text_contents` row need it in memory anyway, so it is never written to a file and read back.
-       */
+      isBinary: true;
+      spoolPath: string;
+      text?: undefined;
+      significantText?: undefined;
+      significantSpoolPath?: undefined;
+    }
+  | {
+      isBinary: false;
+      /** The text and its significant view (sha256 and size are of the text's UTF-8 bytes). */
+      text: string;
+      significantText?: string;
+      /** The same bytes in a spool file, when they came that way and no rule has changed them. */
       spoolPath?: string;
+      significantSpoolPath?: string;
+    }
+  | {
+      isBinary: false;
+      text?: undefined;
+      significantText?: undefined;
+      spoolPath: string;
+      significantSpoolPath?: string;
+    };
+
+export type CollectOutcome =
+  | (CollectedBytes & {
+      ok: true;
       sha256: string;
       size: number;
       /** sha256 of the plugin's significant-changes view, when it defines one. */
       significantSha256?: string;
-      /** A spool file holding the significant view itself, when the text came as files. */
-      significantSpoolPath?: string;
-      /** The text and its significant view in memory (sha256 and size are of the text's UTF-8 bytes). */
-      text?: string;
-      significantText?: string;
       hostKeyFingerprint?: string;
       /**
        * With scrubbing on, the config without the plugin's secret masks (the restorable original), when they
        * changed anything; carried in memory only, then stored encrypted.
        */
       originalText?: string;
-    }
+    })
   | { ok: false; code: CollectErrorCode; message: string };

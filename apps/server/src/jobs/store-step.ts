@@ -2,12 +2,11 @@
  * Step "store": compares the collected artefact with the device's previous version and puts new bytes in
  * the device's storage location; an unchanged version points at the previous version's bytes instead.
  */
-import type { PutSource } from '../storage/backup-store.js';
 import type { NewVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import type { TextContent } from '../storage/text-contents.js';
 import type { Collected } from './collect-step.js';
-import { textsOf } from './collected-texts.js';
+import { storeSource, textsOf } from './collected-texts.js';
 import { JobFailure } from './job-failure.js';
 import type { JobTarget, PreviousVersion } from './load-device.js';
 
@@ -30,7 +29,7 @@ export async function storeArtefact(
   try {
     const target = deps.storage.forLocationRow(location);
     const stored = await target.store.put({
-      ...bytesOf(collected),
+      ...storeSource(collected),
       sha256: collected.sha256,
       size: collected.size,
       isBinary: collected.isBinary,
@@ -56,16 +55,8 @@ function sameVersion(previous: PreviousVersion, collected: Collected): boolean {
   return Boolean(collected.significantSha256) && previous.significantSha256 === collected.significantSha256;
 }
 
-/** A spool file when there is one (a binary, a collector's upload), else the text's own bytes, held in memory. */
-function bytesOf(collected: Collected): PutSource {
-  if (collected.spoolPath !== undefined) return { spoolPath: collected.spoolPath };
-  if (collected.isBinary || collected.text === undefined)
-    throw new Error('a collected artefact came with neither a spool file nor its text');
-  return { bytes: Buffer.from(collected.text, 'utf8') };
-}
-
 /** The config text (and its significant view) for `text_contents`. */
-async function readTexts(collected: Collected): Promise<TextContent[]> {
+async function readTexts(collected: Extract<Collected, { isBinary: false }>): Promise<TextContent[]> {
   const { text, significant } = await textsOf(collected);
   const texts: TextContent[] = [{ sha256: collected.sha256, content: text }];
   const { significantSha256 } = collected;
