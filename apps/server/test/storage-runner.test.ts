@@ -28,6 +28,8 @@ interface Scripted {
   isBinary?: boolean;
   /** The host key the session saw, as a worker reports it. */
   hostKey?: string;
+  /** A text handed over in memory, as the pool returns one, instead of as an upload's files. */
+  inMemory?: boolean;
 }
 
 let dataDir: string;
@@ -36,12 +38,30 @@ let dropDatabase: () => Promise<void>;
 let runner: JobRunner;
 const script: Scripted[] = [];
 
-/** Writes the next scripted artefact into the job's spool dir, as a collector's upload arrives (files, not memory). */
+/**
+ * Hands over the next scripted artefact: written into the job's spool dir, as a collector's upload arrives, or
+ * in memory, as the pool returns a text.
+ */
 const pool: CollectPool = {
   async run(task): Promise<CollectOutcome> {
     const next = script.shift();
     if (!next) return { ok: false, code: 'plugin_error', message: 'nothing scripted' };
     const bytes = Buffer.isBuffer(next.bytes) ? next.bytes : Buffer.from(next.bytes);
+    const measured = {
+      sha256: sha256(bytes),
+      size: bytes.length,
+      significantSha256: next.significant === undefined ? undefined : sha256(next.significant),
+      hostKeyFingerprint: next.hostKey,
+    };
+    if (next.inMemory) {
+      return {
+        ok: true,
+        isBinary: false,
+        text: bytes.toString('utf8'),
+        significantText: next.significant,
+        ...measured,
+      };
+    }
     await mkdir(task.spoolDir, { recursive: true });
     const spoolPath = join(task.spoolDir, `${randomBytes(6).toString('hex')}.txt`);
     await writeFile(spoolPath, bytes);
@@ -53,14 +73,7 @@ const pool: CollectPool = {
     const files: CollectedBytes = next.isBinary
       ? { isBinary: true, spoolPath }
       : { isBinary: false, spoolPath, significantSpoolPath };
-    return {
-      ok: true,
-      ...files,
-      sha256: sha256(bytes),
-      size: bytes.length,
-      significantSha256: next.significant === undefined ? undefined : sha256(next.significant),
-      hostKeyFingerprint: next.hostKey,
-    };
+    return { ok: true, ...files, ...measured };
   },
   async close() {},
 };
@@ -195,33 +208,36 @@ describe('the runner storing a version', () => {
     await database.db.update(storageLocations).set({ isDefault: false }).where(eq(storageLocations.id, fallback!.id));
   });
 
-  it('fails the job with storage_failed and leaves no blob and no version when the disk fills up', async (t) => {
-    const dir = join(dataDir, 'tiny');
-    await mkdir(dir, { recursive: true });
-    const tiny = mountTinyFs(dir, '256k');
-    if (!tiny) return t.skip('mounting a tmpfs needs root');
-    try {
-      const [location] = await database.db
-        .insert(storageLocations)
-        .values({ name: 'tiny', kind: 'fs', path: join(dir, 'blobs') })
-        .returning();
-      const device = await newDevice({ storageLocationId: location!.id });
-      const big = createHash('sha512')
-        .update('x')
-        .digest('hex')
-        .repeat(16 * 1024); // 2 MiB of text
+  for (const inMemory of [false, true]) {
+    const handedOver = inMemory ? 'a text in memory' : 'an uploaded text';
+    it(`fails the job with storage_failed and leaves no blob and no version when the disk fills up (${handedOver})`, async (t) => {
+      const dir = join(dataDir, inMemory ? 'tiny-memory' : 'tiny');
+      await mkdir(dir, { recursive: true });
+      const tiny = mountTinyFs(dir, '256k');
+      if (!tiny) return t.skip('mounting a tmpfs needs root');
+      try {
+        const [location] = await database.db
+          .insert(storageLocations)
+          .values({ name: inMemory ? 'tiny-memory' : 'tiny', kind: 'fs', path: join(dir, 'blobs') })
+          .returning();
+        const device = await newDevice({ storageLocationId: location!.id });
+        const big = createHash('sha512')
+          .update('x')
+          .digest('hex')
+          .repeat(16 * 1024); // 2 MiB of text
 
-      const job = await collect(device.id, { bytes: big });
+        const job = await collect(device.id, { bytes: big, inMemory });
 
-      assert.equal(job.status, 'failed');
-      assert.equal(job.errorCode, 'storage_failed');
-      assert.match(job.errorMessage ?? '', /could not store the backup/);
-      assert.deepEqual(await versionsOf(device.id), []);
-      assert.deepEqual(await filesUnder(locationPath(dataDir, join(dir, 'blobs'))), []);
-    } finally {
-      await tiny.unmount();
-    }
-  });
+        assert.equal(job.status, 'failed');
+        assert.equal(job.errorCode, 'storage_failed');
+        assert.match(job.errorMessage ?? '', /could not store the backup/);
+        assert.deepEqual(await versionsOf(device.id), []);
+        assert.deepEqual(await filesUnder(locationPath(dataDir, join(dir, 'blobs'))), []);
+      } finally {
+        await tiny.unmount();
+      }
+    });
+  }
 
   it('fails the job with storage_failed when the location cannot be written at all', async () => {
     await writeFile(join(dataDir, 'not-a-directory'), 'x');
@@ -238,6 +254,27 @@ describe('the runner storing a version', () => {
     // Trust on first use holds even when the job failed after the session: the key it saw is pinned.
     const [row] = await database.db.select().from(devices).where(eq(devices.id, device.id));
     assert.equal(row!.hostKeyFingerprint, 'SHA256:first-seen');
+  });
+
+  it('stores a binary in a git location and leaves nothing behind in the spool', async () => {
+    const [location] = await database.db
+      .insert(storageLocations)
+      .values({ name: 'binary-git', kind: 'git', path: 'binary-git' })
+      .returning();
+    const device = await newDevice({ storageLocationId: location!.id });
+    const firmware = randomBytes(256 * 1024);
+
+    const job = await collect(device.id, { bytes: firmware, isBinary: true });
+
+    assert.equal(job.status, 'succeeded', job.errorMessage ?? undefined);
+    const [version] = await versionsOf(device.id);
+    assert.deepEqual([version!.storageKind, version!.sha256, version!.isBinary], ['git', sha256(firmware), true]);
+    // The git store copies the spool file into its object database; the job's spool directory still goes
+    // (just after the job is recorded, so it is waited for).
+    const spoolLeft = () => readdir(join(dataDir, 'spool')).catch(() => []);
+    for (const deadline = Date.now() + 2 * 60_000; (await spoolLeft()).length > 0 && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.deepEqual(await spoolLeft(), []);
   });
 
   it('pins the first host key with the version, and never replaces a pinned one', async () => {
