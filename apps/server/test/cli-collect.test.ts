@@ -6,7 +6,19 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +27,7 @@ import { findSimulations, loadRecording, type Recording } from '@devicevault/plu
 import { pluginKeyByOxidizedModel } from '@devicevault/plugins/replay/oxidized-models';
 import { type ReplayServer, startReplayServer } from '@devicevault/plugins/replay/replay-server';
 import { binaryDummyChunks } from '@devicevault/plugins/vendors/binary-dummy';
+import { mountTinyFs } from './support/storage-fixtures.js';
 
 const bin = fileURLToPath(new URL('../bin/devicevault.mjs', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../../packages/plugins/fixtures/device-sessions/', import.meta.url));
@@ -211,6 +224,62 @@ describe('devicevault collect options and failures', () => {
       await flood.close();
     }
   });
+
+  it('replaces an existing --out file whole, keeping its mode, and makes a new one private', async () => {
+    const dir = await mkdtemp(join(outDir, 'modes-'));
+    const kept = join(dir, 'kept.cfg');
+    await writeFile(kept, 'the previous config\n');
+    await chmod(kept, 0o640);
+    const fresh = join(dir, 'fresh.cfg');
+
+    const replaced = await runCli(['cisco_ios', ...deviceArgs(server), '--out', kept]);
+    const created = await runCli(['cisco_ios', ...deviceArgs(server), '--out', fresh]);
+
+    assert.deepEqual([replaced.code, created.code], [0, 0], replaced.stderr + created.stderr);
+    assert.match(await readFile(kept, 'utf8'), /^hostname LAB-SW123_9200L$/m);
+    assert.equal((await stat(kept)).mode & 0o777, 0o640);
+    assert.equal((await stat(fresh)).mode & 0o777, 0o600);
+    assert.deepEqual((await readdir(dir)).sort(), ['fresh.cfg', 'kept.cfg']);
+  });
+
+  it('writes through a symlinked --out to the file it names, leaving the link in place', async () => {
+    const dir = await mkdtemp(join(outDir, 'link-'));
+    await mkdir(join(dir, 'archive'));
+    const target = join(dir, 'archive', 'switch.cfg');
+    await writeFile(target, 'old\n');
+    const link = join(dir, 'latest.cfg');
+    await symlink(target, link);
+
+    const result = await runCli(['cisco_ios', ...deviceArgs(server), '--out', link]);
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok((await lstat(link)).isSymbolicLink());
+    assert.equal(await readlink(link), target);
+    assert.match(await readFile(target, 'utf8'), /^hostname LAB-SW123_9200L$/m);
+  });
+
+  for (const kind of ['text', 'binary'] as const) {
+    it(`leaves the previous --out file whole and no partial file when the disk fills up (${kind})`, async (t) => {
+      const dir = await mkdtemp(join(outDir, `full-${kind}-`));
+      // One page: the previous file takes it, so the new one cannot get a byte (a binary crosses filesystems too).
+      const tiny = mountTinyFs(dir, '4k');
+      if (!tiny) return t.skip('mounting a tmpfs needs root');
+      try {
+        const out = join(dir, kind === 'text' ? 'switch.cfg' : 'image.bin');
+        await writeFile(out, 'the previous version\n');
+        const args = kind === 'text' ? ['cisco_ios', ...deviceArgs(server)] : ['binary_dummy'];
+
+        const result = await runCli([...args, '--out', out]);
+
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /ENOSPC/);
+        assert.equal(await readFile(out, 'utf8'), 'the previous version\n');
+        assert.deepEqual(await readdir(dir), [kind === 'text' ? 'switch.cfg' : 'image.bin']);
+      } finally {
+        await tiny.unmount();
+      }
+    });
+  }
 
   it('leaves no spool directory behind in the temp dir', async () => {
     // A temp dir of its own: other test files run the CLI at the same time in the shared one.

@@ -4,13 +4,15 @@
  * removed afterwards. Text goes to stdout (or --out), binaries to --out; a failure prints one line,
  * `devicevault: <code>: <message>`, and exits non-zero.
  */
-import { copyFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupPlugin } from '@devicevault/plugins/contract';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
+import { textsOf } from '../jobs/collected-texts.js';
 import { type CollectCommand, collectOnce, type ExitCode, fail, parseCommand, UsageError } from './collect-command.js';
 import { startReplayOf } from './replay-target.js';
+import { writeOut } from './write-out.js';
 
 const usage = `usage: devicevault collect <plugin-key> --host H [--port P] --username U --password W
        [--enable-password E] [--scrub-secrets] [--out FILE] [--timeout SECONDS] [--option key=value ...]
@@ -69,34 +71,13 @@ async function runCollect(argv: readonly string[]): Promise<ExitCode> {
 }
 
 async function deliver(outcome: Extract<CollectOutcome, { ok: true }>, out: string | undefined): Promise<void> {
-  if (outcome.text !== undefined) {
-    // A text, held in memory (at most maxTextBytes).
-    const { text } = outcome;
-    if (out === undefined) {
-      await new Promise<void>((resolve, reject) =>
-        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
-      );
-      return;
-    }
-    // Beside the destination, then renamed over it: a failed write never leaves a half-written config there.
-    const partial = `${out}.${process.pid}.part`;
-    try {
-      await writeFile(partial, text, { flag: 'wx' });
-      await rename(partial, out);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
-    return;
-  }
-  if (out === undefined) throw new Error('a binary needs --out');
-  try {
-    await rename(outcome.spoolPath, out);
-  } catch (error) {
-    // The temp dir may be on another filesystem than the destination.
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await copyFile(outcome.spoolPath, out);
-  }
+  if (out !== undefined)
+    return writeOut(out, outcome.text !== undefined ? { text: outcome.text } : { spoolPath: outcome.spoolPath });
+  if (outcome.isBinary) throw new Error('a binary needs --out');
+  const { text } = await textsOf(outcome);
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** A progress bar on stderr for binary downloads, only when a person is watching (stderr is a terminal). */

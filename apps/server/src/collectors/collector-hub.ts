@@ -18,7 +18,6 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CollectErrorCode } from '@devicevault/plugins/errors';
 import { collectErrorCodes } from '@devicevault/plugins/errors';
-import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import { type JobRow, jobs } from '@devicevault/schema/db/tables';
 import { eq } from 'drizzle-orm';
 import type { CollectedBytes, CollectOutcome, CollectProgressMessage, CollectTask } from '../jobs/collect-task.js';
@@ -181,12 +180,12 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       close: async () => {},
     };
     held.set(row.id, job);
+    // Claimed while the server was stopping: stop() has already halted the jobs it saw.
+    if (stopping.signal.aborted) job.halt.abort(stopping.signal.reason);
     armLease(job);
-    const halt = linkedSignal([stopping.signal, job.halt.signal]);
-    job.done = runJob({ ...deps, pool }, row, lease, halt.signal)
+    job.done = runJob({ ...deps, pool }, row, lease, job.halt.signal)
       .catch((error) => deps.log.error('remote job run failed', { jobId: row.id, error: String(error) }))
       .finally(() => {
-        halt.dispose();
         clearTimeout(job.leaseTimer);
         held.delete(row.id);
         deliverTask(null);
@@ -299,6 +298,7 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
 
     async stop() {
       stopping.abort(new Error('server stopping'));
+      for (const job of held.values()) job.halt.abort(stopping.signal.reason);
       for (const wake of waiters) wake();
       await jobEvents.return?.();
       await cancelled.return?.();
@@ -351,7 +351,8 @@ function checkedOutcome(job: RemoteJob, outcome: RemoteOutcome, maxTextBytes: nu
     ...bytes,
     sha256: artefact.sha256,
     size: artefact.size,
-    significantSha256: outcome.isBinary ? undefined : outcome.significantSha256,
+    // Only a view that arrived counts: a hash with no upload behind it would decide "unchanged" on its own word.
+    significantSha256: outcome.isBinary ? undefined : significant?.sha256,
     hostKeyFingerprint: outcome.hostKeyFingerprint,
     originalText: outcome.originalText,
   };

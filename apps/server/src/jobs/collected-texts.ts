@@ -1,4 +1,7 @@
-/** The text of a collected artefact, wherever it came: in memory from the pool, or as a remote collector's files. */
+/**
+ * A collected artefact's bytes, wherever they came: a text in memory from the pool, or a binary's or a remote
+ * collector's files.
+ */
 import { readFile } from 'node:fs/promises';
 import type { PutSource } from '../storage/backup-store.js';
 import type { Collected } from './collect-step.js';
@@ -7,9 +10,10 @@ type CollectedText = Extract<Collected, { isBinary: false }>;
 
 /** The text and its significant view: in memory from the pool, or read from a remote collector's uploads. */
 export async function textsOf(collected: CollectedText): Promise<{ text: string; significant: string | null }> {
-  if (collected.text !== undefined) return { text: collected.text, significant: collected.significantText ?? null };
-  const text = await readFile(collected.spoolPath, 'utf8');
-  const significant = collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null;
+  const text = collected.text ?? (await readFile(collected.spoolPath, 'utf8'));
+  const significant =
+    collected.significantText ??
+    (collected.significantSpoolPath ? await readFile(collected.significantSpoolPath, 'utf8') : null);
   return { text, significant };
 }
 

@@ -29,7 +29,8 @@ export async function applyRulesAndCheck(
   const { text, significant } = await textsOf(collected);
   const ruled = applyUserRules({ text, significant }, target.rules, device.scrubSecrets);
 
-  // What the rules changed is held in memory from here on (a text is capped); spool files, if any, stay unused.
+  // What the rules changed is held in memory from here on (a text is capped) and its spool file is dropped; an
+  // unchanged upload keeps its file, which the store then moves.
   let prepared: Prepared = { ...rest, text, significantText: significant ?? undefined };
   if (ruled.text !== text) prepared = { ...prepared, ...measured(ruled.text), spoolPath: undefined, text: ruled.text };
   if (ruled.significant !== significant) {

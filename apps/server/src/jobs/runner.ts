@@ -5,7 +5,6 @@
  * to the queue (interrupted-jobs.ts) with their spool directories swept.
  */
 import { randomUUID } from 'node:crypto';
-import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { JobRow } from '@devicevault/schema/db/tables';
 import type { JobProgressEvent } from '@devicevault/schema/pubsub';
 import { requeueInterruptedJobs } from './interrupted-jobs.js';
@@ -38,7 +37,7 @@ interface RunnerState {
   stopping: AbortController;
   /** Jobs this process is running, by id: never claimed or requeued by it while here. */
   inFlight: Map<string, Promise<void>>;
-  /** Aborts a running job's collection (lost lease, or cancelled). */
+  /** Aborts a running job (lost lease, cancelled, or the runner stopping: one controller per job, not a listener each on one shared signal). */
   stops: Map<string, AbortController>;
   claiming: boolean;
   /** A claim for the slots jobs just freed, coalesced: a burst of endings is one claim, not one each. */
@@ -102,6 +101,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       clearTimeout(lookSoon);
       clearTimeout(state.refill);
       state.stopping.abort(new Error('server stopping'));
+      for (const halt of state.stops.values()) halt.abort(state.stopping.signal.reason);
       await Promise.allSettled([...state.inFlight.values()]);
       await releaseJobs(deps.db, state.owner).catch(() => {});
     },
@@ -156,25 +156,25 @@ const refillDelayMs = 10;
 /** Runs a claimed job while a heartbeat keeps its lease; a lost lease stops the job. */
 async function runHeld(state: RunnerState, job: JobRow) {
   const lease: Lease = { jobId: job.id, owner: state.owner, attempt: job.attempts };
-  const lost = new AbortController();
-  state.stops.set(job.id, lost);
-  const heartbeat = setInterval(() => void renew(state, lease, lost), state.leaseMs / 3);
-  const halt = linkedSignal([state.stopping.signal, lost.signal]);
+  const halt = new AbortController();
+  state.stops.set(job.id, halt);
+  // Claimed while the runner was stopping: stop() has already aborted the jobs it saw.
+  if (state.stopping.signal.aborted) halt.abort(state.stopping.signal.reason);
+  const heartbeat = setInterval(() => void renew(state, lease, halt), state.leaseMs / 3);
   try {
     await runJob(state.deps, job, lease, halt.signal);
   } finally {
-    halt.dispose();
     clearInterval(heartbeat);
     state.stops.delete(job.id);
   }
 }
 
-async function renew(state: RunnerState, lease: Lease, lost: AbortController) {
+async function renew(state: RunnerState, lease: Lease, halt: AbortController) {
   // A failed renewal (database briefly away) changes nothing: every write checks the lease anyway.
   const held = await renewLease(state.deps.db, lease, state.leaseMs).catch(() => true);
-  if (held || lost.signal.aborted) return;
+  if (held || halt.signal.aborted) return;
   state.deps.log.warn('job lease lost to another runner; stopping it', { jobId: lease.jobId });
-  lost.abort(new Error('the job lease was lost'));
+  halt.abort(new Error('the job lease was lost'));
 }
 
 /** Jobs of dead runners go back to the queue (never ours: we may only have been blocked), then their spool. */

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { CollectError } from '../errors.js';
 
 /**
@@ -61,12 +60,7 @@ export function linkedSignal(parents: readonly AbortSignal[], timeoutMs?: number
   function onParentAbort(this: AbortSignal) {
     abort(this.reason);
   }
-  for (const parent of parents) {
-    // A parent such as the runner's stop signal holds one listener per job in flight (each removed by its
-    // dispose), so Node's leak warning past 10 listeners would fire on every busy server: it is lifted.
-    setMaxListeners(0, parent);
-    parent.addEventListener('abort', onParentAbort, { once: true });
-  }
+  for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
   if (timeoutMs !== undefined) {
     timer = setTimeout(
       () => abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
