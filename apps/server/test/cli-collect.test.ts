@@ -11,6 +11,7 @@ import {
   lstat,
   mkdir,
   mkdtemp,
+  open,
   readdir,
   readFile,
   readlink,
@@ -229,17 +230,56 @@ describe('devicevault collect options and failures', () => {
     const dir = await mkdtemp(join(outDir, 'modes-'));
     const kept = join(dir, 'kept.cfg');
     await writeFile(kept, 'the previous config\n');
-    await chmod(kept, 0o640);
+    // Group-writable: not what a new file gets under the usual umask, so only a kept mode gives it.
+    await chmod(kept, 0o664);
+    const image = join(dir, 'image.bin');
+    await writeFile(image, 'the previous image\n');
+    await chmod(image, 0o640);
     const fresh = join(dir, 'fresh.cfg');
 
     const replaced = await runCli(['cisco_ios', ...deviceArgs(server), '--out', kept]);
     const created = await runCli(['cisco_ios', ...deviceArgs(server), '--out', fresh]);
+    // A binary's spool file is on the same filesystem here: it is renamed over the destination, mode and all.
+    const moved = await runCli(['binary_dummy', '--out', image]);
 
-    assert.deepEqual([replaced.code, created.code], [0, 0], replaced.stderr + created.stderr);
+    assert.deepEqual(
+      [replaced.code, created.code, moved.code],
+      [0, 0, 0],
+      replaced.stderr + created.stderr + moved.stderr,
+    );
     assert.match(await readFile(kept, 'utf8'), /^hostname LAB-SW123_9200L$/m);
-    assert.equal((await stat(kept)).mode & 0o777, 0o640);
+    assert.equal((await stat(kept)).mode & 0o777, 0o664);
     assert.equal((await stat(fresh)).mode & 0o777, 0o600);
-    assert.deepEqual((await readdir(dir)).sort(), ['fresh.cfg', 'kept.cfg']);
+    assert.equal((await stat(image)).size, 1024 * 1024);
+    assert.equal((await stat(image)).mode & 0o777, 0o640);
+    assert.deepEqual((await readdir(dir)).sort(), ['fresh.cfg', 'image.bin', 'kept.cfg']);
+  });
+
+  it('appends to the file standard output is redirected to when --out is /dev/stdout, as a shell would', async () => {
+    const dir = await mkdtemp(join(outDir, 'stdout-'));
+    const log = join(dir, 'collect.log');
+    await writeFile(log, 'earlier output\n');
+    const inode = (await stat(log)).ino;
+    const redirected = await open(log, 'a');
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [bin, 'collect', 'cisco_ios', ...deviceArgs(server), '--out', '/dev/stdout'],
+          { stdio: ['ignore', redirected.fd, 'ignore'] },
+        );
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      assert.equal(code, 0);
+    } finally {
+      await redirected.close();
+    }
+
+    const written = await readFile(log, 'utf8');
+    assert.ok(written.startsWith('earlier output\n'), written.slice(0, 200));
+    assert.match(written, /^hostname LAB-SW123_9200L$/m);
+    assert.equal((await stat(log)).ino, inode, 'the same file, not one renamed over it');
   });
 
   it('writes through a symlinked --out to the file it names, leaving the link in place', async () => {

@@ -12,7 +12,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { RemoteOutcome, RemoteTask } from '../collectors/collector-hub.js';
 import { formatBytes } from '../jobs/collect-step.js';
 import type { CollectOutcome, CollectProgressMessage } from '../jobs/collect-task.js';
@@ -140,9 +139,9 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
       const spoolDir = await mkdtemp(join(tmpdir(), 'devicevault-collector-'));
       try {
         const { attempt: _attempt, ...rest } = task;
-        const stopped = linkedSignal([job.stop.signal, done.signal]);
-        const { signal } = stopped;
-        const outcome = await pool.run({ ...rest, spoolDir }, { signal, onProgress }).finally(stopped.dispose);
+        // Stopping the collector stops each job through its own controller (below), not a listener each on `done`.
+        const { signal } = job.stop;
+        const outcome = await pool.run({ ...rest, spoolDir }, { signal, onProgress });
         if (signal.aborted) return;
         await report(task.jobId, outcome, job);
       } catch (error) {
@@ -206,8 +205,13 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     while (!done.signal.aborted) {
       if (running.size >= capacity) {
         await new Promise<void>((resolve) => {
-          slotFreed = resolve;
-          done.signal.addEventListener('abort', () => resolve(), { once: true });
+          const onDone = () => resolve();
+          // The listener goes with the wait: a busy collector waits for a slot again and again.
+          slotFreed = () => {
+            done.signal.removeEventListener('abort', onDone);
+            resolve();
+          };
+          done.signal.addEventListener('abort', onDone, { once: true });
         });
         slotFreed = null;
         continue;

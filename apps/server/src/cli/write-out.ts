@@ -1,12 +1,14 @@
 /**
- * `--out FILE`: a collected config or binary lands whole or not at all. It is written beside the destination
- * and renamed over it, so a full disk or a dropped copy never leaves half a config where the last good one was.
- * The destination keeps its mode (a new one is private: an unscrubbed config holds secrets), a symlink keeps
- * pointing where it did, and a device or pipe (`/dev/stdout`, a FIFO) is written through as a shell would.
+ * `--out FILE`: a collected config or binary lands whole or not at all. It is written beside the destination,
+ * synced, and renamed over it, so a full disk, a dropped copy or a crash never leaves half a config where the
+ * last good one was. The destination keeps its mode and owner (a new one is private: an unscrubbed config holds
+ * secrets), a symlink keeps pointing where it did, and a device, pipe or `/dev/stdout` is written through as a
+ * shell redirection would.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 export type OutSource = { text: string } | { spoolPath: string };
@@ -15,21 +17,28 @@ export type OutSource = { text: string } | { spoolPath: string };
 const newFileMode = 0o600;
 
 export async function writeOut(out: string, source: OutSource): Promise<void> {
-  // Through a symlink to the file it names (a dangling one is replaced, as `>` would create its target).
+  // `/dev/stdout` and `/proc/self/fd/N` name whatever the descriptor is: resolved, they would be replaced.
+  if (/^\/(?:dev|proc)\//.test(resolve(out))) return writeThrough(out, source);
+  // Through a symlink to the file it names (a dangling one is replaced by the file).
   const destination = await realpath(out).catch(() => out);
   const existing = await stat(destination).catch(() => null);
   if (existing && !existing.isFile()) return writeThrough(destination, source);
-  const mode = existing ? existing.mode & 0o7777 : newFileMode;
-  if ('spoolPath' in source && (await movedInto(source.spoolPath, destination, mode))) return;
+  const mode = existing ? existing.mode & 0o777 : newFileMode;
+  const keep = async (handle: FileHandle) => {
+    // open's mode passes through the umask; the destination's own mode (and owner, where we may) is kept.
+    await handle.chmod(mode);
+    if (existing) await handle.chown(existing.uid, existing.gid).catch(() => {});
+  };
+  if ('spoolPath' in source && (await movedInto(source.spoolPath, destination, keep))) return;
 
   const partial = `${destination}.${randomBytes(6).toString('hex')}.part`;
-  const handle = await open(partial, 'wx', mode);
+  const handle = await open(partial, 'wx', mode).catch((error: NodeJS.ErrnoException) => {
+    throw Object.assign(new Error(`cannot write ${out}: ${error.message}`), { code: error.code });
+  });
   try {
-    // open's mode passes through the umask; the destination's own mode is what it should keep.
-    await handle.chmod(mode);
+    await keep(handle);
     if ('text' in source) await handle.writeFile(source.text);
     else await pipeline(createReadStream(source.spoolPath), handle.createWriteStream({ autoClose: false }));
-    // On disk before it takes the destination's name: a crash then leaves the old file or the new one.
     await handle.sync();
     await handle.close();
     await rename(partial, destination);
@@ -38,21 +47,44 @@ export async function writeOut(out: string, source: OutSource): Promise<void> {
     await rm(partial, { force: true });
     throw error;
   }
+  await syncDirectory(destination);
 }
 
-/** A spool file on the destination's filesystem is renamed over it: no copy. False when they are apart. */
-async function movedInto(spoolPath: string, destination: string, mode: number): Promise<boolean> {
-  await chmod(spoolPath, mode);
+/** A spool file on the destination's filesystem is synced and renamed over it: no copy. False when apart. */
+async function movedInto(
+  spoolPath: string,
+  destination: string,
+  keep: (handle: FileHandle) => Promise<void>,
+): Promise<boolean> {
+  const handle = await open(spoolPath, 'r+');
+  try {
+    await keep(handle);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   try {
     await rename(spoolPath, destination);
-    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EXDEV') return false;
     throw error;
   }
+  await syncDirectory(destination);
+  return true;
 }
 
+/** The rename itself is on disk once the directory is synced. */
+async function syncDirectory(path: string) {
+  const directory = await open(dirname(path), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/** Appended, not truncated: `/dev/stdout` redirected to a file (`>>`) reopens that very file. */
 function writeThrough(destination: string, source: OutSource): Promise<void> {
-  if ('text' in source) return writeFile(destination, source.text);
-  return pipeline(createReadStream(source.spoolPath), createWriteStream(destination));
+  if ('text' in source) return writeFile(destination, source.text, { flag: 'a' });
+  return pipeline(createReadStream(source.spoolPath), createWriteStream(destination, { flags: 'a' }));
 }

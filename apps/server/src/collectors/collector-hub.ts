@@ -165,16 +165,22 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
         const { progressPort: _port, spoolDir, ...rest } = collectTask as CollectTask;
         // The uploads land here: made before the task is handed out and removed by the run, so an upload arriving
         // after the run ended finds no directory instead of making one nobody removes.
+        const stopped = (): CollectOutcome => ({
+          ok: false,
+          code: 'timeout',
+          message: `collection stopped (${String(signal.reason)})`,
+        });
+        // Halted before it was handed out (cancelled, the server stopping): the collector never gets its
+        // credentials, and its claim gets no task for it.
+        if (signal.aborted) return stopped();
         await mkdir(spoolDir, { recursive: true });
         job.spoolDir = spoolDir;
         job.onProgress = onProgress;
         deliverTask({ ...rest, attempt: lease.attempt });
         return new Promise<CollectOutcome>((resolve) => {
           job.deliverOutcome = resolve;
-          const stopped = () =>
-            resolve({ ok: false, code: 'timeout', message: `collection stopped (${String(signal.reason)})` });
-          if (signal.aborted) stopped();
-          else signal.addEventListener('abort', stopped, { once: true });
+          if (signal.aborted) resolve(stopped());
+          else signal.addEventListener('abort', () => resolve(stopped()), { once: true });
         });
       },
       close: async () => {},
@@ -302,10 +308,15 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       for (const wake of waiters) wake();
       await jobEvents.return?.();
       await cancelled.return?.();
-      await Promise.allSettled([...held.values()].map((job) => job.done));
+      // Taken before the runs end: each run's end removes its job from `held`.
+      const halted = [...held.values()];
+      await Promise.allSettled(halted.map((job) => job.done));
       // Gives the collectors' unfinished jobs back at once (as the local runner does on shutdown).
-      const owners = new Set([...held.values()].map((job) => job.lease.owner));
-      for (const leaseOwner of owners) await releaseJobs(deps.db, leaseOwner).catch(() => {});
+      const owners = new Set(halted.map((job) => job.lease.owner));
+      for (const leaseOwner of owners) {
+        const ids = halted.filter((job) => job.lease.owner === leaseOwner).map((job) => job.lease.jobId);
+        await releaseJobs(deps.db, leaseOwner, ids).catch(() => {});
+      }
     },
   };
 }

@@ -37,9 +37,13 @@ interface RunnerState {
   stopping: AbortController;
   /** Jobs this process is running, by id: never claimed or requeued by it while here. */
   inFlight: Map<string, Promise<void>>;
-  /** Aborts a running job (lost lease, cancelled, or the runner stopping: one controller per job, not a listener each on one shared signal). */
+  /**
+   * Aborts a running job: a lost lease, a cancel, or the runner stopping (one controller per job rather than a
+   * listener each on one shared signal).
+   */
   stops: Map<string, AbortController>;
-  claiming: boolean;
+  /** The claim under way, if any: one at a time, and stop() waits for it so no job it takes stays leased. */
+  claiming: Promise<void> | null;
   /** A claim for the slots jobs just freed, coalesced: a burst of endings is one claim, not one each. */
   refill: NodeJS.Timeout | undefined;
 }
@@ -52,7 +56,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     stopping: new AbortController(),
     inFlight: new Map(),
     stops: new Map(),
-    claiming: false,
+    claiming: null,
     refill: undefined,
   };
   let timer: NodeJS.Timeout | undefined;
@@ -101,6 +105,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       clearTimeout(lookSoon);
       clearTimeout(state.refill);
       state.stopping.abort(new Error('server stopping'));
+      // A claim that was under way has started its jobs (halted, as runHeld sees the runner stopping) by its end.
+      await state.claiming;
       for (const halt of state.stops.values()) halt.abort(state.stopping.signal.reason);
       await Promise.allSettled([...state.inFlight.values()]);
       await releaseJobs(deps.db, state.owner).catch(() => {});
@@ -116,9 +122,15 @@ const claimBatch = 64;
  * do that), then takes due jobs up to the concurrency.
  */
 async function fill(state: RunnerState, options: { requeue: boolean } = { requeue: true }) {
+  if (state.claiming || state.stopping.signal.aborted) return;
+  state.claiming = claimUpToConcurrency(state, options).finally(() => {
+    state.claiming = null;
+  });
+  await state.claiming;
+}
+
+async function claimUpToConcurrency(state: RunnerState, options: { requeue: boolean }) {
   const { deps, stopping, inFlight } = state;
-  if (state.claiming || stopping.signal.aborted) return;
-  state.claiming = true;
   try {
     if (options.requeue) await requeueInterrupted(state);
     while (inFlight.size < deps.concurrency && !stopping.signal.aborted) {
@@ -137,8 +149,6 @@ async function fill(state: RunnerState, options: { requeue: boolean } = { requeu
     }
   } catch (error) {
     deps.log.error('claiming jobs failed', { error: String(error) });
-  } finally {
-    state.claiming = false;
   }
 }
 
