@@ -164,4 +164,25 @@ describe('stopping with jobs in flight', () => {
     const [again] = await database.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, queued[0]!.id));
     assert.equal(again!.status, 'queued');
   });
+
+  it('the collector hub stopping during a claim waits for it and gives its jobs back too', async () => {
+    const [zone] = await database.db
+      .insert(zones)
+      .values({ name: `site-${randomBytes(4).toString('hex')}` })
+      .returning();
+    const collector = { id: randomBytes(8).toString('hex'), name: 'site-2', zoneId: zone!.id };
+    const hub = createCollectorHub({
+      ...(await jobDeps({ run: () => never, close: async () => {} })),
+      leaseMs: 600_000,
+      maxUploadBytes: 1024,
+    });
+    const queued = await queueJobs(3, zone!.id);
+
+    // The claim's statement is on its way when the hub is told to stop.
+    const claiming = hub.claim(collector, 4, 10_000, new AbortController().signal);
+    await hub.stop();
+
+    assert.deepEqual(await claiming, [], 'no task (and no credentials) from a stopping hub');
+    assert.deepEqual(await statesOf(queued.map((job) => job.id)), new Set(['queued null 0']));
+  });
 });

@@ -112,6 +112,9 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
   const held = new Map<string, RemoteJob>();
   const stopping = new AbortController();
   const waiters = new Set<() => void>();
+  // What stop() waits for and gives back: claims under way, and the lease owners this hub has claimed as.
+  const claimsUnderWay = new Set<Promise<unknown>>();
+  const leaseOwners = new Set<string>();
   const jobEvents = deps.pubsub.subscribe('jobEvents');
   const cancelled = deps.pubsub.subscribe('jobCancelled');
   void (async () => {
@@ -213,28 +216,40 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
     });
   }
 
-  return {
-    async claim(collector, room, waitMs, signal) {
-      const deadline = Date.now() + waitMs;
-      const gone = AbortSignal.any([signal, stopping.signal]);
-      while (!gone.aborted) {
-        const take = Math.min(Math.max(0, room), claimBatch);
-        const limits = { now: deps.now?.(), maxConcurrent: deps.maxConcurrentJobs ?? null, zoneId: collector.zoneId };
-        const rows =
-          take > 0 ? await claimJobs(deps.db, ownerOf(collector), deps.leaseMs, [...held.keys()], limits, take) : [];
-        if (rows.length > 0) {
-          const tasks = (await Promise.all(rows.map((row) => start(collector, row)))).filter(
-            (task): task is RemoteTask => task !== null,
-          );
-          if (tasks.length > 0) return tasks;
-          continue;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) break;
-        // Woken by a queued job; the poll catches retries that come due and jobs other processes queued.
-        await waitForWork(Math.min(left, 1_000), gone);
+  async function claimFor(
+    collector: CollectorIdentity,
+    room: number,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<RemoteTask[]> {
+    const deadline = Date.now() + waitMs;
+    const gone = AbortSignal.any([signal, stopping.signal]);
+    leaseOwners.add(ownerOf(collector));
+    while (!gone.aborted) {
+      const take = Math.min(Math.max(0, room), claimBatch);
+      const limits = { now: deps.now?.(), maxConcurrent: deps.maxConcurrentJobs ?? null, zoneId: collector.zoneId };
+      const rows =
+        take > 0 ? await claimJobs(deps.db, ownerOf(collector), deps.leaseMs, [...held.keys()], limits, take) : [];
+      if (rows.length > 0) {
+        const tasks = (await Promise.all(rows.map((row) => start(collector, row)))).filter(
+          (task): task is RemoteTask => task !== null,
+        );
+        if (tasks.length > 0) return tasks;
+        continue;
       }
-      return [];
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      // Woken by a queued job; the poll catches retries that come due and jobs other processes queued.
+      await waitForWork(Math.min(left, 1_000), gone);
+    }
+    return [];
+  }
+
+  return {
+    claim(collector, room, waitMs, signal) {
+      const claiming = claimFor(collector, room, waitMs, signal);
+      claimsUnderWay.add(claiming);
+      return claiming.finally(() => claimsUnderWay.delete(claiming));
     },
 
     async renew(collector, jobIds, lines = {}) {
@@ -308,15 +323,12 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
       for (const wake of waiters) wake();
       await jobEvents.return?.();
       await cancelled.return?.();
-      // Taken before the runs end: each run's end removes its job from `held`.
-      const halted = [...held.values()];
-      await Promise.allSettled(halted.map((job) => job.done));
-      // Gives the collectors' unfinished jobs back at once (as the local runner does on shutdown).
-      const owners = new Set(halted.map((job) => job.lease.owner));
-      for (const leaseOwner of owners) {
-        const ids = halted.filter((job) => job.lease.owner === leaseOwner).map((job) => job.lease.jobId);
-        await releaseJobs(deps.db, leaseOwner, ids).catch(() => {});
-      }
+      // A claim under way starts its jobs halted (start() sees the hub stopping) and ends with their runs.
+      await Promise.allSettled([...claimsUnderWay]);
+      await Promise.allSettled([...held.values()].map((job) => job.done));
+      // Gives back every job this hub still leases, at once (as the local runner does on shutdown), rather than
+      // when its lease expires: all their runs have ended.
+      for (const leaseOwner of leaseOwners) await releaseJobs(deps.db, leaseOwner).catch(() => {});
     },
   };
 }
