@@ -282,6 +282,24 @@ describe('devicevault collect options and failures', () => {
     assert.equal((await stat(log)).ino, inode, 'the same file, not one renamed over it');
   });
 
+  it('replaces a file under /dev/shm like any other file (only descriptor aliases are written through)', async (t) => {
+    const shm = await mkdtemp('/dev/shm/dv-cli-').catch(() => null);
+    if (!shm) return t.skip('no /dev/shm here');
+    try {
+      const out = join(shm, 'switch.cfg');
+      await writeFile(out, 'the previous config\n');
+
+      const result = await runCli(['cisco_ios', ...deviceArgs(server), '--out', out]);
+
+      assert.equal(result.code, 0, result.stderr);
+      const written = await readFile(out, 'utf8');
+      assert.doesNotMatch(written, /the previous config/);
+      assert.match(written, /^hostname LAB-SW123_9200L$/m);
+    } finally {
+      await rm(shm, { recursive: true, force: true });
+    }
+  });
+
   it('writes through a symlinked --out to the file it names, leaving the link in place', async () => {
     const dir = await mkdtemp(join(outDir, 'link-'));
     await mkdir(join(dir, 'archive'));

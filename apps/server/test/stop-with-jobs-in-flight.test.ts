@@ -141,6 +141,42 @@ describe('stopping with jobs in flight', () => {
     assert.deepEqual(await statesOf(queued.map((job) => job.id)), new Set(['queued null 0']));
   });
 
+  it('the runner stopping during a claim waits for it: no collection starts after stop() returns', async () => {
+    let stopped = false;
+    let lateRuns = 0;
+    let stopping: Promise<void> | undefined;
+    // Resolves at once when halted before it began (the jobs a stopping runner's claim still took).
+    const pool: CollectPool = {
+      run(_task, { signal }) {
+        if (stopped) lateRuns++;
+        const outcome: CollectOutcome = { ok: false, code: 'timeout', message: 'halted' };
+        if (signal.aborted) return Promise.resolve(outcome);
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve(outcome), { once: true }));
+      },
+      async close() {},
+    };
+    const runner = createJobRunner({
+      ...(await jobDeps(pool)),
+      // Asked for just before each claim's statement: the first one is told to stop while it is on its way.
+      now: () => {
+        stopping ??= runner.stop().then(() => {
+          stopped = true;
+        });
+        return new Date();
+      },
+    });
+    const queued = await queueJobs(8);
+
+    runner.start();
+    await waitFor(() => stopping !== undefined, 'the first claim');
+    await stopping;
+    // Whatever the claim took has run (and stopped) already: nothing begins later.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    assert.equal(lateRuns, 0);
+    assert.deepEqual(await statesOf(queued.map((job) => job.id)), new Set(['queued null 0']));
+  });
+
   it("the collector hub gives a collector's jobs back at once, and hands out none once halted", async () => {
     const [zone] = await database.db
       .insert(zones)
@@ -180,8 +216,14 @@ describe('stopping with jobs in flight', () => {
 
     // The claim's statement is on its way when the hub is told to stop.
     const claiming = hub.claim(collector, 4, 10_000, new AbortController().signal);
+    let claimEnded = false;
+    void claiming.then(() => {
+      claimEnded = true;
+    });
     await hub.stop();
 
+    // On PostgreSQL a release that did not wait could commit before the claim and miss its jobs.
+    assert.ok(claimEnded, 'stop() returned before the claim under way ended');
     assert.deepEqual(await claiming, [], 'no task (and no credentials) from a stopping hub');
     assert.deepEqual(await statesOf(queued.map((job) => job.id)), new Set(['queued null 0']));
   });

@@ -136,8 +136,9 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
       flushSoon();
     };
     void (async () => {
-      const spoolDir = await mkdtemp(join(tmpdir(), 'devicevault-collector-'));
+      let spoolDir: string | undefined;
       try {
+        spoolDir = await mkdtemp(join(tmpdir(), 'devicevault-collector-'));
         const { attempt: _attempt, ...rest } = task;
         // Stopping the collector stops each job through its own controller (below), not a listener each on `done`.
         const { signal } = job.stop;
@@ -149,7 +150,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
         if (!done.signal.aborted) options.log(`job ${task.jobId}: could not report it: ${String(error)}`);
       } finally {
         running.delete(task.jobId);
-        await rm(spoolDir, { recursive: true, force: true });
+        if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
         slotFreed?.();
       }
     })();

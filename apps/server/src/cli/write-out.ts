@@ -15,10 +15,12 @@ export type OutSource = { text: string } | { spoolPath: string };
 
 // Configs hold secrets unless scrubbed: a new file is the user's alone.
 const newFileMode = 0o600;
+const descriptorAlias = /^\/(?:dev\/(?:stdout|stderr|fd\/\d+)|proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
 
 export async function writeOut(out: string, source: OutSource): Promise<void> {
-  // `/dev/stdout` and `/proc/self/fd/N` name whatever the descriptor is: resolved, they would be replaced.
-  if (/^\/(?:dev|proc)\//.test(resolve(out))) return writeThrough(out, source);
+  // `/dev/stdout` and `/proc/self/fd/N` name whatever the descriptor is: resolved, they would be replaced. (Other
+  // paths under /dev, such as a file in /dev/shm, are files like any other.)
+  if (descriptorAlias.test(resolve(out))) return writeThrough(out, source);
   // Through a symlink to the file it names (a dangling one is replaced by the file).
   const destination = await realpath(out).catch(() => out);
   const existing = await stat(destination).catch(() => null);
@@ -73,14 +75,15 @@ async function movedInto(
   return true;
 }
 
-/** The rename itself is on disk once the directory is synced. */
+/**
+ * The rename itself is on disk once the directory is synced. Best effort: the file is in place by now, and some
+ * filesystems (FUSE, SMB) refuse a directory's fsync.
+ */
 async function syncDirectory(path: string) {
-  const directory = await open(dirname(path), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
+  const directory = await open(dirname(path), 'r').catch(() => null);
+  if (!directory) return;
+  await directory.sync().catch(() => {});
+  await directory.close().catch(() => {});
 }
 
 /** Appended, not truncated: `/dev/stdout` redirected to a file (`>>`) reopens that very file. */

@@ -177,6 +177,7 @@ export function createCollectorHub(deps: CollectorHubDeps): CollectorHub {
         // credentials, and its claim gets no task for it.
         if (signal.aborted) return stopped();
         await mkdir(spoolDir, { recursive: true });
+        if (signal.aborted) return stopped();
         job.spoolDir = spoolDir;
         job.onProgress = onProgress;
         deliverTask({ ...rest, attempt: lease.attempt });
