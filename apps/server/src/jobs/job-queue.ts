@@ -5,8 +5,9 @@
  * A job whose owner died (its lease expired) goes back to the queue without counting as an attempt.
  */
 import { type Database, rowsOf } from '@devicevault/schema/db/database';
-import { devices, type JobLogLine, type JobRow, jobs } from '@devicevault/schema/db/tables';
+import { devices, type JobLogLine, type JobRow, type JobStatus, jobs } from '@devicevault/schema/db/tables';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Bound, BoundFields } from '../db/bound.js';
 
 /** Who holds a job: the runner that claimed it and the attempt it claimed. */
 export interface Lease {
@@ -207,27 +208,46 @@ export async function appendJobLines(
 }
 
 /**
- * appendJobLines as a CTE of the statement that records the job's version (record-version.ts): it returns
- * the job's id when the lines were written, so `(select count(*) from <it>)` is 1 exactly then.
+ * appendJobLines as a CTE of the statement that records the job's version (record-success.ts): it returns
+ * the job's id when the lines were written, so `exists (select 1 from <it>)` holds exactly then. The lines go
+ * as their JSON and the job takes `status` (the last line's).
  */
-export function jobLinesCte(db: Database, lease: Lease, lines: readonly JobLogLine[], patch: Partial<JobRow> = {}) {
-  return db.$with('finished_job', {}).as(jobLinesUpdate(db, lease, lines, patch).getSQL());
+export function jobLinesCte(
+  db: Database,
+  lease: BoundFields<Lease>,
+  status: JobStatus,
+  linesJson: Bound<string>,
+  patch: Partial<BoundFields<JobRow>> = {},
+) {
+  return db.$with('finished_job', {}).as(linesUpdate(db, lease, status, linesJson, patch).getSQL());
 }
 
 function jobLinesUpdate(db: Database, lease: Lease, lines: readonly JobLogLine[], patch: Partial<JobRow>) {
-  const status = lines.at(-1)!.status;
-  return db
-    .update(jobs)
-    .set({ ...patch, status, log: sql`${jobs.log} || ${JSON.stringify(lines)}::jsonb` })
-    .where(
-      and(
-        eq(jobs.id, lease.jobId),
-        eq(jobs.leaseOwner, lease.owner),
-        eq(jobs.attempts, lease.attempt),
-        inArray(jobs.status, ['running', 'storing']),
-      ),
-    )
-    .returning({ id: jobs.id });
+  return linesUpdate(db, lease, lines.at(-1)!.status, JSON.stringify(lines), patch);
+}
+
+function linesUpdate(
+  db: Database,
+  lease: BoundFields<Lease>,
+  status: JobStatus,
+  linesJson: Bound<string>,
+  patch: Partial<BoundFields<JobRow>>,
+) {
+  return (
+    db
+      .update(jobs)
+      // drizzle binds a placeholder as it binds a value (with the column's encoding); its types only say values.
+      .set({ ...(patch as Partial<JobRow>), status, log: sql`${jobs.log} || ${linesJson}::jsonb` })
+      .where(
+        and(
+          eq(jobs.id, lease.jobId),
+          eq(jobs.leaseOwner, lease.owner),
+          eq(jobs.attempts, lease.attempt),
+          inArray(jobs.status, ['running', 'storing']),
+        ),
+      )
+      .returning({ id: jobs.id })
+  );
 }
 
 /**

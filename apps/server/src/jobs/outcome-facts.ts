@@ -1,11 +1,13 @@
 /**
- * What a job's outcome says about its device, written in the job's final transaction: the time of the last
- * success or failure, consecutive failures, the backup state, and the event of a transition (a failure is
- * BACKUP_FAILED, the first success after FAILING or STALE is DEVICE_RECOVERED).
+ * What a job's outcome says about its device, written with the outcome (in its statement or transaction): the
+ * time of the last success or failure, consecutive failures, the backup state, and the event of a transition
+ * (a failure is BACKUP_FAILED, the first success after FAILING or STALE is DEVICE_RECOVERED).
  */
-import { type Database, rowsOf } from '@devicevault/schema/db/database';
-import type { EventRow } from '@devicevault/schema/db/tables';
-import { sql } from 'drizzle-orm';
+import { type Database, parsedJson, rowsOf } from '@devicevault/schema/db/database';
+import { type EventRow, events } from '@devicevault/schema/db/tables';
+import { type SQL, sql } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
+import type { Bound, BoundFields } from '../db/bound.js';
 import { insertDeviceEvents } from './device-events.js';
 
 /** A host key a job saw at the address it connected to, to pin when the device has none yet (trust on first use). */
@@ -16,36 +18,70 @@ export interface FirstHostKey {
 }
 
 /**
- * A success's device side, as a CTE of the statement that records the version (record-version.ts): the
- * device's state before it, as `previous`, for recordRecovery. A device without a pinned host key gets the one
- * this job saw, unless its address changed meanwhile (that key belongs to the old one).
+ * A success's device side, as a CTE of the statement that records the version (record-version.ts), written
+ * only when `onlyIf` holds (the job is still ours): the device's state before it, as `previous`. A device
+ * without a pinned host key gets the one this job saw, unless its address changed meanwhile (that key belongs
+ * to the old one).
  */
-export function deviceSucceededCte(db: Database, deviceId: string, hostKey: FirstHostKey | null = null) {
+export function deviceSucceededCte(
+  db: Database,
+  deviceId: Bound<string>,
+  hostKey: BoundFields<FirstHostKey> | null,
+  onlyIf: SQL,
+) {
   const pinned = hostKey
-    ? sql`case when d.host = ${hostKey.host} and d.port = ${hostKey.port}
-        then coalesce(d.host_key_fingerprint, ${hostKey.fingerprint}) else d.host_key_fingerprint end`
+    ? sql`case when d.host = ${hostKey.host}::text and d.port = ${hostKey.port}::int
+        then coalesce(d.host_key_fingerprint, ${hostKey.fingerprint}::text) else d.host_key_fingerprint end`
     : sql`d.host_key_fingerprint`;
   return db.$with('device_state', {}).as(sql`
       /* deviceSucceeded */
       update devices d set last_success_at = now(), consecutive_failures = 0,
         host_key_fingerprint = ${pinned},
         backup_state = case when d.enabled and d.archived_at is null then 'FRESH' else 'DISABLED' end
-      from (select id, backup_state from devices where id = ${deviceId}) old
-      where d.id = old.id
+      from (select id, backup_state from devices where id = ${deviceId}::uuid) old
+      where d.id = old.id and ${onlyIf}
       returning old.backup_state as previous`);
 }
 
-/** DEVICE_RECOVERED when the success ended a FAILING or STALE state (`previous`, from deviceSucceededCte). */
-export async function recordRecovery(
-  tx: Database,
-  facts: { deviceId: string; jobId: string; backupId: string; changed: boolean; changedBy: string | null },
-  previous: string | null,
-): Promise<EventRow[]> {
-  if (!previous || !['FAILING', 'STALE'].includes(previous)) return [];
-  const { deviceId, ...payload } = facts;
-  return insertDeviceEvents(tx, [
-    { kind: 'DEVICE_RECOVERED', deviceId, payload: { ...payload, previousState: previous } },
-  ]);
+/** What a success's events say: its job, version, whether it changed and who changed it. */
+export interface SuccessFacts {
+  deviceId: string;
+  jobId: string;
+  backupId: string;
+  changed: boolean;
+  changedBy: string | null;
+}
+
+/** The payload of a success's DEVICE_RECOVERED event, before its previous state. */
+export function recoveryPayloadJson({ deviceId: _deviceId, ...payload }: SuccessFacts): string {
+  return JSON.stringify(payload);
+}
+
+/**
+ * DEVICE_RECOVERED when the success ended a FAILING or STALE state, as a CTE after deviceSucceededCte's, so the
+ * event is written by the statement that records the success. Read back with `recoveryEventOf`.
+ */
+export function recoveryEventCte(
+  db: Database,
+  deviceState: WithSubquery,
+  deviceId: Bound<string>,
+  payloadJson: Bound<string>,
+) {
+  return db.$with('recovery_event', {}).as(sql`
+      /* deviceRecovered */
+      insert into ${events} (kind, device_id, payload)
+      select 'DEVICE_RECOVERED', ${deviceId}::uuid,
+        ${payloadJson}::jsonb || jsonb_build_object('previousState', s.previous)
+      from ${deviceState} s where s.previous in ('FAILING', 'STALE')
+      returning id, kind, device_id as "deviceId", payload, created_at as "createdAt"`);
+}
+
+/** The event recoveryEventCte wrote, as a column of the version's row (at most one). */
+export function recoveryEventOf(recoveryEvent: WithSubquery) {
+  return sql`(select to_json(e) from ${recoveryEvent} e)`.mapWith((value): EventRow | null => {
+    const row = parsedJson<(Omit<EventRow, 'createdAt'> & { createdAt: string }) | null>(value);
+    return row && { ...row, createdAt: new Date(row.createdAt), evaluatedAt: null };
+  });
 }
 
 export async function recordFailureFacts(

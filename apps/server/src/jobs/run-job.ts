@@ -7,23 +7,23 @@ import { randomUUID } from 'node:crypto';
 import { rm, rmdir } from 'node:fs/promises';
 import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { Database } from '@devicevault/schema/db/database';
-import { backupOriginals, devices, type EventRow, type JobRow } from '@devicevault/schema/db/tables';
+import { devices, type JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
-import { recordVersion } from '../storage/record-version.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
-import { changeFacts, recordChangeEvent } from './change-event.js';
+import { changeFacts } from './change-event.js';
 import { collectArtefact, formatBytes } from './collect-step.js';
 import { publishDeviceEvents } from './device-events.js';
 import { recordJobFailure } from './failure-step.js';
 import { createJobLog, type JobLog } from './job-log.js';
-import { jobLinesCte, type Lease } from './job-queue.js';
+import type { Lease } from './job-queue.js';
 import { collectTask, loadDevice, type PreviousVersion } from './load-device.js';
-import { deviceSucceededCte, type FirstHostKey, recordRecovery } from './outcome-facts.js';
+import type { FirstHostKey } from './outcome-facts.js';
 import type { CollectPool } from './pool.js';
+import { recordSuccess } from './record-success.js';
 import { applyRulesAndCheck } from './rules-step.js';
 import { spoolDirFor } from './spool-sweep.js';
 import { storeArtefact } from './store-step.js';
@@ -56,6 +56,9 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   // The first host key a device shows is pinned (trust on first use) by the statement that records the job's
   // outcome: with the version on success, before the failure otherwise.
   let firstHostKey: FirstHostKey | null = null;
+  // Whether anything may be in the spool directory: not after a text collected in memory with no original, the
+  // usual case, whose rmdir would only fail with ENOENT (an error object with its stack: 0.1 ms of a job's CPU).
+  let spooled = true;
   try {
     const target = await loadDevice(deps.db, job.deviceId, deps.defaultTimeoutSeconds);
     const { device } = target;
@@ -69,6 +72,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     if (collected.hostKeyFingerprint && !device.hostKeyFingerprint)
       firstHostKey = { fingerprint: collected.hostKeyFingerprint, host: device.host, port: device.port };
     const prepared = await applyRulesAndCheck(deps, target, collected);
+    spooled = collected.spoolPath !== undefined || Boolean(prepared.original);
     const kind = prepared.isBinary ? 'binary' : 'text';
     const storing = `Storing ${formatBytes(prepared.size)} (${kind})`;
     // A small artefact bound for the fs store is stored in milliseconds, so its line goes with the final one: one
@@ -92,6 +96,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
     });
     if (recorded && target.retentionPolicyId) deps.afterBackup?.(device.id);
   } catch (error) {
+    spooled = true;
     if (halt.aborted) return;
     // A no-op when the failure came after a success had recorded it; a failing pin must not keep the
     // failure from being recorded (nor reject: nothing awaits a job's promise until shutdown).
@@ -101,7 +106,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
       );
     await recordJobFailure(deps, job, lease, log, error);
   } finally {
-    await removeSpoolDir(spoolDir);
+    if (spooled) await removeSpoolDir(spoolDir);
   }
 }
 
@@ -130,7 +135,7 @@ async function pinHostKey(db: Database, deviceId: string, { fingerprint, host, p
     );
 }
 
-/** Steps "record" and "publish": the version, its text and the job's final line in one transaction. */
+/** Steps "record" and "publish" (record-success.ts): the version and everything that goes with it, then its lines and events. */
 async function recordAndPublish(
   deps: RunJobDeps,
   job: JobRow,
@@ -142,7 +147,7 @@ async function recordAndPublish(
     firstHostKey: FirstHostKey | null;
   },
 ): Promise<boolean> {
-  const { stored, original } = outcome;
+  const { stored, original, firstHostKey } = outcome;
   const backupId = randomUUID();
   const { changed } = stored.version;
   // Lines still waiting (the last progress, a staged "storing") are stored with the final one.
@@ -151,38 +156,28 @@ async function recordAndPublish(
     backupId,
   });
   const lines = [...waiting, line];
-  const finished = { backupId, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null };
   const version = { ...stored.version, id: backupId, jobId: job.id, changedBy: job.changedBy };
-  let events: EventRow[] = [];
-  const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changed, changedBy: job.changedBy };
-  // The job's final line and its device's state go in the version's own statement (one round trip).
-  const finishedJob = jobLinesCte(deps.db, lease, lines, finished);
-  const deviceState = deviceSucceededCte(deps.db, job.deviceId, outcome.firstHostKey);
-  const row = await recordVersion(deps.db, version, stored.texts, {
-    with: [finishedJob, deviceState],
-    returning: {
-      jobWritten: sql<number>`(select count(*) from ${finishedJob})::int`.mapWith(Number),
-      previousState: sql<string | null>`(select previous from ${deviceState})`,
-    },
-    async afterwards(tx, { jobWritten, previousState }) {
-      if (jobWritten !== 1) return false;
-      if (original) await tx.insert(backupOriginals).values({ ...original, backupId });
-      events = await recordRecovery(tx, facts, previousState);
-      // A device's first version is not a change (its jobs run one at a time: see claimJobs).
-      if (changed && stored.previous) events.push(...(await recordChangeEvent(tx, changeFacts(facts, stored))));
-      return true;
-    },
+  const facts = { deviceId: job.deviceId, jobId: job.id, backupId, changedBy: job.changedBy };
+  const recorded = await recordSuccess(deps.db, {
+    lease,
+    lines,
+    version,
+    texts: stored.texts,
+    original,
+    firstHostKey,
+    // A device's first version is not a change (its jobs run one at a time: see claimJobs).
+    change: changed && stored.previous ? changeFacts(facts, stored) : null,
   }).catch((error: unknown) => {
     // The failure's statement stores them instead (recordJobFailure).
     log.putBack(waiting);
     throw error;
   });
-  if (!row) {
+  if (!recorded) {
     deps.log.warn('job finished after another runner took it; nothing recorded', { jobId: job.id });
     return false;
   }
   for (const written of lines) log.publish(written);
-  publishDeviceEvents(deps.pubsub, events);
-  deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: row.size });
+  publishDeviceEvents(deps.pubsub, recorded.events);
+  deps.log.info('job succeeded', { jobId: job.id, deviceId: job.deviceId, changed, size: recorded.row.size });
   return true;
 }

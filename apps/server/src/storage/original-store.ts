@@ -11,7 +11,8 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '@devicevault/schema/db/database';
 import { type BackupOriginalRow, backupOriginals, type DeviceRow } from '@devicevault/schema/db/tables';
-import { eq } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
+import type { Bound, BoundFields } from '../db/bound.js';
 import { blobHeaderBytes, blobTagBytes } from '../secrets/blob-cipher.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { GarbageReport } from './backup-store.js';
@@ -65,6 +66,19 @@ export async function putOriginal(
   } finally {
     await rm(spoolPath, { force: true });
   }
+}
+
+/** The original's row, as a CTE of the statement that records its version, written only when `onlyIf` holds. */
+export function originalRowCte(
+  db: Database,
+  original: BoundFields<StoredOriginal>,
+  backupId: Bound<string>,
+  onlyIf: SQL,
+) {
+  const { storageRef, size, plaintextMac } = original;
+  return db.$with('original_row', {}).as(sql`
+      insert into ${backupOriginals} (backup_id, storage_ref, size, plaintext_mac)
+      select ${backupId}::uuid, ${storageRef}::text, ${size}::bigint, ${plaintextMac}::text where ${onlyIf}`);
 }
 
 /** The original's plaintext, streamed; the stream errors at its end if the blob was tampered with. */

@@ -1,19 +1,26 @@
 /** Text versions in the database (keyed by sha256, shared by every version with that content) for search and diff. */
-import type { Database } from '@devicevault/schema/db/database';
 import { textContents } from '@devicevault/schema/db/tables';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { BoundFields } from '../db/bound.js';
 
 export interface TextContent {
   sha256: string;
   content: string;
 }
 
-/**
- * The statement inserting what is new, or null when nothing can be stored: PostgreSQL text cannot hold NUL,
- * so such (rare) configs are read from the store instead.
- */
-export function textContentsInsert(db: Database, texts: TextContent[]): SQL | null {
-  const storable = texts.filter((text) => !text.content.includes('\u0000'));
-  if (storable.length === 0) return null;
-  return db.insert(textContents).values(storable).onConflictDoNothing().getSQL();
+/** What can be stored: PostgreSQL text cannot hold NUL, so such (rare) configs are read from the store instead. */
+export function storableTexts(texts: TextContent[]): TextContent[] {
+  return texts.filter((text) => !text.content.includes('\u0000'));
+}
+
+/** The statement inserting what is new among storable texts (only when `onlyIf` holds); null for none. */
+export function textContentsInsert(texts: BoundFields<TextContent>[], onlyIf?: SQL): SQL | null {
+  if (texts.length === 0) return null;
+  const rows = sql.join(
+    texts.map(({ sha256, content }) => sql`(${sha256}::text, ${content}::text)`),
+    sql`, `,
+  );
+  return sql`insert into ${textContents} (sha256, content)
+    select v.sha256, v.content from (values ${rows}) v (sha256, content)${onlyIf ? sql` where ${onlyIf}` : sql``}
+    on conflict do nothing`;
 }
