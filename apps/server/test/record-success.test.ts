@@ -156,14 +156,20 @@ describe('recording a success', () => {
       [['DEVICE_RECOVERED', 'FAILING', first.version.id]],
     );
     assert.ok(recorded?.events[0]?.createdAt instanceof Date);
-    assert.deepEqual(await written(deviceId, first.texts.map((text) => text.sha256)), {
-      versions: 1,
-      texts: 2,
-      originals: 1,
-      events: ['DEVICE_RECOVERED'],
-      state: 'FRESH',
-      hostKey: 'SHA256:first',
-    });
+    assert.deepEqual(
+      await written(
+        deviceId,
+        first.texts.map((text) => text.sha256),
+      ),
+      {
+        versions: 1,
+        texts: 2,
+        originals: 1,
+        events: ['DEVICE_RECOVERED'],
+        state: 'FRESH',
+        hostKey: 'SHA256:first',
+      },
+    );
     const [job] = await db.select().from(jobs).where(eq(jobs.id, first.lease.jobId));
     assert.deepEqual([job!.status, job!.backupId, job!.leaseOwner], ['succeeded', first.version.id, null]);
     assert.equal(job!.log.at(-1)?.message, 'Stored');
@@ -184,7 +190,10 @@ describe('recording a success', () => {
         ['BACKUP_CHANGED', 2, 1],
       ],
     );
-    const after = await written(deviceId, second.texts.map((entry) => entry.sha256));
+    const after = await written(
+      deviceId,
+      second.texts.map((entry) => entry.sha256),
+    );
     assert.deepEqual([after.versions, after.texts, after.originals, after.state], [2, 2, 2, 'FRESH']);
     assert.equal(after.hostKey, 'SHA256:first', 'a pinned host key stays');
   });
