@@ -113,8 +113,19 @@ describe('recording a success', () => {
     };
   }
 
-  for (const path of ['prepared statement', 'transaction with a change event'] as const) {
-    it(`writes nothing for a job another runner took (${path})`, async () => {
+  /** The same success without texts (a binary), an original or a host key to pin: the other statement shape. */
+  function bare(full: Success): Success {
+    return { ...full, version: { ...full.version, isBinary: true }, texts: [], original: null, firstHostKey: null };
+  }
+
+  const cases = [
+    ['prepared statement', 'texts, original and host key'],
+    ['prepared statement', 'a binary alone'],
+    ['transaction with a change event', 'texts, original and host key'],
+    ['transaction with a change event', 'a binary alone'],
+  ] as const;
+  for (const [path, shape] of cases) {
+    it(`writes nothing for a job another runner took (${path}, ${shape})`, async () => {
       const deviceId = await failingDevice();
       const lost = await claimedJob(deviceId, 'runner-a');
       await takenOver(lost);
@@ -124,7 +135,8 @@ describe('recording a success', () => {
           ? null
           : { deviceId, jobId: '', backupId: '', changedBy: null, isBinary: false, significantSha256: null, text };
 
-      const recorded = await recordSuccess(db, success(deviceId, lost, text, change));
+      const full = success(deviceId, lost, text, change);
+      const recorded = await recordSuccess(db, shape === 'a binary alone' ? bare(full) : full);
 
       assert.equal(recorded, null);
       const shas = [sha256(text), sha256(`${text}\n(significant)`)];
@@ -179,6 +191,7 @@ describe('recording a success', () => {
     const text = 'hostname one\ninterface b\ninterface c\n';
     const facts = { deviceId, jobId: '', backupId: '', changedBy: 'alice', isBinary: false, significantSha256: null };
     const second = success(deviceId, await claimedJob(deviceId, 'runner-a'), text, { ...facts, text });
+    second.firstHostKey = { fingerprint: 'SHA256:another', host: '192.0.2.7', port: 22 };
 
     const again = await recordSuccess(db, second);
 
@@ -196,5 +209,16 @@ describe('recording a success', () => {
     );
     assert.deepEqual([after.versions, after.texts, after.originals, after.state], [2, 2, 2, 'FRESH']);
     assert.equal(after.hostKey, 'SHA256:first', 'a pinned host key stays');
+  });
+
+  it('pins no host key seen at an address the device no longer has', async () => {
+    const deviceId = await failingDevice();
+    const moved = success(deviceId, await claimedJob(deviceId, 'runner-a'), `hostname moved-${randomUUID()}`);
+    await db.update(devices).set({ port: 2222 }).where(eq(devices.id, deviceId));
+
+    assert.ok(await recordSuccess(db, moved));
+
+    const [device] = await db.select().from(devices).where(eq(devices.id, deviceId));
+    assert.deepEqual([device!.backupState, device!.hostKeyFingerprint], ['FRESH', null]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Device events (DEVICE_STALE, DEVICE_RECOVERED, BACKUP_FAILED, …) are rows of `events` written in the
- * transaction of the fact they describe, then published on `deviceEvents` once it committed. Alerting reads
+ * statement or transaction of the fact they describe, then published on `deviceEvents` once it committed. Alerting reads
  * the rows; nothing here sends anything.
  */
 import type { Database } from '@devicevault/schema/db/database';

@@ -236,7 +236,8 @@ function linesUpdate(
   return (
     db
       .update(jobs)
-      // drizzle binds a placeholder as it binds a value (with the column's encoding); its types only say values.
+      // A placeholder in the patch is bound with its column's encoding when the statement runs, so its value must
+      // be one that encoding takes (a Date for a timestamp, never null); drizzle's types only say values.
       .set({ ...(patch as Partial<JobRow>), status, log: sql`${jobs.log} || ${linesJson}::jsonb` })
       .where(
         and(

@@ -18,7 +18,7 @@ export interface FirstHostKey {
 }
 
 /**
- * A success's device side, as a CTE of the statement that records the version (record-version.ts), written
+ * A success's device side, as a CTE of the statement that records the version (record-success.ts), written
  * only when `onlyIf` holds (the job is still ours): the device's state before it, as `previous`. A device
  * without a pinned host key gets the one this job saw, unless its address changed meanwhile (that key belongs
  * to the old one).

@@ -111,8 +111,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
 }
 
 /**
- * Usually one rmdir ends it: a text from the pool made no spool directory (ENOENT), and a binary's file or an
- * original has moved into its store (an empty one). A file left behind (a failure, a git store's copy) takes rm's walk.
+ * Usually one rmdir ends it: a binary's file or an original has moved into its store (an empty directory is
+ * left), or nothing was spooled after all (ENOENT). A file left behind (a failure, a git store's copy) takes rm's walk.
  */
 async function removeSpoolDir(spoolDir: string) {
   const code = await rmdir(spoolDir).then(

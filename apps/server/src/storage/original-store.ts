@@ -77,6 +77,7 @@ export function originalRowCte(
 ) {
   const { storageRef, size, plaintextMac } = original;
   return db.$with('original_row', {}).as(sql`
+      /* originalRow */
       insert into ${backupOriginals} (backup_id, storage_ref, size, plaintext_mac)
       select ${backupId}::uuid, ${storageRef}::text, ${size}::bigint, ${plaintextMac}::text where ${onlyIf}`);
 }

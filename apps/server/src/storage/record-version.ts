@@ -65,6 +65,8 @@ export function versionInsert<Extra extends Record<string, unknown> = Record<str
  * type, since a select's parameters have none of their own; left out, the column's default.
  */
 function columnValue(given: unknown, column: Column): SQL {
+  // A $defaultFn runs here, when the statement is built: a statement built once (record-success.ts) gives a value
+  // to every column whose default is not SQL.
   const value = given !== undefined ? given : column.defaultFn ? column.defaultFn() : column.default;
   if (is(value, SQL)) return value;
   const type = sql.raw(column.getSQLType());

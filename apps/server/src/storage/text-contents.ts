@@ -20,7 +20,7 @@ export function textContentsInsert(texts: BoundFields<TextContent>[], onlyIf?: S
     texts.map(({ sha256, content }) => sql`(${sha256}::text, ${content}::text)`),
     sql`, `,
   );
-  return sql`insert into ${textContents} (sha256, content)
+  return sql`/* newTexts */ insert into ${textContents} (sha256, content)
     select v.sha256, v.content from (values ${rows}) v (sha256, content)${onlyIf ? sql` where ${onlyIf}` : sql``}
     on conflict do nothing`;
 }
