@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -161,6 +161,37 @@ for (const kind of ['fs', 'git'] as const) {
         });
 
         assert.deepEqual(await streamToBuffer(await store.read(stored.ref)), bytes);
+      });
+
+    if (kind === 'fs')
+      it('overwrites that temp file with a spool file copied from another filesystem (EXDEV)', async (t) => {
+        const shm = await mkdtemp('/dev/shm/dv-spool-').catch(() => null);
+        if (!shm) return t.skip('no /dev/shm here');
+        try {
+          const bytes = Buffer.from('hostname spooled-elsewhere\n');
+          const hash = sha256(bytes);
+          const dir = join(root, hash.slice(0, 2), hash.slice(2, 4));
+          await mkdir(dir, { recursive: true });
+          if ((await stat(shm)).dev === (await stat(dir)).dev) return t.skip('/dev/shm shares the store filesystem');
+          await writeFile(join(dir, `${hash}.job-exdev.${process.pid}.tmp`), 'half a config');
+          const spoolPath = join(shm, 'spooled.bin');
+          await writeFile(spoolPath, bytes);
+
+          const stored = await store.put({
+            spoolPath,
+            sha256: hash,
+            size: bytes.length,
+            deviceId: '00000000-0000-4000-8000-0000000000cd',
+            deviceName: 'exdev',
+            jobId: 'job-exdev',
+            isBinary: true,
+          });
+
+          assert.deepEqual(await streamToBuffer(await store.read(stored.ref)), bytes);
+          assert.deepEqual(await readdir(dir), [hash]);
+        } finally {
+          await rm(shm, { recursive: true, force: true });
+        }
       });
 
     it('serves a single byte and a range from the start', async () => {

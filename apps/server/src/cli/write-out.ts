@@ -1,15 +1,16 @@
 /**
  * `--out FILE`: a collected config or binary lands whole or not at all. It is written beside the destination,
- * synced, and renamed over it, so a full disk, a dropped copy or a crash never leaves half a config where the
+ * synced, and renamed over it (replace-file.ts), so a full disk, a dropped copy or a crash never leaves half a config where the
  * last good one was. The destination keeps its mode and owner (a new one is private: an unscrubbed config holds
  * secrets), a symlink keeps pointing where it did, and a device, pipe or `/dev/stdout` is written through as a
  * shell redirection would.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { chmod, type FileHandle, realpath, stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { moveOrCopy, replaceFile } from '../storage/replace-file.js';
 
 export type OutSource = { text: string } | { spoolPath: string };
 
@@ -31,59 +32,20 @@ export async function writeOut(out: string, source: OutSource): Promise<void> {
     await handle.chmod(mode);
     if (existing) await handle.chown(existing.uid, existing.gid).catch(() => {});
   };
-  if ('spoolPath' in source && (await movedInto(source.spoolPath, destination, keep))) return;
-
+  // Beside the destination, so the rename stays on its filesystem (a spool file on it is moved there, not copied).
   const partial = `${destination}.${randomBytes(6).toString('hex')}.part`;
-  const handle = await open(partial, 'wx', mode).catch((error: NodeJS.ErrnoException) => {
-    throw Object.assign(new Error(`cannot write ${out}: ${error.message}`), { code: error.code });
-  });
-  try {
-    await keep(handle);
-    if ('text' in source) await handle.writeFile(source.text);
-    else await pipeline(createReadStream(source.spoolPath), handle.createWriteStream({ autoClose: false }));
-    await handle.sync();
-    await handle.close();
-    await rename(partial, destination);
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(partial, { force: true });
-    throw error;
-  }
-  await syncDirectory(destination);
+  const fill = (path: string) =>
+    fillPartial(path, source, mode).catch((error: NodeJS.ErrnoException) => {
+      throw Object.assign(new Error(`cannot write ${out}: ${error.message}`), { code: error.code });
+    });
+  await replaceFile(destination, partial, fill, { check: keep, directorySync: 'best effort' });
 }
 
-/** A spool file on the destination's filesystem is synced and renamed over it: no copy. False when apart. */
-async function movedInto(
-  spoolPath: string,
-  destination: string,
-  keep: (handle: FileHandle) => Promise<void>,
-): Promise<boolean> {
-  const handle = await open(spoolPath, 'r+');
-  try {
-    await keep(handle);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(spoolPath, destination);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EXDEV') return false;
-    throw error;
-  }
-  await syncDirectory(destination);
-  return true;
-}
-
-/**
- * The rename itself is on disk once the directory is synced. Best effort: the file is in place by now, and some
- * filesystems (FUSE, SMB) refuse a directory's fsync.
- */
-async function syncDirectory(path: string) {
-  const directory = await open(dirname(path), 'r').catch(() => null);
-  if (!directory) return;
-  await directory.sync().catch(() => {});
-  await directory.close().catch(() => {});
+/** The partial file is never readable by more than the destination will be, not even before `keep` runs. */
+async function fillPartial(path: string, source: OutSource, mode: number): Promise<void> {
+  if ('text' in source) return writeFile(path, source.text, { flag: 'wx', mode });
+  await chmod(source.spoolPath, mode);
+  await moveOrCopy(source.spoolPath, path, mode);
 }
 
 /** Appended, not truncated: `/dev/stdout` redirected to a file (`>>`) reopens that very file. */

@@ -1,13 +1,12 @@
 /**
  * Content-addressed filesystem store: `<root>/ab/cd/<sha256>`, text and binary alike. Writes are atomic
- * (temp file in the same directory, fsync, rename, fsync the directory), so a crash or a full disk leaves
- * either the whole blob or nothing under its name; temp files a crash leaves behind are garbage-collected.
+ * (replace-file.ts), so a crash or a full disk leaves either the whole blob or nothing under its name; temp
+ * files a crash leaves behind are garbage-collected.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { BackupStore, ByteRange, GarbageReport, PutRequest, StoredObject } from './backup-store.js';
+import { moveOrCopy, replaceFile } from './replace-file.js';
 
 const blobName = /^[0-9a-f]{64}$/;
 const readChunk = 1024 * 1024;
@@ -35,26 +34,23 @@ export function createFsBackupStore(root: string, options: FsBackupStoreOptions 
         return { kind: 'fs', ref: request.sha256 };
       }
       await mkdir(dirname(target), { recursive: true });
+      // The temp name is this job's and process's own; a crash between write and rename leaves one behind that
+      // the job's next attempt (same id, often the same pid in a container) overwrites, as the rename would.
       const temp = `${target}.${request.jobId}.${process.pid}.tmp`;
-      try {
-        // 'w': the temp name is this job's and process's own; a crash between write and rename leaves one behind
-        // that the job's next attempt (same id, often the same pid in a container) must overwrite, as rename does.
-        if (request.bytes) await writeFile(temp, request.bytes, { flag: 'w' });
-        else await (options.copy ?? moveOrCopy)(request.spoolPath, temp);
-        const handle = await open(temp, 'r+');
-        try {
-          const { size } = await handle.stat();
-          if (size !== request.size) throw new Error(`wrote ${size} bytes, expected ${request.size}`);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, target);
-        await syncDirectory(dirname(target));
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      await replaceFile(
+        target,
+        temp,
+        (path) =>
+          request.bytes
+            ? writeFile(path, request.bytes, { flag: 'w' })
+            : (options.copy ?? moveOrCopy)(request.spoolPath, path),
+        {
+          check: async (handle) => {
+            const { size } = await handle.stat();
+            if (size !== request.size) throw new Error(`wrote ${size} bytes, expected ${request.size}`);
+          },
+        },
+      );
       return { kind: 'fs', ref: request.sha256 };
     },
 
@@ -104,24 +100,5 @@ async function listDir(dir: string): Promise<string[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
-  }
-}
-
-/** Spool and blobs usually share a filesystem, so a rename avoids copying 250 MB; EXDEV falls back to a copy. */
-async function moveOrCopy(from: string, to: string) {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await pipeline(createReadStream(from, { highWaterMark: readChunk }), createWriteStream(to, { flags: 'wx' }));
-  }
-}
-
-async function syncDirectory(directory: string) {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
