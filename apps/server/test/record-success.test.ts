@@ -2,7 +2,8 @@
  * A success is recorded by one statement (a transaction only when a change event goes with it), every write
  * of which holds only while the job is still ours: the version, its texts, the job's lines, the device's state
  * and first host key, a recovery event and a restorable original's row. Against a bare database, both paths
- * (the statement prepared once, and the same statement in a transaction with the change event).
+ * (the statement prepared once, and the same statement in a transaction with the change event). A failure's
+ * first host key is pinned the same way: with its line, only while the job is ours.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
@@ -17,12 +18,18 @@ import {
   jobs,
   textContents,
 } from '@devicevault/schema/db/tables';
+import type { PubSubEvents } from '@devicevault/schema/pubsub';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { createPubSub } from 'graphql-yoga';
 import type { OpenDatabase } from '../src/db/open-database.js';
 import type { ChangeFacts } from '../src/jobs/change-event.js';
+import { recordJobFailure } from '../src/jobs/failure-step.js';
 import { requeueInterruptedJobs } from '../src/jobs/interrupted-jobs.js';
+import { JobFailure } from '../src/jobs/job-failure.js';
+import { createJobLog } from '../src/jobs/job-log.js';
 import { claimNextJob, type Lease } from '../src/jobs/job-queue.js';
 import { recordSuccess, type Success } from '../src/jobs/record-success.js';
+import { createLogger } from '../src/log.js';
 import { openTestDatabase } from './support/test-database.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -221,4 +228,37 @@ describe('recording a success', () => {
     const [device] = await db.select().from(devices).where(eq(devices.id, deviceId));
     assert.deepEqual([device!.backupState, device!.hostKeyFingerprint], ['FRESH', null]);
   });
+
+  for (const [kind, code] of [
+    ['the last attempt', 'storage_failed'],
+    ['a retried attempt', 'timeout'],
+  ] as const) {
+    it(`pins a failed job's host key with its failure (${kind}), and nothing for a job another runner took`, async () => {
+      const deps = { db, pubsub: createPubSub<PubSubEvents>(), log: createLogger('silent') };
+      const hostKey = { fingerprint: 'SHA256:seen-by-a-failure', host: '192.0.2.7', port: 22 };
+      const fail = async (lease: Lease) => {
+        // Attempts left: a transient failure is retried.
+        if (code === 'timeout') await db.update(jobs).set({ maxAttempts: 3 }).where(eq(jobs.id, lease.jobId));
+        const [job] = await db.select().from(jobs).where(eq(jobs.id, lease.jobId));
+        const log = createJobLog(deps, job!, lease);
+        await recordJobFailure(deps, job!, lease, log, new JobFailure(code, 'it failed'), hostKey);
+        const [device] = await db.select().from(devices).where(eq(devices.id, job!.deviceId));
+        const [after] = await db.select().from(jobs).where(eq(jobs.id, lease.jobId));
+        return { hostKey: device!.hostKeyFingerprint, status: after!.status, owner: after!.leaseOwner };
+      };
+
+      const lostDevice = await failingDevice();
+      const lost = await claimedJob(lostDevice, 'runner-a');
+      await takenOver(lost);
+      assert.deepEqual(await fail(lost), { hostKey: null, status: 'running', owner: 'runner-b' });
+
+      const ownDevice = await failingDevice();
+      const own = await claimedJob(ownDevice, 'runner-a');
+      assert.deepEqual(await fail(own), {
+        hostKey: hostKey.fingerprint,
+        status: code === 'timeout' ? 'queued' : 'failed',
+        owner: null,
+      });
+    });
+  }
 });

@@ -5,14 +5,14 @@
  * Every attempt's lines stay in the job's log.
  */
 import type { Database } from '@devicevault/schema/db/database';
-import type { JobRow } from '@devicevault/schema/db/tables';
+import type { JobLogLine, JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
 import type { Logger } from '../log.js';
 import { publishDeviceEvents } from './device-events.js';
 import { JobFailure } from './job-failure.js';
 import type { JobLog } from './job-log.js';
 import { appendJobLog, type Lease } from './job-queue.js';
-import { recordFailureFacts } from './outcome-facts.js';
+import { type FirstHostKey, pinFailedJobHostKey, recordFailureFacts } from './outcome-facts.js';
 
 /** Failures worth another attempt: the device or the path to it may answer next time. */
 export const transientCodes: ReadonlySet<string> = new Set([
@@ -39,7 +39,15 @@ export interface FailureDeps {
   now?: () => Date;
 }
 
-export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Lease, log: JobLog, error: unknown) {
+/** `firstHostKey`: the key the job saw of a device with none pinned, pinned with the failure (trust on first use). */
+export async function recordJobFailure(
+  deps: FailureDeps,
+  job: JobRow,
+  lease: Lease,
+  log: JobLog,
+  error: unknown,
+  firstHostKey: FirstHostKey | null = null,
+) {
   const failure =
     error instanceof JobFailure ? error : new JobFailure('plugin_error', `unexpected failure: ${String(error)}`);
   const { code, message } = failure;
@@ -51,7 +59,9 @@ export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Le
       const text = `Attempt ${lease.attempt} of ${job.maxAttempts} failed (${code}: ${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`;
       const line = log.next('queued', text, { errorCode: code });
       const patch = { runAfter, leaseOwner: null, leaseExpiresAt: null, errorCode: code, errorMessage: message };
-      if (await appendJobLog(deps.db, lease, line, patch)) log.publish(line);
+      const append = (tx: Database) => appendFailure(tx, job, lease, line, patch, firstHostKey);
+      // A transaction only when a pin goes with the line (a job's first collection of a device).
+      if (await (firstHostKey ? deps.db.transaction(append) : append(deps.db))) log.publish(line);
       deps.log.info('job will be retried', { jobId: job.id, deviceId: job.deviceId, code, delayMs });
       return;
     }
@@ -65,7 +75,7 @@ export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Le
       leaseExpiresAt: null,
     };
     const events = await deps.db.transaction(async (tx) => {
-      if (!(await appendJobLog(tx, lease, line, finished))) return null;
+      if (!(await appendFailure(tx, job, lease, line, finished, firstHostKey))) return null;
       return recordFailureFacts(tx, { deviceId: job.deviceId, jobId: job.id, code, message, attempt: lease.attempt });
     });
     if (!events) return;
@@ -74,4 +84,18 @@ export async function recordJobFailure(deps: FailureDeps, job: JobRow, lease: Le
   } catch (recordError) {
     deps.log.error('recording a failure failed', { jobId: job.id, error: String(recordError) });
   }
+}
+
+/** The failure's line under the job's lease, and the host key pinned only when that line was ours to write. */
+async function appendFailure(
+  tx: Database,
+  job: JobRow,
+  lease: Lease,
+  line: JobLogLine,
+  patch: Partial<JobRow>,
+  firstHostKey: FirstHostKey | null,
+): Promise<boolean> {
+  if (!(await appendJobLog(tx, lease, line, patch))) return false;
+  if (firstHostKey) await pinFailedJobHostKey(tx, job.deviceId, firstHostKey);
+  return true;
 }

@@ -29,10 +29,7 @@ export function deviceSucceededCte(
   hostKey: BoundFields<FirstHostKey> | null,
   onlyIf: SQL,
 ) {
-  const pinned = hostKey
-    ? sql`case when d.host = ${hostKey.host}::text and d.port = ${hostKey.port}::int
-        then coalesce(d.host_key_fingerprint, ${hostKey.fingerprint}::text) else d.host_key_fingerprint end`
-    : sql`d.host_key_fingerprint`;
+  const pinned = hostKey ? pinnedFingerprint(hostKey) : sql`d.host_key_fingerprint`;
   return db.$with('device_state', {}).as(sql`
       /* deviceSucceeded */
       update devices d set last_success_at = now(), consecutive_failures = 0,
@@ -41,6 +38,26 @@ export function deviceSucceededCte(
       from (select id, backup_state from devices where id = ${deviceId}::uuid) old
       where d.id = old.id and ${onlyIf}
       returning old.backup_state as previous`);
+}
+
+/**
+ * The fingerprint `devices d` keeps: its pinned one, or, when it has none, the one a job saw at its address (a key
+ * seen at an address the device no longer has belongs to the old one).
+ */
+function pinnedFingerprint(hostKey: BoundFields<FirstHostKey>) {
+  return sql`case when d.host = ${hostKey.host}::text and d.port = ${hostKey.port}::int
+        then coalesce(d.host_key_fingerprint, ${hostKey.fingerprint}::text) else d.host_key_fingerprint end`;
+}
+
+/**
+ * A failed job's first host key, pinned in the statement or transaction that recorded its failure (only once
+ * that write held, so a job another runner took pins nothing); a success pins it in deviceSucceededCte.
+ */
+export async function pinFailedJobHostKey(tx: Database, deviceId: string, hostKey: FirstHostKey): Promise<void> {
+  await tx.execute(sql`
+    /* pinHostKey */
+    update devices d set host_key_fingerprint = ${pinnedFingerprint(hostKey)}
+    where d.id = ${deviceId} and d.host_key_fingerprint is null`);
 }
 
 /** What a success's events say: its job, version, whether it changed and who changed it. */

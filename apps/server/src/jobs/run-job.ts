@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { rm, rmdir } from 'node:fs/promises';
 import { linkedSignal } from '@devicevault/plugins/runtime/abort';
 import type { Database } from '@devicevault/schema/db/database';
-import { devices, type JobRow } from '@devicevault/schema/db/tables';
+import type { JobRow } from '@devicevault/schema/db/tables';
 import type { DeviceVaultPubSub } from '@devicevault/schema/pubsub';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { putOriginal, type StoredOriginal } from '../storage/original-store.js';
@@ -54,7 +53,7 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   if (claimed?.status === 'running' && claimed.attempt === lease.attempt) log.publish(claimed);
   const spoolDir = spoolDirFor(deps.spoolRoot, lease);
   // The first host key a device shows is pinned (trust on first use) by the statement that records the job's
-  // outcome: with the version on success, before the failure otherwise.
+  // outcome: with the version on success, with the failure otherwise.
   let firstHostKey: FirstHostKey | null = null;
   // Whether anything may be in the spool directory: not after a text collected in memory with no original, the
   // usual case, whose rmdir would only fail with ENOENT (an error object with its stack: 0.1 ms of a job's CPU).
@@ -98,13 +97,8 @@ export async function runJob(deps: RunJobDeps, job: JobRow, lease: Lease, halt: 
   } catch (error) {
     spooled = true;
     if (halt.aborted) return;
-    // A no-op when the failure came after a success had recorded it; a failing pin must not keep the
-    // failure from being recorded (nor reject: nothing awaits a job's promise until shutdown).
-    if (firstHostKey)
-      await pinHostKey(deps.db, job.deviceId, firstHostKey).catch((pinError) =>
-        deps.log.warn('could not pin the host key', { jobId: job.id, error: String(pinError).slice(0, 200) }),
-      );
-    await recordJobFailure(deps, job, lease, log, error);
+    // A failure after a success had recorded the job writes nothing (its lease is gone), the pin included.
+    await recordJobFailure(deps, job, lease, log, error, firstHostKey);
   } finally {
     if (spooled) await removeSpoolDir(spoolDir);
   }
@@ -124,16 +118,6 @@ async function removeSpoolDir(spoolDir: string) {
 
 // Written in milliseconds by the fs store, text or binary (a text config is a few hundred KB at most).
 const storedQuietlyUpTo = 1024 * 1024;
-
-/** Pins a device's first host key when its job fails after collecting (a success pins it as it records). */
-async function pinHostKey(db: Database, deviceId: string, { fingerprint, host, port }: FirstHostKey) {
-  await db
-    .update(devices)
-    .set({ hostKeyFingerprint: fingerprint })
-    .where(
-      and(eq(devices.id, deviceId), isNull(devices.hostKeyFingerprint), eq(devices.host, host), eq(devices.port, port)),
-    );
-}
 
 /** Steps "record" and "publish" (record-success.ts): the version and everything that goes with it, then its lines and events. */
 async function recordAndPublish(
